@@ -1,0 +1,53 @@
+import fs from "node:fs";
+import path from "node:path";
+import { DataSource } from "typeorm";
+import type { Config } from "../config.js";
+import { entities } from "./entities.js";
+import { migrations } from "./migrations/index.js";
+
+export function createDataSource(config: Pick<Config, "databasePath" | "databaseUrl">): DataSource {
+  if (config.databaseUrl) {
+    return new DataSource({
+      type: "postgres",
+      url: config.databaseUrl,
+      entities,
+      migrations,
+      migrationsTransactionMode: "each",
+      synchronize: false,
+      logging: false,
+    });
+  }
+  fs.mkdirSync(path.dirname(config.databasePath), { recursive: true });
+  return new DataSource({
+    type: "sqlite",
+    database: config.databasePath,
+    entities,
+    migrations,
+    migrationsTransactionMode: "each",
+    synchronize: false,
+    logging: false,
+    enableWAL: true,
+    busyTimeout: 5000,
+  });
+}
+
+/** SQLite settings an acknowledged write depends on; checked at start-up so a wrong build or file fails loudly. */
+export async function assertDurableSqlite(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type !== "sqlite") return;
+  await dataSource.query("PRAGMA synchronous = FULL");
+  await dataSource.query("PRAGMA foreign_keys = ON");
+  const [{ journal_mode: journal }] = await dataSource.query("PRAGMA journal_mode");
+  const [{ synchronous }] = await dataSource.query("PRAGMA synchronous");
+  const [{ timeout }] = await dataSource.query("PRAGMA busy_timeout");
+  if (journal !== "wal" || synchronous !== 2 || !(timeout > 0)) {
+    throw new Error(`SQLite is not in a durable mode: journal_mode=${journal} synchronous=${synchronous} busy_timeout=${timeout}`);
+  }
+}
+
+export async function openDatabase(config: Pick<Config, "databasePath" | "databaseUrl">): Promise<DataSource> {
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  await assertDurableSqlite(dataSource);
+  await dataSource.runMigrations({ transaction: "each" });
+  return dataSource;
+}

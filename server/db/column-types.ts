@@ -1,4 +1,4 @@
-import type { ColumnType } from "typeorm";
+import type { WithPrecisionColumnType } from "typeorm/driver/types/ColumnTypes.js";
 
 /**
  * SQLite and PostgreSQL share most column types, but not a time-stamp type. The driver is chosen by
@@ -8,6 +8,6 @@ export function usesPostgres(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DATABASE_URL?.startsWith("postgres"));
 }
 
-export const TIMESTAMP: ColumnType = usesPostgres() ? "timestamptz" : "datetime";
+export const TIMESTAMP: WithPrecisionColumnType = (usesPostgres() ? "timestamptz" : "datetime") as WithPrecisionColumnType; // "timestamptz" is missing from TypeORM's type union
 /** Figures reported by providers: counts, percentages, hours. */
-export const REAL: ColumnType = "double precision";
+export const REAL: WithPrecisionColumnType = "double precision";

@@ -5,11 +5,13 @@ import type { Config } from "../config.js";
 import { entities } from "./entities.js";
 import { migrations } from "./migrations/index.js";
 
-export function createDataSource(config: Pick<Config, "databasePath" | "databaseUrl">): DataSource {
+/** `schema` (PostgreSQL only) puts every table in that schema, which must exist; tests use one per run. */
+export function createDataSource(config: Pick<Config, "databasePath" | "databaseUrl">, schema?: string): DataSource {
   if (config.databaseUrl) {
     return new DataSource({
       type: "postgres",
       url: config.databaseUrl,
+      schema,
       entities,
       migrations,
       migrationsTransactionMode: "each",
@@ -44,8 +46,8 @@ export async function assertDurableSqlite(dataSource: DataSource): Promise<void>
   }
 }
 
-export async function openDatabase(config: Pick<Config, "databasePath" | "databaseUrl">): Promise<DataSource> {
-  const dataSource = createDataSource(config);
+export async function openDatabase(config: Pick<Config, "databasePath" | "databaseUrl">, schema?: string): Promise<DataSource> {
+  const dataSource = createDataSource(config, schema);
   await dataSource.initialize();
   await assertDurableSqlite(dataSource);
   await dataSource.runMigrations({ transaction: "each" });

@@ -1,1 +1,5 @@
-export const migrations: Function[] = [];
+import type { MigrationInterface } from "typeorm";
+import { InitialSchema1700000000000 } from "./1700000000000-initial-schema.js";
+
+/** Every migration, oldest first; `openDatabase()` runs the ones not yet applied. */
+export const migrations: Array<new () => MigrationInterface> = [InitialSchema1700000000000];

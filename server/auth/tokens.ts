@@ -1,0 +1,46 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
+import type { Config } from "../config.js";
+
+export interface TokenClaims {
+  userId: number;
+  tokenVersion: number;
+}
+
+const ISSUER = "commissioning-hub";
+
+function key(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function issueToken(claims: TokenClaims, config: Pick<Config, "tokenSecret" | "tokenTtlSeconds">): Promise<{ token: string; expiresAt: Date }> {
+  const expiresAt = new Date(Date.now() + config.tokenTtlSeconds * 1000);
+  const token = await new SignJWT({ ver: claims.tokenVersion })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(String(claims.userId))
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(key(config.tokenSecret));
+  return { token, expiresAt };
+}
+
+/** Returns the claims of a valid, unexpired token, or null for anything else. */
+export async function verifyToken(token: string, config: Pick<Config, "tokenSecret">): Promise<TokenClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, key(config.tokenSecret), { issuer: ISSUER, algorithms: ["HS256"] });
+    const userId = Number(payload.sub);
+    const tokenVersion = Number(payload.ver);
+    if (!Number.isInteger(userId) || !Number.isInteger(tokenVersion)) return null;
+    return { userId, tokenVersion };
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError) return null;
+    throw error;
+  }
+}
+
+/** Accepts "Bearer <token>" or a bare token. */
+export function bearerToken(header: unknown): string | null {
+  if (typeof header !== "string" || header.trim() === "") return null;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match ? match[1] : header.trim();
+}

@@ -1,0 +1,26 @@
+import { bearerToken, verifyToken } from "./auth/tokens.js";
+import { Loaders } from "./db/loaders.js";
+import { User } from "./modules/users/user.entity.js";
+import type { Services } from "./services.js";
+
+export interface Context {
+  services: Services;
+  /** The signed-in user, or null. Loaded fresh for each request, so deactivation and role changes apply at once. */
+  user: User | null;
+  loaders: Loaders;
+}
+
+/** The single context factory for HTTP requests, WebSocket subscriptions, and in-process tests. */
+export async function createContext(services: Services, authorization: unknown): Promise<Context> {
+  return { services, user: await authenticate(services, authorization), loaders: new Loaders(services.db.manager) };
+}
+
+export async function authenticate(services: Services, authorization: unknown): Promise<User | null> {
+  const token = bearerToken(authorization);
+  if (!token) return null;
+  const claims = await verifyToken(token, services.config);
+  if (!claims) return null;
+  const user = await services.db.manager.findOneBy(User, { id: claims.userId });
+  if (!user || !user.active || user.tokenVersion !== claims.tokenVersion) return null;
+  return user;
+}

@@ -1,0 +1,72 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { AuditEvent } from "../modules/audit/audit-event.entity.js";
+import type { User } from "../modules/users/user.entity.js";
+import { DomainEvent } from "../realtime/domain-event.entity.js";
+import type { PublishedEvent, Topic } from "../realtime/pubsub.js";
+
+/**
+ * One change: the rows it writes, its audit events and its domain events commit together or not at all.
+ * Events are numbered inside the transaction and published only after the commit.
+ */
+export class UnitOfWork {
+  readonly published: PublishedEvent[] = [];
+
+  constructor(
+    readonly manager: EntityManager,
+    readonly actor: User | null,
+  ) {}
+
+  async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<void> {
+    await this.manager.insert(AuditEvent, {
+      officeId: entity.officeId,
+      userId: this.actor?.id ?? null,
+      action,
+      entityType: entity.type,
+      entityId: entity.id,
+      before: (before ?? null) as object,
+      after: (after ?? null) as object,
+      at: new Date(),
+    });
+  }
+
+  async emit<P>(topic: Topic, officeId: number, payload: P): Promise<PublishedEvent<P>> {
+    const at = new Date();
+    const result = await this.manager.insert(DomainEvent, { topic, officeId, payload: payload as object, at });
+    const seq = Number(result.identifiers[0].seq);
+    const event: PublishedEvent<P> = { seq, topic, officeId, at: at.toISOString(), payload };
+    this.published.push(event);
+    return event;
+  }
+}
+
+/**
+ * All writes go through here. On SQLite there is one write connection and TypeORM interleaves concurrent
+ * transactions on it, so they run one at a time; PostgreSQL gets real concurrent transactions.
+ */
+export class Writer {
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly serial: boolean;
+
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly publish: (event: PublishedEvent) => void,
+  ) {
+    this.serial = dataSource.options.type === "sqlite";
+  }
+
+  run<T>(actor: User | null, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const task = async (): Promise<T> => {
+      let uow!: UnitOfWork;
+      const result = await this.dataSource.transaction(async (manager) => {
+        uow = new UnitOfWork(manager, actor);
+        return work(uow);
+      });
+      for (const event of uow.published) this.publish(event);
+      return result;
+    };
+    if (!this.serial) return task();
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}

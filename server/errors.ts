@@ -1,0 +1,65 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+
+/** Every error a caller may branch on. Anything else is masked as INTERNAL_SERVER_ERROR. */
+export enum ErrorCode {
+  UNAUTHENTICATED = "UNAUTHENTICATED",
+  FORBIDDEN = "FORBIDDEN",
+  BAD_USER_INPUT = "BAD_USER_INPUT",
+  NOT_FOUND = "NOT_FOUND",
+  CONFLICT = "CONFLICT",
+  TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS",
+  QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX",
+}
+
+const PUBLIC_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  // Raised by graphql-js and Apollo themselves for malformed operations.
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
+
+/** One problem with one field of the input, so forms can show it beside the field. */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export function badInput(message: string, problems: FieldProblem[] = []): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, problems } });
+}
+
+export function unauthenticated(message = "Sign in to continue."): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+}
+
+export function forbidden(message = "You do not have permission to do that."): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
+export function notFound(what: string, id: number | string): GraphQLError {
+  return new GraphQLError(`${what} ${id} was not found.`, { extensions: { code: ErrorCode.NOT_FOUND } });
+}
+
+export function conflict(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
+}
+
+export function isPublicCode(code: unknown): boolean {
+  return typeof code === "string" && PUBLIC_CODES.has(code);
+}
+
+/**
+ * Turns an error into what the caller sees. Errors we raised on purpose keep their message and code;
+ * anything unexpected is logged in full here and reaches the caller only as a generic message.
+ */
+export function maskError(formatted: GraphQLFormattedError, error: unknown, log: (e: unknown) => void = console.error): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (isPublicCode(code)) return formatted;
+  log(error);
+  return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}

@@ -1,0 +1,143 @@
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import { canSee, officeToRead, requireUser } from "../../auth/access.js";
+import type { Context } from "../../context.js";
+import { Page, PageArgs, type PageResult } from "../../common/pagination.js";
+import { eventStream } from "../../realtime/event-stream.js";
+import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
+import { FundingStream } from "../funding/funding.entities.js";
+import { ContractKpi } from "../kpis/kpi.entities.js";
+import { Office } from "../offices/office.entity.js";
+import { PlanPriority } from "../plans/plan.entities.js";
+import { Portfolio } from "../portfolios/portfolio.entities.js";
+import { Provider } from "../providers/provider.entity.js";
+import { OFFICE_WRITERS, Role } from "../users/role.js";
+import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
+import { ContractFilter, ContractInput } from "./contract.inputs.js";
+import * as contracts from "./contract.service.js";
+
+@ObjectType()
+class ContractPage extends Page(Contract) {}
+
+@ObjectType({ description: "A contract was created or changed." })
+class ContractChanged {
+  @Field(() => Int, { description: "Sequence number: subscribe with `since` set to the last one you saw to catch up after a reconnect." })
+  seq!: number;
+
+  @Field(() => String, { description: "CREATED or UPDATED." })
+  change!: string;
+
+  @Field(() => Contract)
+  contract!: Contract;
+}
+
+@Resolver(() => Contract)
+export class ContractResolver {
+  @Authorized()
+  @Query(() => ContractPage, { complexity: ({ args, childComplexity }) => 1 + (args.first ?? 50) * childComplexity })
+  contracts(@Ctx() ctx: Context, @Args(() => ContractFilter) filter: ContractFilter, @Args(() => PageArgs) page: PageArgs): Promise<PageResult<Contract>> {
+    return contracts.listContracts(ctx, filter, page);
+  }
+
+  @Authorized()
+  @Query(() => Contract)
+  contract(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Contract> {
+    return contracts.findContract(ctx, id);
+  }
+
+  @Authorized(...OFFICE_WRITERS)
+  @Mutation(() => Contract, { description: "The contract's office is its portfolio's office." })
+  createContract(@Ctx() ctx: Context, @Arg("input", () => ContractInput) input: ContractInput): Promise<Contract> {
+    return contracts.createContract(ctx, input);
+  }
+
+  @Authorized(...OFFICE_WRITERS)
+  @Mutation(() => Contract)
+  updateContract(
+    @Ctx() ctx: Context,
+    @Arg("id", () => Int) id: number,
+    @Arg("version", () => Int, { description: "The version you are editing; a stale one fails with CONFLICT." }) version: number,
+    @Arg("input", () => ContractInput) input: ContractInput,
+  ): Promise<Contract> {
+    return contracts.updateContract(ctx, id, version, input);
+  }
+
+  @Authorized()
+  @Subscription(() => ContractChanged, {
+    description: "Contracts of an office as they are created and changed (provider users: their own only).",
+    subscribe: ({ args, context }) => {
+      const ctx = context as Context;
+      const user = requireUser(ctx);
+      const officeId = user.role === Role.PROVIDER ? (args.officeId as number) : officeToRead(ctx, args.officeId as number);
+      return eventStream(ctx, {
+        topic: Topic.CONTRACT_CHANGED,
+        officeId,
+        since: args.since as number | null,
+        visible: (event, viewer) => canSee(viewer, { officeId: event.officeId, providerId: (event.payload as contracts.ContractChange).providerId }),
+      });
+    },
+  })
+  async contractChanged(
+    @Root() event: PublishedEvent<contracts.ContractChange>,
+    @Ctx() ctx: Context,
+    @Arg("officeId", () => Int) _officeId: number,
+    @Arg("since", () => Int, { nullable: true, description: "Replay events after this sequence number first." }) _since?: number | null,
+  ): Promise<ContractChanged> {
+    const contract = await ctx.services.db.manager.findOneByOrFail(Contract, { id: event.payload.contractId });
+    return { seq: event.seq, change: event.payload.change, contract };
+  }
+
+  @FieldResolver(() => Office)
+  async office(@Root() c: Contract, @Ctx() ctx: Context): Promise<Office> {
+    return (await ctx.loaders.byId(Office).load(c.officeId))!;
+  }
+
+  @FieldResolver(() => Portfolio)
+  async portfolio(@Root() c: Contract, @Ctx() ctx: Context): Promise<Portfolio> {
+    return (await ctx.loaders.byId(Portfolio).load(c.portfolioId))!;
+  }
+
+  @FieldResolver(() => Provider)
+  async provider(@Root() c: Contract, @Ctx() ctx: Context): Promise<Provider> {
+    return (await ctx.loaders.byId(Provider).load(c.providerId))!;
+  }
+
+  @FieldResolver(() => PlanPriority, { nullable: true })
+  mainPriority(@Root() c: Contract, @Ctx() ctx: Context): Promise<PlanPriority | null> | null {
+    return c.mainPriorityId == null ? null : ctx.loaders.byId(PlanPriority).load(c.mainPriorityId);
+  }
+
+  @FieldResolver(() => [PlanPriority], { description: "Other plan priorities the service serves." })
+  async otherPriorities(@Root() c: Contract, @Ctx() ctx: Context): Promise<PlanPriority[]> {
+    const links = await ctx.loaders.manyBy(ContractPriority, "contractId").load(c.id);
+    const rows = await ctx.loaders.byId(PlanPriority).loadMany(links.map((l) => l.priorityId));
+    return rows.filter((p): p is PlanPriority => p instanceof PlanPriority);
+  }
+
+  @FieldResolver(() => [FundingLine])
+  fundingLines(@Root() c: Contract, @Ctx() ctx: Context): Promise<FundingLine[]> {
+    return ctx.loaders.manyBy(FundingLine, "contractId", { year: "ASC", id: "ASC" }).load(c.id);
+  }
+
+  @FieldResolver(() => [CoCommissioner])
+  coCommissioners(@Root() c: Contract, @Ctx() ctx: Context): Promise<CoCommissioner[]> {
+    return ctx.loaders.manyBy(CoCommissioner, "contractId").load(c.id);
+  }
+
+  @FieldResolver(() => [ContractSpend], { description: "Actual spend by quarter." })
+  spend(@Root() c: Contract, @Ctx() ctx: Context): Promise<ContractSpend[]> {
+    return ctx.loaders.manyBy(ContractSpend, "contractId", { year: "ASC", quarter: "ASC" }).load(c.id);
+  }
+
+  @FieldResolver(() => [ContractKpi], { description: "The indicators this contract reports, and so the measures in its returns." })
+  kpis(@Root() c: Contract, @Ctx() ctx: Context): Promise<ContractKpi[]> {
+    return ctx.loaders.manyBy(ContractKpi, "contractId").load(c.id);
+  }
+}
+
+@Resolver(() => FundingLine)
+export class FundingLineResolver {
+  @FieldResolver(() => FundingStream)
+  async stream(@Root() line: FundingLine, @Ctx() ctx: Context): Promise<FundingStream> {
+    return (await ctx.loaders.byId(FundingStream).load(line.streamId))!;
+  }
+}

@@ -1,0 +1,141 @@
+import { In, type EntityManager } from "typeorm";
+import { canSee, officeToRead, requireUser } from "../../auth/access.js";
+import type { Context } from "../../context.js";
+import { toPage, type PageArgs, type PageResult } from "../../common/pagination.js";
+import { createRecord, findVisible, updateRecord, type RecordKind } from "../../common/office-records.js";
+import type { UnitOfWork } from "../../db/writer.js";
+import { badInput, type FieldProblem } from "../../errors.js";
+import { Topic } from "../../realtime/pubsub.js";
+import { FundingStream } from "../funding/funding.entities.js";
+import { PlanPriority, StrategicPlan } from "../plans/plan.entities.js";
+import { Portfolio } from "../portfolios/portfolio.entities.js";
+import { Provider } from "../providers/provider.entity.js";
+import { Role } from "../users/role.js";
+import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
+import type { ContractFilter, ContractInput } from "./contract.inputs.js";
+
+export interface ContractChange {
+  contractId: number;
+  providerId: number;
+  change: "CREATED" | "UPDATED";
+}
+
+/** Priorities belong to plans, plans to offices: the office of each given priority. */
+async function priorityOffices(manager: EntityManager, ids: number[]): Promise<Map<number, number>> {
+  if (!ids.length) return new Map();
+  const rows: { id: number; officeId: number }[] = await manager
+    .createQueryBuilder(PlanPriority, "p")
+    .innerJoin(StrategicPlan, "s", "s.id = p.planId")
+    .select(["p.id AS id", "s.officeId AS \"officeId\""])
+    .where("p.id IN (:...ids)", { ids })
+    .getRawMany();
+  return new Map(rows.map((r) => [Number(r.id), Number(r.officeId)]));
+}
+
+/** Everything a contract refers to must exist and belong to the contract's office. */
+async function checkReferences(contract: Contract, input: ContractInput, manager: EntityManager): Promise<void> {
+  const problems: FieldProblem[] = [];
+  const portfolio = await manager.findOneBy(Portfolio, { id: contract.portfolioId });
+  if (!portfolio) problems.push({ field: "portfolioId", rule: "exists", message: `Portfolio ${contract.portfolioId} does not exist.` });
+  if (!(await manager.existsBy(Provider, { id: contract.providerId }))) problems.push({ field: "providerId", rule: "exists", message: `Provider ${contract.providerId} does not exist.` });
+  const priorityIds = [...(contract.mainPriorityId != null ? [contract.mainPriorityId] : []), ...(input.otherPriorityIds ?? [])];
+  const offices = await priorityOffices(manager, priorityIds);
+  for (const id of priorityIds) {
+    if (offices.get(id) !== contract.officeId) problems.push({ field: id === contract.mainPriorityId ? "mainPriorityId" : "otherPriorityIds", rule: "sameOffice", message: `Priority ${id} is not one of this office's.` });
+  }
+  const streamIds = [...new Set((input.fundingLines ?? []).map((l) => l.streamId))];
+  if (streamIds.length) {
+    const streams = await manager.findBy(FundingStream, { id: In(streamIds) });
+    const ok = new Set(streams.filter((s) => s.officeId === contract.officeId).map((s) => s.id));
+    (input.fundingLines ?? []).forEach((line, i) => {
+      if (!ok.has(line.streamId)) problems.push({ field: `fundingLines.${i}.streamId`, rule: "sameOffice", message: `Funding stream ${line.streamId} is not one of this office's.` });
+    });
+  }
+  (input.spend ?? []).forEach((s, i) => {
+    if (s.quarter < 1 || s.quarter > 4) problems.push({ field: `spend.${i}.quarter`, rule: "range", message: "Quarter must be 1 to 4." });
+  });
+  if (contract.startDate && contract.endDate && contract.endDate < contract.startDate) problems.push({ field: "endDate", rule: "afterStart", message: "The contract cannot end before it starts." });
+  if (problems.length) throw badInput("The contract refers to records it cannot use.", problems);
+}
+
+const contractKind = (input: ContractInput): RecordKind<Contract> => ({
+  entity: Contract,
+  label: "Contract",
+  officeOf: (contract) => contract.officeId,
+  check: async (contract, uow) => {
+    await checkReferences(contract, input, uow.manager);
+    const clash = await uow.manager.findOneBy(Contract, { officeId: contract.officeId, reference: contract.reference });
+    if (clash && clash.id !== contract.id) throw badInput("Another contract in this office has that reference.", [{ field: "reference", rule: "unique", message: "Already in use." }]);
+  },
+});
+
+export const ContractRecord: RecordKind<Contract> = { entity: Contract, label: "Contract", officeOf: (c) => c.officeId };
+
+/** Replaces the child lists the input names; leaves the others alone. */
+async function replaceChildren(uow: UnitOfWork, contract: Contract, input: ContractInput): Promise<void> {
+  const { manager } = uow;
+  if (input.otherPriorityIds) {
+    await manager.delete(ContractPriority, { contractId: contract.id });
+    const ids = [...new Set(input.otherPriorityIds)].filter((id) => id !== contract.mainPriorityId);
+    if (ids.length) await manager.insert(ContractPriority, ids.map((priorityId) => ({ contractId: contract.id, priorityId })));
+  }
+  if (input.fundingLines) {
+    await manager.delete(FundingLine, { contractId: contract.id });
+    if (input.fundingLines.length) await manager.insert(FundingLine, input.fundingLines.map((l) => ({ ...l, contractId: contract.id })));
+  }
+  if (input.coCommissioners) {
+    await manager.delete(CoCommissioner, { contractId: contract.id });
+    if (input.coCommissioners.length) await manager.insert(CoCommissioner, input.coCommissioners.map((c) => ({ partnerName: c.partnerName, annualContributionPence: c.annualContributionPence ?? null, contractId: contract.id })));
+  }
+  if (input.spend) {
+    await manager.delete(ContractSpend, { contractId: contract.id });
+    if (input.spend.length) await manager.insert(ContractSpend, input.spend.map((s) => ({ ...s, contractId: contract.id })));
+  }
+}
+
+function contractColumns(input: ContractInput): Partial<Contract> {
+  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, ...columns } = input;
+  return columns as Partial<Contract>;
+}
+
+export async function createContract(ctx: Context, input: ContractInput): Promise<Contract> {
+  const required = (["portfolioId", "providerId", "reference", "title", "mechanism", "stage", "status"] as const).filter((k) => input[k] == null);
+  if (required.length) throw badInput("A new contract needs more detail.", required.map((field) => ({ field, rule: "required", message: `${field} is required.` })));
+  const portfolio = await ctx.services.db.manager.findOneBy(Portfolio, { id: input.portfolioId! });
+  if (!portfolio || !canSee(requireUser(ctx), portfolio)) throw badInput("Unknown portfolio.", [{ field: "portfolioId", rule: "exists", message: `Portfolio ${input.portfolioId} does not exist.` }]);
+  return createRecord(ctx, contractKind(input), { ...contractColumns(input), officeId: portfolio.officeId }, async (contract, uow) => {
+    await replaceChildren(uow, contract, input);
+    await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "CREATED" });
+  });
+}
+
+export async function updateContract(ctx: Context, id: number, version: number, input: ContractInput): Promise<Contract> {
+  return updateRecord(ctx, contractKind(input), id, version, contractColumns(input), async (contract, uow) => {
+    if (input.portfolioId != null) {
+      const portfolio = await uow.manager.findOneBy(Portfolio, { id: input.portfolioId });
+      if (portfolio?.officeId !== contract.officeId) throw badInput("A contract cannot move to another office's portfolio.", [{ field: "portfolioId", rule: "sameOffice", message: "Choose a portfolio of this office." }]);
+    }
+    await replaceChildren(uow, contract, input);
+    await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "UPDATED" });
+  });
+}
+
+export async function listContracts(ctx: Context, filter: ContractFilter, page: PageArgs): Promise<PageResult<Contract>> {
+  const user = requireUser(ctx);
+  const query = ctx.services.db.manager.createQueryBuilder(Contract, "c");
+  if (user.role === Role.PROVIDER) {
+    query.where("c.providerId = :providerId", { providerId: user.providerId ?? -1 });
+    if (filter.officeId != null) query.andWhere("c.officeId = :officeId", { officeId: filter.officeId });
+  } else {
+    query.where("c.officeId = :officeId", { officeId: officeToRead(ctx, filter.officeId) });
+    if (filter.providerId != null) query.andWhere("c.providerId = :providerId", { providerId: filter.providerId });
+  }
+  if (filter.portfolioId != null) query.andWhere("c.portfolioId = :portfolioId", { portfolioId: filter.portfolioId });
+  if (filter.status != null) query.andWhere("c.status = :status", { status: filter.status });
+  const [items, total] = await query.orderBy("c.reference", "ASC").addOrderBy("c.id", "ASC").take(page.first).skip(page.offset).getManyAndCount();
+  return toPage(items, total, page);
+}
+
+export function findContract(ctx: Context, id: number): Promise<Contract> {
+  return findVisible(ctx, ContractRecord, id, (c) => c.providerId);
+}

@@ -1,0 +1,73 @@
+import { ArrayMaxSize, IsInt, IsOptional, Length, Min } from "class-validator";
+import { GraphQLSafeInt } from "graphql-scalars";
+import { Field, InputType, Int } from "type-graphql";
+import { IsFinancialYear } from "../../common/validators.js";
+import { ProviderType } from "../providers/provider.entity.js";
+import { FundingSource, ReportingCadence } from "./funding.entities.js";
+
+@InputType()
+export class FundingStreamInput {
+  @Field(() => Int, { nullable: true, description: "Create only; defaults to your office." })
+  @IsOptional()
+  officeId?: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(2, 200)
+  name?: string;
+
+  @Field(() => FundingSource, { nullable: true })
+  @IsOptional()
+  source?: FundingSource;
+
+  @Field(() => Int, { nullable: true, description: "The stream this one is part of." })
+  @IsOptional()
+  parentId?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(0, 300)
+  ringFencedPurpose?: string | null;
+
+  @Field(() => GraphQLSafeInt, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  maxAwardPence?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  oneOffOnly?: boolean;
+
+  @Field(() => [ProviderType], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(3)
+  eligibleRecipientTypes?: ProviderType[];
+
+  @Field(() => ReportingCadence, { nullable: true })
+  @IsOptional()
+  funderReportingCadence?: ReportingCadence;
+}
+
+@InputType()
+export class FundingStreamYearInput {
+  @Field(() => Int)
+  streamId!: number;
+
+  @Field(() => String)
+  @IsFinancialYear()
+  year!: string;
+
+  @Field(() => GraphQLSafeInt, { description: "Pence." })
+  @IsInt()
+  @Min(0)
+  amountPence!: number;
+
+  @Field(() => Boolean, { defaultValue: false })
+  variable!: boolean;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(0, 300)
+  note?: string | null;
+}

@@ -1,0 +1,61 @@
+import { Length, Matches } from "class-validator";
+import { Arg, Authorized, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from "type-graphql";
+import { In } from "typeorm";
+import { canReadOffice, isCrossOffice, requireUser } from "../../auth/access.js";
+import type { Context } from "../../context.js";
+import { badInput, notFound } from "../../errors.js";
+import { Contract } from "../contracts/contract.entities.js";
+import { Role } from "../users/role.js";
+import { Office } from "./office.entity.js";
+
+@InputType()
+class CreateOfficeInput {
+  @Field(() => String)
+  @Length(2, 120)
+  name!: string;
+
+  @Field(() => String, { description: "Lower-case letters, digits and hyphens." })
+  @Matches(/^[a-z0-9-]{2,40}$/)
+  code!: string;
+
+  @Field(() => String)
+  @Length(2, 200)
+  commissionerTitle!: string;
+}
+
+@Resolver(() => Office)
+export class OfficeResolver {
+  @Authorized()
+  @Query(() => [Office], { description: "Offices the caller can see: their own; every office for administrators; for providers, those they hold contracts with." })
+  async offices(@Ctx() ctx: Context): Promise<Office[]> {
+    const user = requireUser(ctx);
+    const manager = ctx.services.db.manager;
+    if (isCrossOffice(user)) return manager.find(Office, { order: { name: "ASC" } });
+    if (user.role === Role.PROVIDER) {
+      const rows: { officeId: number }[] = await manager.createQueryBuilder(Contract, "c").select("DISTINCT c.officeId", "officeId").where("c.providerId = :p", { p: user.providerId }).getRawMany();
+      return manager.find(Office, { where: { id: In(rows.map((r) => Number(r.officeId))) }, order: { name: "ASC" } });
+    }
+    return user.officeId == null ? [] : manager.find(Office, { where: { id: user.officeId } });
+  }
+
+  @Authorized(Role.ADMIN, Role.COMMISSIONER, Role.OFFICER, Role.ANALYST)
+  @Query(() => Office)
+  async office(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Office> {
+    const office = await ctx.loaders.byId(Office).load(id);
+    if (!office || !canReadOffice(requireUser(ctx), id)) throw notFound("Office", id);
+    return office;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Office)
+  async createOffice(@Ctx() ctx: Context, @Arg("input", () => CreateOfficeInput) input: CreateOfficeInput): Promise<Office> {
+    return ctx.services.writer.run(requireUser(ctx), async (uow) => {
+      if (await uow.manager.existsBy(Office, [{ name: input.name }, { code: input.code }])) {
+        throw badInput("An office with that name or code exists.", [{ field: "code", rule: "unique", message: "Already in use." }]);
+      }
+      const office = await uow.manager.save(uow.manager.create(Office, input));
+      await uow.audit("office.create", { type: "Office", id: office.id, officeId: office.id }, null, office);
+      return office;
+    });
+  }
+}

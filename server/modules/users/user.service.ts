@@ -1,0 +1,83 @@
+import { requireUser } from "../../auth/access.js";
+import { hashPassword, verifyPassword } from "../../auth/passwords.js";
+import { issueToken } from "../../auth/tokens.js";
+import type { Context } from "../../context.js";
+import { badInput, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
+import { Office } from "../offices/office.entity.js";
+import { Provider } from "../providers/provider.entity.js";
+import { Role } from "./role.js";
+import type { CreateUserInput, UpdateUserInput } from "./user.inputs.js";
+import { User } from "./user.entity.js";
+
+/** Compared against when the email is unknown, so that case takes as long as a wrong password. */
+let decoyHash: Promise<string> | undefined;
+
+export async function login(ctx: Context, email: string, password: string) {
+  const user = await ctx.services.db.manager.findOneBy(User, { email: email.trim().toLowerCase() });
+  decoyHash ??= hashPassword("no password matches this");
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  if (!user || !ok || !user.active) throw unauthenticated("Email or password not recognised.");
+  const { token, expiresAt } = await issueToken({ userId: user.id, tokenVersion: user.tokenVersion }, ctx.services.config);
+  return { token, expiresAt, user };
+}
+
+/** A user's role decides which of office and provider it must have. */
+function membershipProblems(role: Role, officeId: number | null, providerId: number | null): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (role === Role.PROVIDER && providerId == null) problems.push({ field: "providerId", rule: "required", message: "A provider user needs a provider." });
+  if (role !== Role.PROVIDER && providerId != null) problems.push({ field: "providerId", rule: "forbidden", message: "Only provider users belong to a provider." });
+  if (role !== Role.ADMIN && role !== Role.PROVIDER && officeId == null) problems.push({ field: "officeId", rule: "required", message: "This role needs an office." });
+  return problems;
+}
+
+async function checkMembership(ctx: Context, role: Role, officeId: number | null, providerId: number | null): Promise<void> {
+  const problems = membershipProblems(role, officeId, providerId);
+  const manager = ctx.services.db.manager;
+  if (officeId != null && !(await manager.existsBy(Office, { id: officeId }))) problems.push({ field: "officeId", rule: "exists", message: `Office ${officeId} does not exist.` });
+  if (providerId != null && !(await manager.existsBy(Provider, { id: providerId }))) problems.push({ field: "providerId", rule: "exists", message: `Provider ${providerId} does not exist.` });
+  if (problems.length) throw badInput("The user's office or provider does not fit its role.", problems);
+}
+
+function auditView(user: User) {
+  const { passwordHash: _secret, ...rest } = user;
+  return rest;
+}
+
+export async function createUser(ctx: Context, input: CreateUserInput): Promise<User> {
+  const email = input.email.trim().toLowerCase();
+  await checkMembership(ctx, input.role, input.officeId ?? null, input.providerId ?? null);
+  const passwordHash = await hashPassword(input.password);
+  return ctx.services.writer.run(requireUser(ctx), async (uow) => {
+    if (await uow.manager.existsBy(User, { email })) throw badInput("That email is already in use.", [{ field: "email", rule: "unique", message: "Already in use." }]);
+    const user = await uow.manager.save(
+      uow.manager.create(User, { email, name: input.name, passwordHash, role: input.role, officeId: input.officeId ?? null, providerId: input.providerId ?? null, active: true, tokenVersion: 0 }),
+    );
+    await uow.audit("user.create", { type: "User", id: user.id, officeId: user.officeId }, null, auditView(user));
+    return user;
+  });
+}
+
+export async function updateUser(ctx: Context, id: number, input: UpdateUserInput): Promise<User> {
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  return ctx.services.writer.run(requireUser(ctx), async (uow) => {
+    const user = await uow.manager.findOneBy(User, { id });
+    if (!user) throw notFound("User", id);
+    const before = auditView(user);
+    const next = {
+      role: input.role ?? user.role,
+      officeId: input.officeId !== undefined ? input.officeId : user.officeId,
+      providerId: input.providerId !== undefined ? input.providerId : user.providerId,
+    };
+    await checkMembership(ctx, next.role, next.officeId, next.providerId);
+    const endsSessions = passwordHash !== undefined || input.active === false || next.role !== user.role;
+    Object.assign(user, next, {
+      name: input.name ?? user.name,
+      active: input.active ?? user.active,
+      passwordHash: passwordHash ?? user.passwordHash,
+      tokenVersion: endsSessions ? user.tokenVersion + 1 : user.tokenVersion,
+    });
+    const saved = await uow.manager.save(user);
+    await uow.audit("user.update", { type: "User", id, officeId: saved.officeId }, before, auditView(saved));
+    return saved;
+  });
+}

@@ -1,0 +1,40 @@
+import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
+import { createPubSub, type PubSubEvent } from "@graphql-yoga/subscription";
+import { Redis } from "ioredis";
+
+/** Every topic the server publishes, in one place. */
+export enum Topic {
+  CONTRACT_CHANGED = "CONTRACT_CHANGED",
+  RETURN_CHANGED = "RETURN_CHANGED",
+  SCORECARD_CHANGED = "SCORECARD_CHANGED",
+}
+
+/** What travels on a topic: the event's sequence number, its office, and a topic-specific payload. */
+export interface PublishedEvent<P = unknown> {
+  seq: number;
+  topic: Topic;
+  officeId: number;
+  at: string;
+  payload: P;
+}
+
+type Channels = { [K in Topic]: [PublishedEvent] };
+
+export type AppPubSub = ReturnType<typeof createPubSub<Channels>> & { close(): Promise<void> };
+
+/** In-memory by default; Redis when REDIS_URL is set, so several server instances share events. */
+export function createAppPubSub(redisUrl?: string): AppPubSub {
+  if (!redisUrl) {
+    return Object.assign(createPubSub<Channels>(), { close: async () => {} });
+  }
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const eventTarget = createRedisEventTarget<PubSubEvent<Channels, Topic>>({ publishClient, subscribeClient });
+  const pubSub = createPubSub<Channels>({ eventTarget });
+  return Object.assign(pubSub, {
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  });
+}

@@ -1,0 +1,37 @@
+import type { NonEmptyArray } from "type-graphql";
+import { AuditResolver } from "./modules/audit/audit.resolver.js";
+import { ProjectBriefResolver } from "./modules/briefs/brief.resolver.js";
+import { ContractResolver, FundingLineResolver } from "./modules/contracts/contract.resolver.js";
+import { DecisionResolver } from "./modules/decisions/decision.resolver.js";
+import { FundingStreamResolver } from "./modules/funding/funding.resolver.js";
+import { ContractKpiResolver, IndicatorResolver, MeasureResolver, TargetResolver } from "./modules/kpis/kpi.resolver.js";
+import { OfficeResolver } from "./modules/offices/office.resolver.js";
+import { ReportingPeriodResolver } from "./modules/periods/period.resolver.js";
+import { KeyPerformanceQuestionResolver, PlanPriorityResolver, StrategicPlanResolver } from "./modules/plans/plan.resolver.js";
+import { AllocationResolver, PortfolioResolver } from "./modules/portfolios/portfolio.resolver.js";
+import { ProviderResolver } from "./modules/providers/provider.resolver.js";
+import { ReturnResolver, ReturnRevisionResolver, ReturnValueResolver } from "./modules/returns/return.resolver.js";
+import { RiskResolver } from "./modules/risks/risk.resolver.js";
+import { UserResolver } from "./modules/users/user.resolver.js";
+
+// Each module's resolver classes; keep one line per module.
+export const resolvers: NonEmptyArray<Function> = [
+  UserResolver,
+  OfficeResolver,
+  ProviderResolver,
+  ReportingPeriodResolver,
+  FundingStreamResolver,
+  PortfolioResolver,
+  AllocationResolver,
+  ContractResolver,
+  FundingLineResolver,
+  ReturnResolver,
+  ReturnValueResolver,
+  ReturnRevisionResolver,
+  RiskResolver,
+  ProjectBriefResolver,
+  DecisionResolver,
+  AuditResolver,
+  StrategicPlanResolver, PlanPriorityResolver, KeyPerformanceQuestionResolver,
+  MeasureResolver, IndicatorResolver, ContractKpiResolver, TargetResolver,
+];

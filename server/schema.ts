@@ -1,0 +1,20 @@
+import "reflect-metadata";
+import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
+import { createPubSub } from "@graphql-yoga/subscription";
+import { buildSchema } from "type-graphql";
+import { authChecker } from "./auth/auth-checker.js";
+import { resolvers } from "./resolvers.js";
+
+/** The one schema, used by HTTP, WebSocket, the SDL emitter and the tests. */
+export async function createSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers,
+    authChecker,
+    validate: { forbidUnknownValues: false },
+    // type-graphql insists on a PubSub when there are subscriptions, but ours never use it: each one
+    // reads the running server's PubSub from its context through eventStream, so the schema stays shareable.
+    pubSub: createPubSub(),
+    emitSchemaFile: false,
+  });
+  return lexicographicSortSchema(schema);
+}

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Contract } from "../../server/modules/contracts/contract.entities.js";
+import { Office } from "../../server/modules/offices/office.entity.js";
+import { Provider } from "../../server/modules/providers/provider.entity.js";
+import { PerformanceReturn, ReturnState } from "../../server/modules/returns/return.entities.js";
+import { codes, startTestServer, type TestServer } from "./harness.js";
+
+const USERS = {
+  admin: "admin@demo.example",
+  commissioner: "commissioner@wiltshire.demo.example",
+  officer: "officer@wiltshire.demo.example",
+  analyst: "analyst@wiltshire.demo.example",
+  dorsetOfficer: "officer@dorset.demo.example",
+  providerA: "provider-a@demo.example", // Victim Support: a Wiltshire and a Dorset contract
+  providerB: "provider-b@demo.example", // Harbour: Wiltshire only
+  anonymous: null,
+} as const;
+type Who = keyof typeof USERS;
+const OK = "ok";
+
+let server: TestServer;
+const ids = { wiltshire: 0, dorset: 0, harbourContract: 0, victimSupportDorsetContract: 0, harbourProvider: 0, submittedReturn: 0, acceptedReturn: 0 };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const m = server.services.db.manager;
+  ids.wiltshire = (await m.findOneByOrFail(Office, { code: "wiltshire" })).id;
+  ids.dorset = (await m.findOneByOrFail(Office, { code: "dorset" })).id;
+  const harbour = await m.findOneByOrFail(Provider, { name: "Harbour Domestic Abuse Services" });
+  const victimSupport = await m.findOneByOrFail(Provider, { name: "Victim Support" });
+  ids.harbourProvider = harbour.id;
+  ids.harbourContract = (await m.findOneByOrFail(Contract, { providerId: harbour.id, officeId: ids.wiltshire })).id;
+  ids.victimSupportDorsetContract = (await m.findOneByOrFail(Contract, { providerId: victimSupport.id, officeId: ids.dorset })).id;
+  const wiltshireReturns = await m.createQueryBuilder(PerformanceReturn, "r").innerJoin(Contract, "c", "c.id = r.contractId").where("c.officeId = :o", { o: ids.wiltshire }).getMany();
+  ids.submittedReturn = wiltshireReturns.find((r) => r.state === ReturnState.SUBMITTED)!.id;
+  ids.acceptedReturn = wiltshireReturns.find((r) => r.state === ReturnState.ACCEPTED)!.id;
+});
+afterAll(async () => server?.close());
+
+async function outcome(who: Who, query: string, variables: Record<string, unknown> = {}): Promise<string> {
+  const result = await server.run(USERS[who], query, variables);
+  return result.errors?.length ? String(codes(result)[0]) : OK;
+}
+
+async function contractVersion(id: number): Promise<number> {
+  return (await server.services.db.manager.findOneByOrFail(Contract, { id })).version;
+}
+
+interface Case {
+  name: string;
+  query: string;
+  variables: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  expect: Record<Who, string>;
+}
+
+const CASES: Case[] = [
+  {
+    name: "read Wiltshire's funding streams",
+    query: "query($o: Int) { fundingStreams(officeId: $o) { id } }",
+    variables: () => ({ o: ids.wiltshire }),
+    expect: { admin: OK, commissioner: OK, officer: OK, analyst: OK, dorsetOfficer: "FORBIDDEN", providerA: "FORBIDDEN", providerB: "FORBIDDEN", anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "read a Wiltshire contract held by provider B",
+    query: "query($id: Int!) { contract(id: $id) { id title provider { name } } }",
+    variables: () => ({ id: ids.harbourContract }),
+    expect: { admin: OK, commissioner: OK, officer: OK, analyst: OK, dorsetOfficer: "NOT_FOUND", providerA: "NOT_FOUND", providerB: OK, anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "read a Dorset contract held by provider A",
+    query: "query($id: Int!) { contract(id: $id) { id } }",
+    variables: () => ({ id: ids.victimSupportDorsetContract }),
+    expect: { admin: OK, commissioner: "NOT_FOUND", officer: "NOT_FOUND", analyst: "NOT_FOUND", dorsetOfficer: OK, providerA: OK, providerB: "NOT_FOUND", anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "list Dorset's contracts by naming the office",
+    query: "query($o: Int) { contracts(officeId: $o) { totalCount } }",
+    variables: () => ({ o: ids.dorset }),
+    expect: { admin: OK, commissioner: "FORBIDDEN", officer: "FORBIDDEN", analyst: "FORBIDDEN", dorsetOfficer: OK, providerA: OK, providerB: OK, anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "rename a Wiltshire contract",
+    query: "mutation($id: Int!, $v: Int!) { updateContract(id: $id, version: $v, input: { title: \"Domestic abuse outreach\" }) { id } }",
+    variables: async () => ({ id: ids.harbourContract, v: await contractVersion(ids.harbourContract) }),
+    expect: { admin: OK, commissioner: OK, officer: OK, analyst: "FORBIDDEN", dorsetOfficer: "NOT_FOUND", providerA: "FORBIDDEN", providerB: "FORBIDDEN", anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "create a funding stream in Dorset",
+    query: 'mutation($o: Int) { createFundingStream(input: { officeId: $o, name: "Test fund", source: OTHER }) { id } }',
+    variables: () => ({ o: ids.dorset }),
+    expect: { admin: OK, commissioner: "FORBIDDEN", officer: "FORBIDDEN", analyst: "FORBIDDEN", dorsetOfficer: OK, providerA: "FORBIDDEN", providerB: "FORBIDDEN", anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "create a user",
+    query: 'mutation($e: String!) { createUser(input: { email: $e, name: "New person", password: "a-long-password-1", role: ANALYST, officeId: 1 }) { id } }',
+    variables: () => ({ e: `new-${Math.random().toString(36).slice(2)}@example.org` }),
+    expect: { admin: OK, commissioner: "FORBIDDEN", officer: "FORBIDDEN", analyst: "FORBIDDEN", dorsetOfficer: "FORBIDDEN", providerA: "FORBIDDEN", providerB: "FORBIDDEN", anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "read a submitted (not yet accepted) Wiltshire return",
+    query: "query($id: Int!) { performanceReturn(id: $id) { id state } }",
+    variables: () => ({ id: ids.submittedReturn }),
+    expect: { admin: OK, commissioner: OK, officer: OK, analyst: "NOT_FOUND", dorsetOfficer: "NOT_FOUND", providerA: "NOT_FOUND", providerB: "NOT_FOUND", anonymous: "UNAUTHENTICATED" },
+  },
+  {
+    name: "read the audit trail",
+    query: "query($o: Int) { auditEvents(officeId: $o) { totalCount } }",
+    variables: () => ({ o: ids.wiltshire }),
+    expect: { admin: OK, commissioner: OK, officer: OK, analyst: "FORBIDDEN", dorsetOfficer: "FORBIDDEN", providerA: "FORBIDDEN", providerB: "FORBIDDEN", anonymous: "UNAUTHENTICATED" },
+  },
+];
+
+describe("access rules: every role against a sample of operations", () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const seen: Record<string, string> = {};
+      for (const who of Object.keys(USERS) as Who[]) seen[who] = await outcome(who, c.query, await c.variables());
+      expect(seen).toEqual(c.expect);
+    });
+  }
+
+  it("shows a provider user only its own provider and its own contracts, in every office", async () => {
+    const result = await server.run<any>(USERS.providerA, "{ providers { items { name } } contracts(first: 100) { items { office { code } provider { name } } } offices { code } }");
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.providers.items).toEqual([{ name: "Victim Support" }]);
+    const contracts = result.data!.contracts.items as { office: { code: string }; provider: { name: string } }[];
+    expect(new Set(contracts.map((c) => c.provider.name))).toEqual(new Set(["Victim Support"]));
+    expect(new Set(contracts.map((c) => c.office.code))).toEqual(new Set(["wiltshire", "dorset"]));
+    expect(result.data!.offices.map((o: { code: string }) => o.code).sort()).toEqual(["dorset", "wiltshire"]);
+  });
+
+  it("lets analysts see accepted returns only", async () => {
+    const result = await server.run<any>(USERS.analyst, "{ returns(first: 100) { totalCount items { state } } }");
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.returns.totalCount).toBeGreaterThan(0);
+    expect(new Set(result.data!.returns.items.map((r: { state: string }) => r.state))).toEqual(new Set(["ACCEPTED"]));
+    expect(await outcome("analyst", "query($id: Int!) { performanceReturn(id: $id) { id } }", { id: ids.acceptedReturn })).toBe(OK);
+  });
+
+  it("ends a session once the user is deactivated", async () => {
+    const token = await server.tokenFor(USERS.dorsetOfficer);
+    const before = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: "{ me { email } }" }) });
+    expect(((await before.json()) as any).data.me.email).toBe(USERS.dorsetOfficer);
+    const dorsetOfficer = await server.run<any>(USERS.admin, "query($o: Int) { users(officeId: $o) { id email } }", { o: ids.dorset });
+    const id = dorsetOfficer.data!.users.find((u: { email: string }) => u.email === USERS.dorsetOfficer).id;
+    expect((await server.run(USERS.admin, "mutation($id: Int!) { updateUser(id: $id, input: { active: false }) { active } }", { id })).errors).toBeUndefined();
+    const after = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: "{ contracts { totalCount } }" }) });
+    expect(codes((await after.json()) as never)).toEqual(["UNAUTHENTICATED"]);
+  });
+});

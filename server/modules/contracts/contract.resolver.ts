@@ -5,11 +5,12 @@ import { Page, PageArgs, type PageResult } from "../../common/pagination.js";
 import { eventStream } from "../../realtime/event-stream.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
 import { FundingStream } from "../funding/funding.entities.js";
-import { ContractKpi } from "../kpis/kpi.entities.js";
+import { ContractKpi, Measure } from "../kpis/kpi.entities.js";
 import { Office } from "../offices/office.entity.js";
 import { PlanPriority } from "../plans/plan.entities.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
+import { loadForm } from "../returns/return.service.js";
 import { OFFICE_WRITERS, Role } from "../users/role.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
 import { ContractFilter, ContractInput } from "./contract.inputs.js";
@@ -126,6 +127,13 @@ export class ContractResolver {
   @FieldResolver(() => [ContractSpend], { description: "Actual spend by quarter." })
   spend(@Root() c: Contract, @Ctx() ctx: Context): Promise<ContractSpend[]> {
     return ctx.loaders.manyBy(ContractSpend, "contractId", { year: "ASC", quarter: "ASC" }).load(c.id);
+  }
+
+  @FieldResolver(() => [Measure], { description: "The measures its provider reports each quarter: those behind its KPIs." })
+  async reportedMeasures(@Root() c: Contract, @Ctx() ctx: Context): Promise<Measure[]> {
+    const form = await loadForm(ctx.services.db.manager, c.id);
+    const rows = await ctx.loaders.byId(Measure).loadMany(form.measures.map((m) => m.id));
+    return rows.filter((m): m is Measure => m instanceof Measure);
   }
 
   @FieldResolver(() => [ContractKpi], { description: "The indicators this contract reports, and so the measures in its returns." })

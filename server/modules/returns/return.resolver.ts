@@ -1,8 +1,8 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
-import { officeToRead, requireUser } from "../../auth/access.js";
+import { canReadOffice, officeToRead, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { Page, PageArgs, type PageResult } from "../../common/pagination.js";
-import { badInput } from "../../errors.js";
+import { badInput, notFound } from "../../errors.js";
 import { eventStream } from "../../realtime/event-stream.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
 import { Contract } from "../contracts/contract.entities.js";
@@ -13,6 +13,7 @@ import { User } from "../users/user.entity.js";
 import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue } from "./return.entities.js";
 import { MeasureCommentInput, ReturnFilter, SaveReturnInput, SubmitReturnInput } from "./return.inputs.js";
 import { diffRevisions } from "./return.rules.js";
+import { Completeness, completeness } from "./completeness.js";
 import * as returns from "./return.service.js";
 
 @ObjectType()
@@ -134,6 +135,14 @@ export class ReturnResolver {
     return returns.findReturn(ctx, id);
   }
 
+  @Authorized(Role.ADMIN, Role.COMMISSIONER, Role.OFFICER, Role.ANALYST)
+  @Query(() => [Completeness], { description: "Returns due, submitted on time, late, missing and accepted for a period: the office total first, then each portfolio." })
+  async returnCompleteness(@Ctx() ctx: Context, @Arg("periodId", () => Int) periodId: number): Promise<Completeness[]> {
+    const period = await ctx.loaders.byId(ReportingPeriod).load(periodId);
+    if (!period || !canReadOffice(requireUser(ctx), period.officeId)) throw notFound("ReportingPeriod", periodId);
+    return completeness(ctx.services.db.manager, period.officeId, period.id);
+  }
+
   @Authorized()
   @Query(() => ReturnCheckResult, { description: "What would stop this return being submitted now: invalid values and unexplained sharp changes." })
   validateReturn(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<ReturnCheckResult> {
@@ -235,6 +244,13 @@ export class ReturnResolver {
   @FieldResolver(() => [ReturnValue], { description: "Current values (the draft, or the last submission)." })
   values(@Root() ret: PerformanceReturn, @Ctx() ctx: Context): Promise<ReturnValue[]> {
     return ctx.loaders.manyBy(ReturnValue, "returnId", { measureId: "ASC" }).load(ret.id);
+  }
+
+  @FieldResolver(() => [Measure], { description: "The measures this return must report: those behind the contract's KPIs." })
+  async requiredMeasures(@Root() ret: PerformanceReturn, @Ctx() ctx: Context): Promise<Measure[]> {
+    const form = await returns.loadForm(ctx.services.db.manager, ret.contractId);
+    const rows = await ctx.loaders.byId(Measure).loadMany(form.measures.map((m) => m.id));
+    return rows.filter((m): m is Measure => m instanceof Measure);
   }
 
   @FieldResolver(() => [ReturnRevision], { description: "Every submission, oldest first." })

@@ -1,6 +1,6 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 import type { Config } from "../config.js";
 import { ErrorCode } from "../errors.js";
@@ -8,7 +8,8 @@ import { ErrorCode } from "../errors.js";
 export type Limits = Pick<Config, "maxDepth" | "maxAliases" | "maxCost">;
 
 function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message.replace(/^Syntax Error: /, ""), { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } });
+  // Apollo reads `http` for the response status and strips it from what the caller sees.
+  return new GraphQLError(message.replace(/^Syntax Error: /, ""), { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } } });
 }
 
 /**
@@ -24,11 +25,13 @@ export function checkOperationLimits(
   limits: Limits,
   options: { allowIntrospection: boolean },
 ): readonly GraphQLError[] {
-  const rules: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, exposeLimits: true }), maxAliasesRule({ n: limits.maxAliases, exposeLimits: true })];
+  // The armor rules throw by default, which would surface as an internal error; report through the context instead.
+  const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message))] };
+  const rules: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })];
   if (!options.allowIntrospection) rules.push(NoSchemaIntrospectionCustomRule);
   const problems = validate(schema, document, rules);
   if (problems.length) {
-    return problems.map((p) => (p.message.includes("introspection") ? new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } }) : tooComplex(p.message)));
+    return problems.map((p) => (p.extensions?.code ? p : new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } })));
   }
   let cost: number;
   try {

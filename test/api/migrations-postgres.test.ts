@@ -9,6 +9,7 @@ const POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test";
 const previousUrl = process.env.DATABASE_URL;
 process.env.DATABASE_URL = POSTGRES_URL;
 const { openDatabase } = await import("../../server/db/data-source.js");
+const { seedDemoData } = await import("../../server/db/seed/demo-seed.js");
 
 /** Why PostgreSQL cannot be used, or undefined when it can. */
 async function probe(url: string): Promise<string | undefined> {
@@ -56,7 +57,7 @@ describe.skipIf(skip)("migrations on PostgreSQL", () => {
     await admin.connect();
     await admin.query(`CREATE SCHEMA "${schema}"`);
     dataSource = await openDatabase({ databasePath: "", databaseUrl: POSTGRES_URL }, schema);
-    // Demo data goes in here, after the migrations: await seedDemoData(dataSource);
+    await seedDemoData(dataSource);
   });
 
   afterAll(async () => {
@@ -75,6 +76,20 @@ describe.skipIf(skip)("migrations on PostgreSQL", () => {
     expect(queries, `schema drift, the migrations miss:\n${queries.join(";\n")}`).toEqual([]);
     const entityTables = dataSource.entityMetadatas.map((metadata) => metadata.tableName);
     expect(await tableNames()).toEqual([...entityTables, "migrations"].sort());
+  });
+
+  it("loads the demo data with the documents' figures, once", async () => {
+    const total = async (sql: string, params: unknown[]) => Number((await dataSource.query(sql, params))[0].total);
+    const t = (table: string) => `"${schema}"."${table}"`;
+    const streams2324 = `SELECT SUM(y."amountPence") AS total FROM ${t("funding_stream_year")} y JOIN ${t("funding_stream")} s ON s.id = y."streamId" JOIN ${t("office")} o ON o.id = s."officeId" WHERE o.code = $1 AND y.year = $2`;
+    expect(await total(streams2324, ["wiltshire", "2023-24"])).toBe(456_100_000);
+    const committed = `SELECT SUM(l."amountPence") AS total FROM ${t("funding_line")} l JOIN ${t("contract")} c ON c.id = l."contractId" JOIN ${t("office")} o ON o.id = c."officeId" WHERE o.code = $1 AND l.year = $2 AND l.status = $3`;
+    expect(await total(committed, ["dorset", "2019-20", "COMMITTED"])).toBe(173_300_000);
+    expect(await total(committed, ["dorset", "2019-20", "PLANNED"])).toBe(55_100_000);
+    const counts = async () => Promise.all(["office", "contract", "performance_return", "return_revision", "user"].map((table) => total(`SELECT COUNT(*) AS total FROM ${t(table)}`, [])));
+    const before = await counts();
+    await seedDemoData(dataSource);
+    expect(await counts()).toEqual(before);
   });
 
   it("undoes to an empty schema and redoes without drift", async () => {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqliteQueryRunner } from "typeorm/driver/sqlite/SqliteQueryRunner.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AuditEvent } from "../../server/modules/audit/audit-event.entity.js";
 import { codes, startTestServer, type TestServer } from "./harness.js";
 
@@ -36,6 +37,28 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => server?.close());
+
+/** How many SQL statements an operation costs: field resolvers must batch, so this must not grow with the rows. */
+async function statementsFor(as: string, query: string): Promise<number> {
+  await server.tokenFor(as);
+  const spy = vi.spyOn(SqliteQueryRunner.prototype, "query");
+  try {
+    await ok(as, query);
+    return spy.mock.calls.length;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe("batching", () => {
+  it("loads nested plans, questions, indicators, measures and targets in a fixed number of statements", async () => {
+    // The user, the plans, then one per entity loaded beneath: priorities, their plans, questions, their
+    // priorities, question links, indicators, measure links, measures. Per-row loading would cost hundreds.
+    expect(await statementsFor(DURHAM, "{ strategicPlans { priorities { plan { id } keyPerformanceQuestions { priority { id } indicators { numeratorMeasures { id } denominatorMeasures { id } } } } } }")).toBe(10);
+    // The user, the page (and its count), the KPI links, indicators, targets, measure links, measures.
+    expect(await statementsFor(OFFICER, "{ contracts(first: 100) { items { kpis { indicator { numeratorMeasures { id } } targets { value } } } } }")).toBeLessThanOrEqual(8);
+  });
+});
 
 describe("strategic plans", () => {
   it("lists the office's plans with their priorities in order, questions and indicators, in one office only", async () => {

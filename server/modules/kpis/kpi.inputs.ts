@@ -4,8 +4,8 @@ import { IsFinancialYear } from "../../common/validators.js";
 import { Direction, MeasureUnit } from "./kpi.entities.js";
 
 /** Codes name measures and indicators in imports and returns, so they stay plain identifiers. */
-const CODE = /^[a-z0-9_]{2,60}$/;
-const CODE_MESSAGE = "$property must be 2 to 60 lower-case letters, digits or underscores";
+const CODE = /^[A-Za-z0-9_]{2,60}$/;
+const CODE_MESSAGE = "$property must be 2 to 60 letters, digits or underscores";
 
 @InputType()
 export class CreateMeasureInput {

@@ -130,7 +130,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   app.use(
     "/graphql",
     rateLimit({ windowMs: 60_000, limit: 1200, standardHeaders: "draft-7", legacyHeaders: false, message: { errors: [{ message: "Too many requests; slow down.", extensions: { code: ErrorCode.TOO_MANY_REQUESTS } }] } }),
-    express.json({ limit: "5mb" }),
+    express.json({ limit: "12mb" }) /* a 10 MB CSV upload, as JSON */,
     expressMiddleware(apollo, { context: async ({ req }) => createContext(services, req.headers.authorization) }),
   );
   if (fs.existsSync(DASHBOARD_DIST)) {

@@ -5,13 +5,17 @@ import { ContractResolver, FundingLineResolver } from "./modules/contracts/contr
 import { DecisionResolver } from "./modules/decisions/decision.resolver.js";
 import { FundingStreamResolver } from "./modules/funding/funding.resolver.js";
 import { ContractKpiResolver, IndicatorResolver, MeasureResolver, TargetResolver } from "./modules/kpis/kpi.resolver.js";
+import { MoneyResolver, PortfolioMoneyResolver, PriorityMoneyResolver } from "./modules/money/money.resolver.js";
 import { OfficeResolver } from "./modules/offices/office.resolver.js";
 import { ReportingPeriodResolver } from "./modules/periods/period.resolver.js";
 import { KeyPerformanceQuestionResolver, PlanPriorityResolver, StrategicPlanResolver } from "./modules/plans/plan.resolver.js";
 import { AllocationResolver, PortfolioResolver } from "./modules/portfolios/portfolio.resolver.js";
 import { ProviderResolver } from "./modules/providers/provider.resolver.js";
 import { ReturnResolver, ReturnRevisionResolver, ReturnValueResolver } from "./modules/returns/return.resolver.js";
+import { ReturnCsvResolver } from "./modules/returns/return-csv.resolver.js";
 import { RiskResolver } from "./modules/risks/risk.resolver.js";
+import { FreezeResolver } from "./modules/scorecards/freeze.resolver.js";
+import { ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
 import { UserResolver } from "./modules/users/user.resolver.js";
 
 // Each module's resolver classes; keep one line per module.
@@ -29,9 +33,16 @@ export const resolvers: NonEmptyArray<Function> = [
   ReturnValueResolver,
   ReturnRevisionResolver,
   RiskResolver,
+  ScorecardResolver,
+  FreezeResolver,
+  MoneyResolver,
+  PortfolioMoneyResolver,
+  PriorityMoneyResolver,
+  ScorecardRowResolver,
   ProjectBriefResolver,
   DecisionResolver,
   AuditResolver,
   StrategicPlanResolver, PlanPriorityResolver, KeyPerformanceQuestionResolver,
   MeasureResolver, IndicatorResolver, ContractKpiResolver, TargetResolver,
+  ReturnCsvResolver,
 ];

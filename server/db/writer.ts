@@ -16,8 +16,9 @@ export class UnitOfWork {
     readonly actor: User | null,
   ) {}
 
-  async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<void> {
-    await this.manager.insert(AuditEvent, {
+  /** Records who changed what; returns the audit row's id. */
+  async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<number> {
+    const result = await this.manager.insert(AuditEvent, {
       officeId: entity.officeId,
       userId: this.actor?.id ?? null,
       action,
@@ -27,6 +28,7 @@ export class UnitOfWork {
       after: (after ?? null) as object,
       at: new Date(),
     });
+    return Number(result.identifiers[0].id);
   }
 
   async emit<P>(topic: Topic, officeId: number, payload: P): Promise<PublishedEvent<P>> {

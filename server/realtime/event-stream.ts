@@ -27,6 +27,9 @@ export async function* eventStream(ctx: Context, options: StreamOptions): AsyncG
   const { services } = ctx;
   const live = services.pubSub.subscribe(options.topic);
   const iterator = live[Symbol.asyncIterator]();
+  // The PubSub's iterator attaches its listener only when first asked for a value: ask now, before the
+  // replay query, or events committed between that query and the first live read are lost.
+  let first: Promise<IteratorResult<PublishedEvent>> | null = iterator.next();
   let last = options.since ?? Number.MAX_SAFE_INTEGER;
   try {
     if (options.since != null) {
@@ -43,7 +46,8 @@ export async function* eventStream(ctx: Context, options: StreamOptions): AsyncG
       }
     }
     for (;;) {
-      const { value: event, done } = await iterator.next();
+      const { value: event, done } = await (first ?? iterator.next());
+      first = null;
       if (done) return;
       if (event.officeId !== options.officeId) continue;
       if (last !== Number.MAX_SAFE_INTEGER && event.seq <= last) continue;

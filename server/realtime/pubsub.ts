@@ -7,6 +7,8 @@ export enum Topic {
   CONTRACT_CHANGED = "CONTRACT_CHANGED",
   RETURN_CHANGED = "RETURN_CHANGED",
   SCORECARD_CHANGED = "SCORECARD_CHANGED",
+  /** Progress of one CSV upload, for its uploader only; transient (seq 0, never stored or replayed). */
+  CSV_IMPORT_PROGRESS = "CSV_IMPORT_PROGRESS",
 }
 
 /** What travels on a topic: the event's sequence number, its office, and a topic-specific payload. */

@@ -77,7 +77,9 @@ describe("bad input gets a clear error with a code, and changes nothing", () => 
   });
 
   it("caps page sizes", async () => {
-    expect(codes(await server.run(OFFICER, "{ contracts(first: 101) { totalCount } }"))).toEqual(["BAD_USER_INPUT"]);
+    const tooMany = await server.run(OFFICER, "{ contracts(first: 101) { totalCount } }");
+    expect(codes(tooMany)).toEqual(["BAD_USER_INPUT"]);
+    expect((tooMany.errors![0] as any).extensions.problems).toEqual([expect.objectContaining({ field: "first", rule: "max" })]);
     expect(codes(await server.run(OFFICER, "{ contracts(first: 0) { totalCount } }"))).toEqual(["BAD_USER_INPUT"]);
   });
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
 
   // Enough contracts for a page of 50, made the way an officer would.
   const wiltshire = await db.manager.findOneByOrFail(Office, { code: "wiltshire" });
-  const setup = await server.run<any>(OFFICER, "query($o: Int) { portfolios(officeId: $o) { id } fundingStreams(officeId: $o) { id } providers(first: 3) { items { id } } contracts(first: 1) { totalCount } }", { o: wiltshire.id });
+  const setup = await server.run<any>(OFFICER, "query($o: Int) { portfolios(officeId: $o) { id } fundingStreams(officeId: $o) { id name } providers(first: 3) { items { id } } contracts(first: 1) { totalCount } }", { o: wiltshire.id });
   const { portfolios, fundingStreams, providers, contracts } = setup.data!;
   for (let i = contracts.totalCount; i < 55; i++) {
     const created = await server.run(OFFICER, "mutation($input: ContractInput!) { createContract(input: $input) { id } }", {
@@ -35,7 +35,7 @@ beforeAll(async () => {
         mechanism: "GRANT",
         stage: "DO",
         status: "LIVE",
-        fundingLines: [{ streamId: fundingStreams[0].id, year: "2024-25", amountPence: 100_000 + i, status: "PLANNED" }],
+        fundingLines: [{ streamId: fundingStreams.find((s: { name: string }) => s.name === "PCC Commissioning Budget").id, year: "2024-25", amountPence: 100_000 + i, status: "PLANNED" }],
       },
     });
     expect(created.errors).toBeUndefined();

@@ -8,7 +8,8 @@ import { badInput, type FieldProblem } from "../../errors.js";
 import { Topic } from "../../realtime/pubsub.js";
 import { FundingStream } from "../funding/funding.entities.js";
 import { PlanPriority, StrategicPlan } from "../plans/plan.entities.js";
-import { Portfolio } from "../portfolios/portfolio.entities.js";
+import { fundingRuleBreaches } from "../money/funding-rules.js";
+import { Portfolio, PortfolioAllocation } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
 import { Role } from "../users/role.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
@@ -43,12 +44,28 @@ async function checkReferences(contract: Contract, input: ContractInput, manager
   for (const id of priorityIds) {
     if (offices.get(id) !== contract.officeId) problems.push({ field: id === contract.mainPriorityId ? "mainPriorityId" : "otherPriorityIds", rule: "sameOffice", message: `Priority ${id} is not one of this office's.` });
   }
-  const streamIds = [...new Set((input.fundingLines ?? []).map((l) => l.streamId))];
+  const lines = input.fundingLines ?? [];
+  const streamIds = [...new Set(lines.map((l) => l.streamId))];
   if (streamIds.length) {
-    const streams = await manager.findBy(FundingStream, { id: In(streamIds) });
-    const ok = new Set(streams.filter((s) => s.officeId === contract.officeId).map((s) => s.id));
-    (input.fundingLines ?? []).forEach((line, i) => {
-      if (!ok.has(line.streamId)) problems.push({ field: `fundingLines.${i}.streamId`, rule: "sameOffice", message: `Funding stream ${line.streamId} is not one of this office's.` });
+    const streams = new Map((await manager.findBy(FundingStream, { id: In(streamIds) })).filter((s) => s.officeId === contract.officeId).map((s) => [s.id, s]));
+    const provider = await manager.findOneBy(Provider, { id: contract.providerId });
+    const allocations = await manager.findBy(PortfolioAllocation, { streamId: In(streamIds) });
+    lines.forEach((line, i) => {
+      const stream = streams.get(line.streamId);
+      if (!stream) {
+        problems.push({ field: `fundingLines.${i}.streamId`, rule: "sameOffice", message: `Funding stream ${line.streamId} is not one of this office's.` });
+        return;
+      }
+      if (!provider) return;
+      const breaches = fundingRuleBreaches(stream, {
+        amountPence: line.amountPence,
+        year: line.year,
+        providerType: provider.type,
+        portfolioId: contract.portfolioId,
+        otherYearsFunded: lines.filter((other) => other !== line && other.streamId === line.streamId).map((other) => other.year),
+        portfoliosAllocated: allocations.filter((a) => a.streamId === stream.id && a.year === line.year && a.portfolioId != null).map((a) => a.portfolioId!),
+      });
+      for (const breach of breaches) problems.push({ field: `fundingLines.${i}.amountPence`, ...breach });
     });
   }
   (input.spend ?? []).forEach((s, i) => {

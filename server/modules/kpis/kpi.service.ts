@@ -1,3 +1,4 @@
+import { scorecardMayHaveChanged } from "../scorecards/scorecard-events.js";
 import { In, IsNull, type EntityManager, type EntityTarget, type FindOptionsWhere } from "typeorm";
 import { assertCanWriteOffice, canSee, officeToRead, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
@@ -280,14 +281,18 @@ export async function setTarget(ctx: Context, input: SetTargetInput): Promise<Ta
       portfolioId: key.portfolioId ?? IsNull(),
       quarter: key.quarter ?? IsNull(),
     });
+    const portfolioId = key.portfolioId ?? (await manager.findOneByOrFail(Contract, { id: key.contractId! })).portfolioId;
+    const announce = () => scorecardMayHaveChanged(uow, indicator.officeId, { portfolioId, year: key.year, quarter: key.quarter, reason: "TARGET_CHANGED" });
     if (!existing) {
       const created = await manager.save(manager.create(Target, { ...key, value: input.value }));
       await uow.audit("target.create", { ...scope, id: created.id }, null, created);
+      await announce();
       return created;
     }
     if (existing.value === input.value) return existing;
     const updated = await updateVersioned(uow, Target, existing, existing.version, { value: input.value }, "Target");
     await uow.audit("target.update", { ...scope, id: existing.id }, existing, updated);
+    await announce();
     return updated;
   });
 }

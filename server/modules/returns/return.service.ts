@@ -6,6 +6,7 @@ import { updateVersioned } from "../../db/versioned.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, type FieldProblem } from "../../errors.js";
 import { Topic } from "../../realtime/pubsub.js";
+import { scorecardMayHaveChanged } from "../scorecards/scorecard-events.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
 import { Contract } from "../contracts/contract.entities.js";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
@@ -35,7 +36,7 @@ export function canSeeReturn(user: User, contract: Pick<Contract, "officeId" | "
 }
 
 /** The provider holding the contract, or the office's commissioning staff on its behalf. */
-function canFillIn(user: User, contract: Contract): boolean {
+export function canFillIn(user: User, contract: Contract): boolean {
   if (user.role === Role.PROVIDER) return user.providerId === contract.providerId;
   return canWriteOffice(user, contract.officeId);
 }
@@ -70,7 +71,7 @@ async function previousAcceptedValues(manager: EntityManager, contract: Contract
   return new Map((await valuesOf(manager, previous.id)).map((v) => [v.measureId, v.value]));
 }
 
-interface Loaded {
+export interface Loaded {
   ret: PerformanceReturn;
   contract: Contract;
   period: ReportingPeriod;
@@ -168,50 +169,58 @@ export function submitReturn(ctx: Context, input: SubmitReturnInput): Promise<Pe
       return uow.manager.findOneByOrFail(PerformanceReturn, { id: previous.resultId });
     }
     const loaded = await loadReturn(uow, user, input.returnId);
-    const { ret, contract, period } = loaded;
-    if (!canFillIn(user, contract)) throw forbidden("You cannot submit returns for this contract.");
-    if (!canMove(ret.state, ReturnState.SUBMITTED)) throw conflict(`A ${ret.state.toLowerCase()} return cannot be submitted.`);
-    if (ret.version !== input.version) throw conflict(`Return ${ret.id} has changed since you loaded it. Reload and try again.`);
-    if (period.state !== PeriodState.OPEN && user.role === Role.PROVIDER) throw badInput(`${period.year} Q${period.quarter} is closed.`, [{ field: "periodId", rule: "periodOpen", message: "The period is not open." }]);
-
-    const acknowledged = new Map(input.acknowledgements.map((a) => [a.measureId, a.comment]));
-    const check = await checkReturn(uow.manager, loaded, new Set(acknowledged.keys()));
-    if (check.problems.length) throw badInput(`The return has ${check.problems.length} problem(s) to fix before it can be submitted.`, check.problems);
-    if (check.outliers.length) {
-      throw badInput(
-        "Some figures changed sharply since last quarter: explain each before submitting.",
-        check.outliers.map((o) => ({ field: `values.${o.code}`, rule: "outlier", message: `${o.code} moved from ${o.previous} to ${o.current} (${Math.round(o.change * 100)}%): add a comment to confirm it.` })),
-      );
-    }
-    for (const [measureId, comment] of acknowledged) {
-      await uow.manager.update(ReturnValue, { returnId: ret.id, measureId }, { comment });
-    }
-    const values = await valuesOf(uow.manager, ret.id);
-    const now = new Date();
-    const late = now.toISOString().slice(0, 10) > period.dueDate;
-    const number = ret.revisionCount + 1;
-    await uow.manager.insert(ReturnRevision, {
-      returnId: ret.id,
-      number,
-      values: values.map(({ measureId, value, comment }) => ({ measureId, value, comment })),
-      narrative: narrativeOf(ret),
-      submittedById: user.id,
-      submittedAt: now,
-      late,
-    });
-    const updated = await updateVersioned(uow, PerformanceReturn, ret, input.version, {
-      state: ReturnState.SUBMITTED,
-      revisionCount: number,
-      submittedAt: now,
-      // Timeliness is judged by the first submission; a corrected resubmission does not make it late.
-      late: ret.revisionCount === 0 ? late : ret.late,
-      reviewReason: null,
-    }, "Return");
-    await uow.manager.insert(IdempotencyRecord, { key: input.idempotencyKey, userId: user.id, operation: "submitReturn", resultId: ret.id, createdAt: now });
-    await uow.audit("return.submit", { type: "Return", id: ret.id, officeId: contract.officeId }, ret, { ...updated, revision: number, values });
-    await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, ReturnState.SUBMITTED, "SUBMITTED"));
+    const updated = await submitLoadedReturn(uow, user, loaded, input.version, new Map(input.acknowledgements.map((a) => [a.measureId, a.comment])));
+    await uow.manager.insert(IdempotencyRecord, { key: input.idempotencyKey, userId: user.id, operation: "submitReturn", resultId: loaded.ret.id, createdAt: new Date() });
     return updated;
   });
+}
+
+/**
+ * The submission itself, inside the caller's transaction: the checks, the immutable revision, the state
+ * change, its audit row and event. Shared by submitReturn and the CSV upload, which submits many at once.
+ */
+export async function submitLoadedReturn(uow: UnitOfWork, user: User, loaded: Loaded, version: number, acknowledged: ReadonlyMap<number, string>): Promise<PerformanceReturn> {
+  const { ret, contract, period } = loaded;
+  if (!canFillIn(user, contract)) throw forbidden("You cannot submit returns for this contract.");
+  if (!canMove(ret.state, ReturnState.SUBMITTED)) throw conflict(`A ${ret.state.toLowerCase()} return cannot be submitted.`);
+  if (ret.version !== version) throw conflict(`Return ${ret.id} has changed since you loaded it. Reload and try again.`);
+  if (period.state !== PeriodState.OPEN && user.role === Role.PROVIDER) throw badInput(`${period.year} Q${period.quarter} is closed.`, [{ field: "periodId", rule: "periodOpen", message: "The period is not open." }]);
+
+  const check = await checkReturn(uow.manager, loaded, new Set(acknowledged.keys()));
+  if (check.problems.length) throw badInput(`The return has ${check.problems.length} problem(s) to fix before it can be submitted.`, check.problems);
+  if (check.outliers.length) {
+    throw badInput(
+      "Some figures changed sharply since last quarter: explain each before submitting.",
+      check.outliers.map((o) => ({ field: `values.${o.code}`, rule: "outlier", message: `${o.code} moved from ${o.previous} to ${o.current} (${Math.round(o.change * 100)}%): add a comment to confirm it.` })),
+    );
+  }
+  for (const [measureId, comment] of acknowledged) {
+    await uow.manager.update(ReturnValue, { returnId: ret.id, measureId }, { comment });
+  }
+  const values = await valuesOf(uow.manager, ret.id);
+  const now = new Date();
+  const late = now.toISOString().slice(0, 10) > period.dueDate;
+  const number = ret.revisionCount + 1;
+  await uow.manager.insert(ReturnRevision, {
+    returnId: ret.id,
+    number,
+    values: values.map(({ measureId, value, comment }) => ({ measureId, value, comment })),
+    narrative: narrativeOf(ret),
+    submittedById: user.id,
+    submittedAt: now,
+    late,
+  });
+  const updated = await updateVersioned(uow, PerformanceReturn, ret, version, {
+    state: ReturnState.SUBMITTED,
+    revisionCount: number,
+    submittedAt: now,
+    // Timeliness is judged by the first submission; a corrected resubmission does not make it late.
+    late: ret.revisionCount === 0 ? late : ret.late,
+    reviewReason: null,
+  }, "Return");
+  await uow.audit("return.submit", { type: "Return", id: ret.id, officeId: contract.officeId }, ret, { ...updated, revision: number, values });
+  await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, ReturnState.SUBMITTED, "SUBMITTED"));
+  return updated;
 }
 
 async function review(
@@ -251,6 +260,10 @@ async function review(
     }, "Return");
     await uow.audit(`return.${kind.toLowerCase()}`, { type: "Return", id: ret.id, officeId: contract.officeId }, ret, { ...updated, ...details });
     await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, to, kind));
+    if (to === ReturnState.ACCEPTED || kind === "REOPENED") {
+      const { year, quarter } = loaded.period;
+      await scorecardMayHaveChanged(uow, contract.officeId, { portfolioId: contract.portfolioId, year, quarter, reason: to === ReturnState.ACCEPTED ? "RETURN_ACCEPTED" : "RETURN_REOPENED" });
+    }
     return updated;
   });
 }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
-import { officeToRead, requireUser } from "../../auth/access.js";
+import { officeToRead } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { Office } from "../offices/office.entity.js";
 import { Provider } from "../providers/provider.entity.js";
@@ -58,7 +58,6 @@ export class UserResolver {
 
   @FieldResolver(() => Provider, { nullable: true })
   provider(@Root() user: User, @Ctx() ctx: Context): Promise<Provider | null> | null {
-    requireUser(ctx);
     return user.providerId == null ? null : ctx.loaders.byId(Provider).load(user.providerId);
   }
 }

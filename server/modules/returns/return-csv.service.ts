@@ -1,0 +1,518 @@
+import { createHash, randomUUID } from "node:crypto";
+import { CsvError, parse } from "csv-parse/sync";
+import { GraphQLError } from "graphql";
+import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
+import { canReadOffice, canWriteOffice, requireUser } from "../../auth/access.js";
+import type { Context } from "../../context.js";
+import type { UnitOfWork } from "../../db/writer.js";
+import { badInput, conflict, forbidden, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
+import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
+import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
+import { AuditEvent } from "../audit/audit-event.entity.js";
+import { Contract } from "../contracts/contract.entities.js";
+import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
+import { previousQuarter } from "../periods/financial-year.js";
+import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity.js";
+import { Role } from "../users/role.js";
+import { User } from "../users/user.entity.js";
+import { PerformanceReturn, ReturnState, ReturnValue } from "./return.entities.js";
+import { findOutliers, isEditable, validateReturnValues, type ReturnForm } from "./return.rules.js";
+import { canFillIn, submitLoadedReturn, type ReturnChange } from "./return.service.js";
+
+/*
+ * Bulk upload of a period's returns from a CSV file: one row per contract and measure. The whole file is
+ * checked before anything is written and every problem is reported by row and column; then every row is
+ * applied in one transaction, or none is. Submitting goes through the same code as submitReturn.
+ */
+
+export const CSV_MAX_BYTES = 10 * 1024 * 1024;
+export const CSV_MAX_ROWS = 50_000;
+/** Rows between two progress events. */
+const PROGRESS_EVERY = 500;
+/** Rows per INSERT statement: well inside SQLite's and PostgreSQL's limits on bound parameters. */
+const CHUNK = 500;
+/** Beyond this the error lists only the first problems: a wrong file can have one per row. */
+const MAX_PROBLEMS_LISTED = 1_000;
+const OPERATION = "uploadReturnsCsv";
+
+export const CSV_COLUMNS = ["contract_reference", "measure_code", "value", "comment"] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+const REQUIRED_COLUMNS: CsvColumn[] = ["contract_reference", "measure_code", "value"];
+
+export enum CsvImportPhase {
+  VALIDATING = "VALIDATING",
+  APPLYING = "APPLYING",
+  DONE = "DONE",
+  FAILED = "FAILED",
+}
+
+/** Carried by CSV_IMPORT_PROGRESS events; only the uploader's own subscription sees them. */
+export interface CsvImportProgressPayload {
+  importId: string;
+  userId: number;
+  phase: CsvImportPhase;
+  processedRows: number;
+  totalRows: number;
+}
+
+export interface CsvImportSummary {
+  importId: string;
+  periodId: number;
+  totalRows: number;
+  returnsCreated: number;
+  returnsUpdated: number;
+  returnsSubmitted: number;
+  /** Every return the file touched, in the order the file first names them. */
+  returnIds: number[];
+}
+
+export interface CsvImportOutcome extends CsvImportSummary {
+  /** True when an earlier upload with the same idempotency key answered, and nothing was done this time. */
+  replayed: boolean;
+}
+
+/** A problem with one cell: `field` reads "row 12, value"; `row` and `column` say the same for programs. Row 1 is the header. */
+export interface CsvProblem extends FieldProblem {
+  row: number | null;
+  column: CsvColumn | null;
+}
+
+export interface CsvRow {
+  /** Line of the file where the row starts, as a spreadsheet numbers it (the header is row 1). */
+  row: number;
+  reference: string;
+  measureCode: string;
+  value: string;
+  /** Undefined when the file has no comment column: saved comments are then kept. */
+  comment: string | undefined;
+}
+
+export interface ParsedCsv {
+  rows: CsvRow[];
+  hasComment: boolean;
+}
+
+export interface UploadArgs {
+  periodId: number;
+  csv: string;
+  submit: boolean;
+  idempotencyKey: string;
+  importId?: string | null;
+}
+
+function problem(row: number | null, column: CsvColumn | null, rule: string, message: string): CsvProblem {
+  const field = row == null ? (column ?? "csv") : column ? `row ${row}, ${column}` : `row ${row}`;
+  return { field, rule, message, row, column };
+}
+
+function rejected(problems: CsvProblem[]): GraphQLError {
+  const sorted = [...problems].sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || columnOrder(a.column) - columnOrder(b.column));
+  const listed = sorted.slice(0, MAX_PROBLEMS_LISTED);
+  const more = sorted.length > listed.length ? ` (the first ${listed.length} are listed)` : "";
+  return badInput(`The file has ${sorted.length} problem(s)${more}; nothing was saved. Fix them and upload the whole file again.`, listed);
+}
+
+function columnOrder(column: CsvColumn | null): number {
+  return column == null ? -1 : CSV_COLUMNS.indexOf(column);
+}
+
+const LINE_BREAK = /\r\n|\r|\n/g;
+
+/** Reads the file into rows; a malformed file, a wrong header or too many rows is rejected whole. */
+export function parseReturnsCsv(csv: string): ParsedCsv {
+  if (Buffer.byteLength(csv, "utf8") > CSV_MAX_BYTES) throw rejected([problem(null, null, "maxSize", `The file is larger than ${CSV_MAX_BYTES / 1024 / 1024} MB: split it.`)]);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(csv, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) throw rejected([problem(typeof error.lines === "number" ? error.lines : null, null, "csvSyntax", `The file is not valid CSV: ${error.message}`)]);
+    throw error;
+  }
+  // info.lines is where a record ends; a quoted cell may span lines.
+  const numbered = records
+    .map(({ record, info }) => ({ cells: record.map((cell) => cell.trim()), row: info.lines - record.reduce((n, cell) => n + (cell.match(LINE_BREAK)?.length ?? 0), 0) }))
+    .filter(({ cells }) => cells.some((cell) => cell !== ""));
+  if (!numbered.length) throw rejected([problem(null, null, "empty", "The file is empty: it needs a header row and a row per contract and measure.")]);
+
+  const [header, ...body] = numbered;
+  const names = header.cells.map((cell) => cell.toLowerCase());
+  const problems: CsvProblem[] = [];
+  const index = new Map<CsvColumn, number>();
+  names.forEach((name, i) => {
+    const column = CSV_COLUMNS.find((c) => c === name);
+    if (!column) problems.push(problem(header.row, null, "unknownColumn", `Column ${i + 1} is "${header.cells[i]}": the columns are ${CSV_COLUMNS.join(", ")} (comment is optional).`));
+    else if (index.has(column)) problems.push(problem(header.row, column, "duplicateColumn", `The ${column} column appears twice.`));
+    else index.set(column, i);
+  });
+  for (const column of REQUIRED_COLUMNS) {
+    if (!index.has(column)) problems.push(problem(header.row, column, "missingColumn", `The header has no ${column} column.`));
+  }
+  if (problems.length) throw rejected(problems);
+  if (!body.length) throw rejected([problem(null, null, "empty", "The file has a header but no rows.")]);
+  if (body.length > CSV_MAX_ROWS) throw rejected([problem(null, null, "maxRows", `The file has ${body.length} rows; the most one upload takes is ${CSV_MAX_ROWS}.`)]);
+
+  const cell = (cells: string[], column: CsvColumn) => {
+    const i = index.get(column);
+    return i === undefined ? undefined : (cells[i] ?? "");
+  };
+  const hasComment = index.has("comment");
+  return {
+    hasComment,
+    rows: body.map(({ cells, row }) => ({ row, reference: cell(cells, "contract_reference")!, measureCode: cell(cells, "measure_code")!, value: cell(cells, "value")!, comment: cell(cells, "comment") })),
+  };
+}
+
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A cell as a value: null when empty (allowed in a draft), undefined when it is not a plain number. */
+export function parseValue(text: string): number | null | undefined {
+  if (text === "") return null;
+  if (!NUMBER.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Loads rows whose column is in a (possibly long) list, a chunk per statement. */
+async function findIn<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, column: keyof T & string, keys: readonly number[], where: FindOptionsWhere<T> = {}): Promise<T[]> {
+  const rows: T[] = [];
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    rows.push(...(await manager.findBy(entity, { ...where, [column]: In(unique.slice(i, i + CHUNK)) } as FindOptionsWhere<T>)));
+  }
+  return rows;
+}
+
+/** loadForm for many contracts in a fixed number of statements; the same forms, measures by id and ratios by indicator id. */
+export async function loadForms(manager: EntityManager, contractIds: readonly number[]): Promise<Map<number, ReturnForm>> {
+  const kpis = await findIn(manager, ContractKpi, "contractId", contractIds);
+  const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
+  const [links, indicators] = await Promise.all([findIn(manager, IndicatorMeasure, "indicatorId", indicatorIds), findIn(manager, Indicator, "id", indicatorIds)]);
+  const measures = new Map((await findIn(manager, Measure, "id", links.map((l) => l.measureId))).map((m) => [m.id, m]));
+  links.sort((a, b) => a.indicatorId - b.indicatorId || a.measureId - b.measureId);
+  const indicatorById = new Map(indicators.map((i) => [i.id, i]));
+  const forms = new Map<number, ReturnForm>();
+  for (const contractId of new Set(contractIds)) {
+    const own = kpis.filter((k) => k.contractId === contractId).map((k) => k.indicatorId).sort((a, b) => a - b);
+    const ownLinks = links.filter((l) => own.includes(l.indicatorId));
+    const measureIds = [...new Set(ownLinks.map((l) => l.measureId))].sort((a, b) => a - b);
+    forms.set(contractId, {
+      measures: measureIds.map((id) => measures.get(id)!).map(({ id, code, name, unit, minValue, maxValue }) => ({ id, code, name, unit, minValue, maxValue })),
+      ratios: own.map((indicatorId) => ({
+        indicatorCode: indicatorById.get(indicatorId)!.code,
+        numerator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.NUMERATOR).map((l) => l.measureId),
+        denominator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.DENOMINATOR).map((l) => l.measureId),
+      })),
+    });
+  }
+  return forms;
+}
+
+/** Each contract's accepted values in the quarter before this one (findOutliers' baseline), for many contracts at once. */
+async function previousAcceptedValues(manager: EntityManager, period: ReportingPeriod, contractIds: number[]): Promise<Map<number, Map<number, number | null>>> {
+  const prior = previousQuarter({ year: period.year, quarter: period.quarter as 1 | 2 | 3 | 4 });
+  const previousPeriod = await manager.findOneBy(ReportingPeriod, { officeId: period.officeId, year: prior.year, quarter: prior.quarter });
+  const result = new Map<number, Map<number, number | null>>();
+  if (!previousPeriod) return result;
+  const accepted = await findIn(manager, PerformanceReturn, "contractId", contractIds, { periodId: previousPeriod.id, state: ReturnState.ACCEPTED });
+  const contractOf = new Map(accepted.map((r) => [r.id, r.contractId]));
+  for (const value of await findIn(manager, ReturnValue, "returnId", [...contractOf.keys()])) {
+    const contractId = contractOf.get(value.returnId)!;
+    if (!result.has(contractId)) result.set(contractId, new Map());
+    result.get(contractId)!.set(value.measureId, value.value);
+  }
+  return result;
+}
+
+interface FileValue {
+  value: number | null;
+  comment: string | null | undefined;
+  row: number;
+}
+
+/** What the file does to one contract's return. */
+interface PlannedReturn {
+  contract: Contract;
+  existing: PerformanceReturn | null;
+  form: ReturnForm;
+  values: Map<number, FileValue>;
+  firstRow: number;
+  rows: number;
+  hasRowProblems: boolean;
+}
+
+class Progress {
+  constructor(
+    private readonly ctx: Context,
+    private readonly officeId: number,
+    private readonly importId: string,
+    private readonly userId: number,
+    private totalRows = 0,
+  ) {}
+
+  processed = 0;
+
+  report(phase: CsvImportPhase, processedRows: number, totalRows = this.totalRows): void {
+    this.totalRows = totalRows;
+    this.processed = processedRows;
+    const payload: CsvImportProgressPayload = { importId: this.importId, userId: this.userId, phase, processedRows, totalRows };
+    // Progress is transient: not stored, not numbered, never replayed.
+    const event: PublishedEvent<CsvImportProgressPayload> = { seq: 0, topic: Topic.CSV_IMPORT_PROGRESS, officeId: this.officeId, at: new Date().toISOString(), payload };
+    this.ctx.services.pubSub.publish(Topic.CSV_IMPORT_PROGRESS, event);
+  }
+}
+
+/** The period the file is for, if the caller may upload returns for it. */
+async function periodFor(manager: EntityManager, user: User, periodId: number): Promise<ReportingPeriod> {
+  const period = await manager.findOneBy(ReportingPeriod, { id: periodId });
+  if (!period) throw notFound("ReportingPeriod", periodId);
+  if (user.role === Role.PROVIDER) {
+    if (!(await manager.existsBy(Contract, { officeId: period.officeId, providerId: user.providerId ?? -1 }))) throw notFound("ReportingPeriod", periodId);
+  } else if (!canReadOffice(user, period.officeId)) {
+    throw notFound("ReportingPeriod", periodId);
+  } else if (!canWriteOffice(user, period.officeId)) {
+    throw forbidden("You cannot fill in that office's returns.");
+  }
+  return period;
+}
+
+function fingerprint(args: UploadArgs): string {
+  return createHash("sha256").update(`${args.periodId}\n${args.submit}\n`).update(args.csv).digest("hex");
+}
+
+export async function uploadReturnsCsv(ctx: Context, args: UploadArgs): Promise<CsvImportOutcome> {
+  const user = requireUser(ctx);
+  const argProblems = [
+    ...(args.idempotencyKey.length < 8 || args.idempotencyKey.length > 100 ? [{ field: "idempotencyKey", rule: "length", message: "Use a unique string of 8 to 100 characters per upload." }] : []),
+    ...(args.importId != null && (args.importId.length < 1 || args.importId.length > 100) ? [{ field: "importId", rule: "length", message: "Use 1 to 100 characters." }] : []),
+  ];
+  if (argProblems.length) throw badInput("The upload is not valid.", argProblems);
+  const importId = args.importId ?? randomUUID();
+  const period = await periodFor(ctx.services.db.manager, user, args.periodId);
+  const progress = new Progress(ctx, period.officeId, importId, user.id);
+  progress.report(CsvImportPhase.VALIDATING, 0);
+  try {
+    const parsed = parseReturnsCsv(args.csv);
+    progress.report(CsvImportPhase.VALIDATING, 0, parsed.rows.length);
+    const outcome = await ctx.services.writer.run(user, async (uow) => {
+      const previous = await replay(uow.manager, user, args);
+      if (previous) return previous;
+      const locked = await periodFor(uow.manager, user, args.periodId);
+      if (locked.state !== PeriodState.OPEN) {
+        throw rejected([{ ...problem(null, null, "periodOpen", `${locked.year} Q${locked.quarter} is ${locked.state.toLowerCase()}: its returns can no longer be changed.`), field: "periodId" }]);
+      }
+      const plans = await validate(uow.manager, user, locked, parsed, args.submit, progress);
+      return apply(uow, user, locked, plans, parsed, args, importId, progress);
+    });
+    progress.report(CsvImportPhase.DONE, outcome.totalRows, outcome.totalRows);
+    return outcome;
+  } catch (error) {
+    progress.report(CsvImportPhase.FAILED, progress.processed);
+    throw error;
+  }
+}
+
+/** The first answer, if this key was used before: the upload is then not repeated. */
+async function replay(manager: EntityManager, user: User, args: UploadArgs): Promise<CsvImportOutcome | null> {
+  const record = await manager.findOneBy(IdempotencyRecord, { key: args.idempotencyKey, userId: user.id });
+  if (!record) return null;
+  const first = record.operation === OPERATION ? await manager.findOneBy(AuditEvent, { id: record.resultId }) : null;
+  const stored = first?.after as { result: CsvImportSummary; fingerprint: string } | undefined;
+  if (!stored || stored.fingerprint !== fingerprint(args)) throw conflict("That idempotency key was used for a different request.");
+  return { ...stored.result, replayed: true };
+}
+
+/** Checks every row and, to submit, every return; throws with all the problems, or gives what to write. */
+async function validate(manager: EntityManager, user: User, period: ReportingPeriod, parsed: ParsedCsv, submit: boolean, progress: Progress): Promise<PlannedReturn[]> {
+  const contracts = (await manager.findBy(Contract, { officeId: period.officeId, ...(user.role === Role.PROVIDER ? { providerId: user.providerId ?? -1 } : {}) })).filter((c) => canFillIn(user, c));
+  const byReference = new Map(contracts.map((c) => [c.reference, c]));
+  const byReferenceFolded = new Map(contracts.map((c) => [c.reference.toUpperCase(), c]));
+  const named = new Set<Contract>();
+  for (const row of parsed.rows) {
+    const contract = byReference.get(row.reference) ?? byReferenceFolded.get(row.reference.toUpperCase());
+    if (contract) named.add(contract);
+  }
+  const ids = [...named].map((c) => c.id);
+  const forms = await loadForms(manager, ids);
+  const existing = new Map((await findIn(manager, PerformanceReturn, "contractId", ids, { periodId: period.id })).map((r) => [r.contractId, r]));
+
+  const problems: CsvProblem[] = [];
+  const plans = new Map<number, PlannedReturn>();
+  parsed.rows.forEach((row, i) => {
+    if ((i + 1) % PROGRESS_EVERY === 0) progress.report(CsvImportPhase.VALIDATING, i + 1);
+    const at = (column: CsvColumn, rule: string, message: string) => problems.push(problem(row.row, column, rule, message));
+    if (!row.reference) return at("contract_reference", "required", "Give the contract's reference.");
+    const contract = byReference.get(row.reference) ?? byReferenceFolded.get(row.reference.toUpperCase());
+    // Another provider's contract reads exactly like one that does not exist.
+    if (!contract) return at("contract_reference", "unknownContract", `There is no contract "${row.reference}" that you report on in this office.`);
+    let plan = plans.get(contract.id);
+    if (!plan) {
+      plan = { contract, existing: existing.get(contract.id) ?? null, form: forms.get(contract.id)!, values: new Map(), firstRow: row.row, rows: 0, hasRowProblems: false };
+      plans.set(contract.id, plan);
+    }
+    plan.rows += 1;
+    const before = problems.length;
+    const measure = row.measureCode ? plan.form.measures.find((m) => m.code === row.measureCode) ?? plan.form.measures.find((m) => m.code.toUpperCase() === row.measureCode.toUpperCase()) : undefined;
+    const value = parseValue(row.value);
+    if (!row.measureCode) at("measure_code", "required", "Give the measure's code.");
+    else if (!measure) at("measure_code", "inForm", `${row.measureCode} is not a measure on the return for ${contract.reference}${plan.form.measures.length ? ` (it reports ${plan.form.measures.map((m) => m.code).join(", ")})` : ""}.`);
+    else if (plan.values.has(measure.id)) at("measure_code", "duplicate", `Row ${plan.values.get(measure.id)!.row} already gives ${measure.code} for ${contract.reference}.`);
+    if (value === undefined) at("value", "number", `"${row.value}" is not a number: use digits, a decimal point and no thousands separators.`);
+    if (row.comment && row.comment.length > 2000) at("comment", "maxLength", "A comment can be at most 2000 characters.");
+    if (problems.length > before) {
+      plan.hasRowProblems = true;
+      return;
+    }
+    plan.values.set(measure!.id, { value: value!, comment: row.comment === undefined ? undefined : row.comment || null, row: row.row });
+  });
+  progress.report(CsvImportPhase.VALIDATING, parsed.rows.length);
+
+  const saved = new Map<number, Map<number, number | null>>();
+  for (const value of await findIn(manager, ReturnValue, "returnId", [...existing.values()].map((r) => r.id))) {
+    if (!saved.has(value.returnId)) saved.set(value.returnId, new Map());
+    saved.get(value.returnId)!.set(value.measureId, value.value);
+  }
+  const previous = submit ? await previousAcceptedValues(manager, period, ids) : new Map<number, Map<number, number | null>>();
+  for (const plan of plans.values()) {
+    const { contract, existing: ret } = plan;
+    if (ret && !isEditable(ret.state)) {
+      problems.push(problem(plan.firstRow, "contract_reference", "notEditable", `The return for ${contract.reference} is ${ret.state.toLowerCase()}: it can be changed only if it is sent back. Remove its ${plan.rows} row(s).`));
+      continue;
+    }
+    // Submission rules need the return's final values; a return whose rows are wrong is checked once they are fixed.
+    if (!submit || plan.hasRowProblems) continue;
+    const values = new Map(ret ? saved.get(ret.id) : undefined);
+    for (const [measureId, { value }] of plan.values) values.set(measureId, value);
+    const measureById = new Map(plan.form.measures.map((m) => [m.id, m]));
+    const measureByField = new Map(plan.form.measures.map((m) => [`values.${m.code}`, m]));
+    const rules = validateReturnValues(plan.form, values);
+    for (const p of rules) {
+      const measure = measureByField.get(p.field);
+      const row = measure && plan.values.get(measure.id)?.row;
+      if (row != null) problems.push(problem(row, "value", p.rule, `${contract.reference}: ${p.message}`));
+      else if (p.rule === "required" && measure) problems.push(problem(plan.firstRow, "measure_code", p.rule, `${contract.reference}: ${measure.name} is required to submit: add a row for ${measure.code}.`));
+      else problems.push(problem(plan.firstRow, "contract_reference", p.rule, `${contract.reference}: ${p.message}`));
+    }
+    if (rules.length) continue;
+    for (const o of findOutliers(plan.form, values, previous.get(contract.id) ?? new Map())) {
+      const row = plan.values.get(o.measureId)?.row;
+      const message = `${contract.reference}: ${measureById.get(o.measureId)!.code} moved from ${o.previous} to ${o.current} (${o.change > 0 ? "+" : ""}${Math.round(o.change * 100)}%) since last quarter. A CSV upload cannot explain a sharp change: upload it as a draft and submit this return in the form to explain it.`;
+      problems.push(problem(row ?? plan.firstRow, row != null ? "value" : "contract_reference", "outlier", message));
+    }
+  }
+  if (problems.length) throw rejected(problems);
+  return [...plans.values()];
+}
+
+/** Writes every planned return in batches of about PROGRESS_EVERY rows, inside the caller's transaction. */
+async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans: PlannedReturn[], parsed: ParsedCsv, args: UploadArgs, importId: string, progress: Progress): Promise<CsvImportOutcome> {
+  const { manager } = uow;
+  const summary: CsvImportSummary = { importId, periodId: period.id, totalRows: parsed.rows.length, returnsCreated: 0, returnsUpdated: 0, returnsSubmitted: 0, returnIds: [] };
+  progress.report(CsvImportPhase.APPLYING, 0);
+  let processed = 0;
+  for (let start = 0; start < plans.length; ) {
+    let end = start;
+    let rows = 0;
+    while (end < plans.length && (rows < PROGRESS_EVERY || end === start)) rows += plans[end++].rows;
+    const batch = plans.slice(start, end);
+    start = end;
+
+    const created = batch.filter((p) => !p.existing);
+    const updated = batch.filter((p) => p.existing);
+    const beforeValues = groupBy(await findIn(manager, ReturnValue, "returnId", updated.map((p) => p.existing!.id)), (v) => v.returnId);
+    for (let i = 0; i < created.length; i += CHUNK) {
+      const values = created.slice(i, i + CHUNK).map((p) => ({ contractId: p.contract.id, periodId: period.id, state: ReturnState.DRAFT }));
+      await manager.createQueryBuilder().insert().into(PerformanceReturn).values(values).updateEntity(false).execute();
+    }
+    const idOf = new Map((await findIn(manager, PerformanceReturn, "contractId", created.map((p) => p.contract.id), { periodId: period.id })).map((r) => [r.contractId, r.id]));
+    for (let i = 0; i < updated.length; i += CHUNK) await bumpVersions(manager, updated.slice(i, i + CHUNK).map((p) => p.existing!));
+
+    const returnId = (p: PlannedReturn) => p.existing?.id ?? idOf.get(p.contract.id)!;
+    const rowsToWrite = batch.flatMap((p) => [...p.values].map(([measureId, v]) => ({ returnId: returnId(p), measureId, value: v.value, ...(parsed.hasComment ? { comment: v.comment ?? null } : {}) })));
+    for (let i = 0; i < rowsToWrite.length; i += CHUNK) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ReturnValue)
+        .values(rowsToWrite.slice(i, i + CHUNK))
+        .orUpdate(parsed.hasComment ? ["value", "comment"] : ["value"], ["returnId", "measureId"])
+        .updateEntity(false)
+        .execute();
+    }
+
+    const after = new Map((await findIn(manager, PerformanceReturn, "id", batch.map(returnId))).map((r) => [r.id, r]));
+    const afterValues = groupBy(await manager.find(ReturnValue, { where: { returnId: In(batch.map(returnId)) }, order: { measureId: "ASC" } }), (v) => v.returnId);
+    for (const plan of batch) {
+      const ret = after.get(returnId(plan))!;
+      const entity = { type: "Return", id: ret.id, officeId: plan.contract.officeId };
+      const state = { ...ret, values: afterValues.get(ret.id) ?? [], importId };
+      if (plan.existing) {
+        await uow.audit("return.save", entity, { ...plan.existing, values: beforeValues.get(ret.id) ?? [] }, state);
+        summary.returnsUpdated += 1;
+      } else {
+        await uow.audit("return.create", entity, null, state);
+        const change: ReturnChange = { returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.DRAFT, change: "CREATED" };
+        await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, plan.contract.officeId, change);
+        summary.returnsCreated += 1;
+      }
+      if (args.submit) {
+        await submitLoadedReturn(uow, user, { ret, contract: plan.contract, period }, ret.version, new Map());
+        summary.returnsSubmitted += 1;
+      }
+      summary.returnIds.push(ret.id);
+    }
+    processed += rows;
+    progress.report(CsvImportPhase.APPLYING, processed);
+  }
+
+  const auditId = await uow.audit(`return.csvImport`, { type: "ReportingPeriod", id: period.id, officeId: period.officeId }, null, { result: summary, fingerprint: fingerprint(args), submit: args.submit });
+  await manager.insert(IdempotencyRecord, { key: args.idempotencyKey, userId: user.id, operation: OPERATION, resultId: auditId, createdAt: new Date() });
+  return { ...summary, replayed: false };
+}
+
+/**
+ * A new version for each return the file edits, so a form still open on the old one gets CONFLICT. The rows
+ * were read in this transaction; the version guard still catches a concurrent writer on PostgreSQL.
+ */
+async function bumpVersions(manager: EntityManager, returns: PerformanceReturn[]): Promise<void> {
+  const params: Record<string, number> = {};
+  const clauses = returns.map((r, i) => {
+    params[`id${i}`] = r.id;
+    params[`version${i}`] = r.version;
+    return `(id = :id${i} AND version = :version${i})`;
+  });
+  const result = await manager.createQueryBuilder().update(PerformanceReturn).set({}).where(clauses.join(" OR "), params).execute();
+  if (result.affected !== returns.length) throw conflict("Some of these returns changed while the file was being applied. Upload it again.");
+}
+
+function groupBy<T>(items: T[], key: (item: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(item);
+  }
+  return groups;
+}
+
+/**
+ * The uploader's progress events for one import, ending after DONE or FAILED. Each event re-reads the
+ * account, so a deactivated user or a revoked session stops receiving them.
+ */
+export async function* csvImportProgressStream(ctx: Context, importId: string): AsyncGenerator<PublishedEvent<CsvImportProgressPayload>> {
+  const user = requireUser(ctx);
+  const iterator = ctx.services.pubSub.subscribe(Topic.CSV_IMPORT_PROGRESS)[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const { value: event, done } = await iterator.next();
+      if (done) return;
+      const progress = event.payload as CsvImportProgressPayload;
+      if (progress.importId !== importId || progress.userId !== user.id) continue;
+      const fresh = await ctx.services.db.manager.findOneBy(User, { id: user.id });
+      if (!fresh || !fresh.active || fresh.tokenVersion !== user.tokenVersion) throw unauthenticated("Your session has ended.");
+      yield event as PublishedEvent<CsvImportProgressPayload>;
+      if (progress.phase === CsvImportPhase.DONE || progress.phase === CsvImportPhase.FAILED) return;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}

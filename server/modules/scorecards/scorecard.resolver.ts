@@ -1,0 +1,123 @@
+import { Arg, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import { canReadOffice, officeToRead, requireUser } from "../../auth/access.js";
+import type { Context } from "../../context.js";
+import { findVisible } from "../../common/office-records.js";
+import { notFound } from "../../errors.js";
+import { eventStream } from "../../realtime/event-stream.js";
+import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
+import { ContractRecord } from "../contracts/contract.service.js";
+import { Indicator } from "../kpis/kpi.entities.js";
+import { ReportingPeriod } from "../periods/reporting-period.entity.js";
+import { Portfolio } from "../portfolios/portfolio.entities.js";
+import { PortfolioRecord } from "../portfolios/portfolio.service.js";
+import { OFFICE_READERS, Role } from "../users/role.js";
+import type { ScorecardChange } from "./scorecard-events.js";
+import { provenance } from "./provenance.js";
+import { computeScorecards } from "./scorecard.service.js";
+import { ProvenanceEntry, Scorecard, ScorecardRow } from "./scorecard.types.js";
+
+@ObjectType({ description: "Recomputed cells of one portfolio after a return was accepted or reopened, or a target changed." })
+class ScorecardUpdate {
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => String, { description: "RETURN_ACCEPTED, RETURN_REOPENED or TARGET_CHANGED." })
+  reason!: string;
+
+  @Field(() => Scorecard, { description: "The portfolio's scorecard for the affected quarter only." })
+  scorecard!: Scorecard;
+}
+
+/** Analysts see accepted figures only: provisional ones are for the commissioning team. */
+function allowProvisional(ctx: Context, requested: boolean): boolean {
+  return requested && requireUser(ctx).role !== Role.ANALYST;
+}
+
+@Resolver(() => Scorecard)
+export class ScorecardResolver {
+  @Authorized(...OFFICE_READERS)
+  @Query(() => [Scorecard], { description: "The office total (portfolioId null) and each portfolio's scorecard, over the given quarters (default: all)." })
+  async scorecards(
+    @Ctx() ctx: Context,
+    @Arg("officeId", () => Int, { nullable: true }) officeId?: number | null,
+    @Arg("portfolioId", () => Int, { nullable: true, description: "Only this portfolio." }) portfolioId?: number | null,
+    @Arg("periodIds", () => [Int], { nullable: true }) periodIds?: number[] | null,
+    @Arg("includeSubmitted", () => Boolean, { defaultValue: false, description: "Also count submitted returns; such cells are provisional." }) includeSubmitted = false,
+  ): Promise<Scorecard[]> {
+    let office = officeToRead(ctx, officeId);
+    if (portfolioId != null) office = (await findVisible(ctx, PortfolioRecord, portfolioId)).officeId;
+    const { scorecards } = await computeScorecards(ctx.services.db.manager, { officeId: office, portfolioId, periodIds, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
+    return scorecards;
+  }
+
+  @Authorized()
+  @Query(() => Scorecard, { nullable: true, description: "One contract's own indicators by quarter (providers: their own contracts)." })
+  async contractScorecard(
+    @Ctx() ctx: Context,
+    @Arg("contractId", () => Int) contractId: number,
+    @Arg("includeSubmitted", () => Boolean, { defaultValue: false }) includeSubmitted = false,
+  ): Promise<Scorecard | null> {
+    const contract = await findVisible(ctx, ContractRecord, contractId, (c) => c.providerId);
+    const { scorecards } = await computeScorecards(ctx.services.db.manager, { officeId: contract.officeId, contractId, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
+    return scorecards[0] ?? null;
+  }
+
+  @Authorized(...OFFICE_READERS)
+  @Query(() => [ProvenanceEntry], { description: "The contracts, returns, values and people behind one scorecard cell." })
+  async scorecardProvenance(
+    @Ctx() ctx: Context,
+    @Arg("indicatorId", () => Int) indicatorId: number,
+    @Arg("periodId", () => Int) periodId: number,
+    @Arg("portfolioId", () => Int, { nullable: true, description: "Omit for the office total." }) portfolioId?: number | null,
+    @Arg("contractId", () => Int, { nullable: true }) contractId?: number | null,
+    @Arg("includeSubmitted", () => Boolean, { defaultValue: false }) includeSubmitted = false,
+  ): Promise<ProvenanceEntry[]> {
+    const period = await ctx.loaders.byId(ReportingPeriod).load(periodId);
+    if (!period || !canReadOffice(requireUser(ctx), period.officeId)) throw notFound("ReportingPeriod", periodId);
+    if (portfolioId != null && (await findVisible(ctx, PortfolioRecord, portfolioId)).officeId !== period.officeId) throw notFound("Portfolio", portfolioId);
+    return provenance(ctx.services.db.manager, { officeId: period.officeId, portfolioId: portfolioId ?? null, contractId: contractId ?? null, indicatorId, periodId, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
+  }
+
+  @Authorized(...OFFICE_READERS)
+  @Subscription(() => ScorecardUpdate, {
+    description: "Pushes a portfolio's recomputed cells for a quarter when a return is accepted or reopened, or a target changes.",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const portfolio = await findVisible(ctx, PortfolioRecord, args.portfolioId as number);
+      const period = await ctx.loaders.byId(ReportingPeriod).load(args.periodId as number);
+      if (!period || period.officeId !== portfolio.officeId) throw notFound("ReportingPeriod", args.periodId as number);
+      return eventStream(ctx, {
+        topic: Topic.SCORECARD_CHANGED,
+        officeId: portfolio.officeId,
+        since: args.since as number | null,
+        visible: (event, viewer) => {
+          const change = event.payload as ScorecardChange;
+          return canReadOffice(viewer, event.officeId) && change.portfolioId === portfolio.id && change.year === period.year && (change.quarter == null || change.quarter === period.quarter);
+        },
+      });
+    },
+  })
+  async scorecardChanged(
+    @Root() event: PublishedEvent<ScorecardChange>,
+    @Ctx() ctx: Context,
+    @Arg("portfolioId", () => Int) portfolioId: number,
+    @Arg("periodId", () => Int) periodId: number,
+    @Arg("since", () => Int, { nullable: true }) _since?: number | null,
+  ): Promise<ScorecardUpdate> {
+    const { scorecards } = await computeScorecards(ctx.services.db.manager, { officeId: event.officeId, portfolioId, periodIds: [periodId], includeSubmitted: false });
+    return { seq: event.seq, reason: event.payload.reason, scorecard: scorecards[0] ?? { portfolioId, contractId: null, rows: [] } };
+  }
+
+  @FieldResolver(() => Portfolio, { nullable: true })
+  portfolio(@Root() scorecard: Scorecard, @Ctx() ctx: Context): Promise<Portfolio | null> | null {
+    return scorecard.portfolioId == null ? null : ctx.loaders.byId(Portfolio).load(scorecard.portfolioId);
+  }
+}
+
+@Resolver(() => ScorecardRow)
+export class ScorecardRowResolver {
+  @FieldResolver(() => Indicator)
+  async indicator(@Root() row: ScorecardRow, @Ctx() ctx: Context): Promise<Indicator> {
+    return (await ctx.loaders.byId(Indicator).load(row.indicatorId))!;
+  }
+}

@@ -5,7 +5,8 @@ import { Office } from "../../server/modules/offices/office.entity.js";
 import { ReportingPeriod } from "../../server/modules/periods/reporting-period.entity.js";
 import { Portfolio } from "../../server/modules/portfolios/portfolio.entities.js";
 import { Provider } from "../../server/modules/providers/provider.entity.js";
-import { CSV_MAX_ROWS, loadForms, parseReturnsCsv } from "../../server/modules/returns/return-csv.service.js";
+import { CSV_MAX_ROWS, parseReturnsCsv } from "../../server/modules/returns/return-csv.service.js";
+import { loadForms } from "../../server/modules/returns/return-form.js";
 import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue } from "../../server/modules/returns/return.entities.js";
 import { loadForm } from "../../server/modules/returns/return.service.js";
 import type { ReturnForm } from "../../server/modules/returns/return.rules.js";
@@ -123,7 +124,7 @@ describe("parsing", () => {
     expect(problemsFor(`contract_reference,measure_code,value,comment\n${`A,B,1,${"x".repeat(1000)}\n`.repeat(10_500)}`)).toEqual([["csv", "maxSize"]]);
   });
 
-  it("loads many contracts' forms in bulk exactly as loadForm loads one", async () => {
+  it("loads many contracts' forms in one batch exactly as it loads each alone", async () => {
     const contracts = await m().find(Contract, { order: { id: "ASC" } });
     const forms = await loadForms(m(), contracts.map((c) => c.id));
     for (const contract of contracts) {

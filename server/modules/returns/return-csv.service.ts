@@ -10,13 +10,13 @@ import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
 import { AuditEvent } from "../audit/audit-event.entity.js";
 import { Contract } from "../contracts/contract.entities.js";
-import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
 import { previousQuarter } from "../periods/financial-year.js";
 import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { Role } from "../users/role.js";
 import { User } from "../users/user.entity.js";
 import { PerformanceReturn, ReturnState, ReturnValue } from "./return.entities.js";
 import { findOutliers, isEditable, validateReturnValues, type ReturnForm } from "./return.rules.js";
+import { CHUNK, findIn, loadForms } from "./return-form.js";
 import { canFillIn, submitLoadedReturn, type ReturnChange } from "./return.service.js";
 
 /*
@@ -30,7 +30,6 @@ export const CSV_MAX_ROWS = 50_000;
 /** Rows between two progress events. */
 const PROGRESS_EVERY = 500;
 /** Rows per INSERT statement: well inside SQLite's and PostgreSQL's limits on bound parameters. */
-const CHUNK = 500;
 /** Beyond this the error lists only the first problems: a wrong file can have one per row. */
 const MAX_PROBLEMS_LISTED = 1_000;
 const OPERATION = "uploadReturnsCsv";
@@ -173,40 +172,6 @@ export function parseValue(text: string): number | null | undefined {
 }
 
 /** Loads rows whose column is in a (possibly long) list, a chunk per statement. */
-async function findIn<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, column: keyof T & string, keys: readonly number[], where: FindOptionsWhere<T> = {}): Promise<T[]> {
-  const rows: T[] = [];
-  const unique = [...new Set(keys)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    rows.push(...(await manager.findBy(entity, { ...where, [column]: In(unique.slice(i, i + CHUNK)) } as FindOptionsWhere<T>)));
-  }
-  return rows;
-}
-
-/** loadForm for many contracts in a fixed number of statements; the same forms, measures by id and ratios by indicator id. */
-export async function loadForms(manager: EntityManager, contractIds: readonly number[]): Promise<Map<number, ReturnForm>> {
-  const kpis = await findIn(manager, ContractKpi, "contractId", contractIds);
-  const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
-  const [links, indicators] = await Promise.all([findIn(manager, IndicatorMeasure, "indicatorId", indicatorIds), findIn(manager, Indicator, "id", indicatorIds)]);
-  const measures = new Map((await findIn(manager, Measure, "id", links.map((l) => l.measureId))).map((m) => [m.id, m]));
-  links.sort((a, b) => a.indicatorId - b.indicatorId || a.measureId - b.measureId);
-  const indicatorById = new Map(indicators.map((i) => [i.id, i]));
-  const forms = new Map<number, ReturnForm>();
-  for (const contractId of new Set(contractIds)) {
-    const own = kpis.filter((k) => k.contractId === contractId).map((k) => k.indicatorId).sort((a, b) => a - b);
-    const ownLinks = links.filter((l) => own.includes(l.indicatorId));
-    const measureIds = [...new Set(ownLinks.map((l) => l.measureId))].sort((a, b) => a - b);
-    forms.set(contractId, {
-      measures: measureIds.map((id) => measures.get(id)!).map(({ id, code, name, unit, minValue, maxValue }) => ({ id, code, name, unit, minValue, maxValue })),
-      ratios: own.map((indicatorId) => ({
-        indicatorCode: indicatorById.get(indicatorId)!.code,
-        numerator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.NUMERATOR).map((l) => l.measureId),
-        denominator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.DENOMINATOR).map((l) => l.measureId),
-      })),
-    });
-  }
-  return forms;
-}
-
 /** Each contract's accepted values in the quarter before this one (findOutliers' baseline), for many contracts at once. */
 async function previousAcceptedValues(manager: EntityManager, period: ReportingPeriod, contractIds: number[]): Promise<Map<number, Map<number, number | null>>> {
   const prior = previousQuarter({ year: period.year, quarter: period.quarter as 1 | 2 | 3 | 4 });

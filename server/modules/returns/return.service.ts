@@ -16,7 +16,8 @@ import { Role } from "../users/role.js";
 import type { User } from "../users/user.entity.js";
 import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue, type RevisionNarrative } from "./return.entities.js";
 import type { MeasureCommentInput, ReturnFilter, SaveReturnInput, SubmitReturnInput } from "./return.inputs.js";
-import { canMove, findOutliers, isEditable, validateReturnValues, type Outlier, type ReturnForm } from "./return.rules.js";
+import { loadForm } from "./return-form.js";
+import { canMove, findOutliers, isEditable, validateReturnValues, type Outlier } from "./return.rules.js";
 
 /** Carried by every RETURN_CHANGED event. */
 export interface ReturnChange {
@@ -41,21 +42,7 @@ export function canFillIn(user: User, contract: Contract): boolean {
   return canWriteOffice(user, contract.officeId);
 }
 
-export async function loadForm(manager: EntityManager, contractId: number): Promise<ReturnForm> {
-  const kpis = await manager.findBy(ContractKpi, { contractId });
-  if (!kpis.length) return { measures: [], ratios: [] };
-  const indicatorIds = kpis.map((k) => k.indicatorId);
-  const [links, indicators] = await Promise.all([manager.findBy(IndicatorMeasure, { indicatorId: In(indicatorIds) }), manager.findBy(Indicator, { id: In(indicatorIds) })]);
-  const measures = await manager.find(Measure, { where: { id: In([...new Set(links.map((l) => l.measureId))]) }, order: { id: "ASC" } });
-  return {
-    measures: measures.map(({ id, code, name, unit, minValue, maxValue }) => ({ id, code, name, unit, minValue, maxValue })),
-    ratios: indicators.map((indicator) => ({
-      indicatorCode: indicator.code,
-      numerator: links.filter((l) => l.indicatorId === indicator.id && l.role === MeasureRole.NUMERATOR).map((l) => l.measureId),
-      denominator: links.filter((l) => l.indicatorId === indicator.id && l.role === MeasureRole.DENOMINATOR).map((l) => l.measureId),
-    })),
-  };
-}
+export { loadForm } from "./return-form.js";
 
 async function valuesOf(manager: EntityManager, returnId: number): Promise<ReturnValue[]> {
   return manager.find(ReturnValue, { where: { returnId }, order: { measureId: "ASC" } });

@@ -1,0 +1,45 @@
+import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
+import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
+import type { ReturnForm } from "./return.rules.js";
+
+/** Keys per IN list: well inside SQLite's and PostgreSQL's limits on bound parameters. */
+export const CHUNK = 500;
+
+/** Rows whose column is one of many keys, a chunk of keys per statement. */
+export async function findIn<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, column: keyof T & string, keys: readonly number[], where: FindOptionsWhere<T> = {}): Promise<T[]> {
+  const rows: T[] = [];
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    rows.push(...(await manager.findBy(entity, { ...where, [column]: In(unique.slice(i, i + CHUNK)) } as FindOptionsWhere<T>)));
+  }
+  return rows;
+}
+
+/** The forms of many contracts in a fixed number of statements: the measures behind each contract's KPIs, and their ratios. */
+export async function loadForms(manager: EntityManager, contractIds: readonly number[]): Promise<Map<number, ReturnForm>> {
+  const kpis = await findIn(manager, ContractKpi, "contractId", contractIds);
+  const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
+  const [links, indicators] = await Promise.all([findIn(manager, IndicatorMeasure, "indicatorId", indicatorIds), findIn(manager, Indicator, "id", indicatorIds)]);
+  const measures = new Map((await findIn(manager, Measure, "id", links.map((l) => l.measureId))).map((m) => [m.id, m]));
+  links.sort((a, b) => a.indicatorId - b.indicatorId || a.measureId - b.measureId);
+  const indicatorById = new Map(indicators.map((i) => [i.id, i]));
+  const forms = new Map<number, ReturnForm>();
+  for (const contractId of new Set(contractIds)) {
+    const own = kpis.filter((k) => k.contractId === contractId).map((k) => k.indicatorId).sort((a, b) => a - b);
+    const ownLinks = links.filter((l) => own.includes(l.indicatorId));
+    const measureIds = [...new Set(ownLinks.map((l) => l.measureId))].sort((a, b) => a - b);
+    forms.set(contractId, {
+      measures: measureIds.map((id) => measures.get(id)!).map(({ id, code, name, unit, minValue, maxValue }) => ({ id, code, name, unit, minValue, maxValue })),
+      ratios: own.map((indicatorId) => ({
+        indicatorCode: indicatorById.get(indicatorId)!.code,
+        numerator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.NUMERATOR).map((l) => l.measureId),
+        denominator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.DENOMINATOR).map((l) => l.measureId),
+      })),
+    });
+  }
+  return forms;
+}
+
+export async function loadForm(manager: EntityManager, contractId: number): Promise<ReturnForm> {
+  return (await loadForms(manager, [contractId])).get(contractId)!;
+}

@@ -15,7 +15,7 @@ import { ReturnResolver, ReturnRevisionResolver, ReturnValueResolver } from "./m
 import { ReturnCsvResolver } from "./modules/returns/return-csv.resolver.js";
 import { RiskResolver } from "./modules/risks/risk.resolver.js";
 import { FreezeResolver } from "./modules/scorecards/freeze.resolver.js";
-import { ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
+import { IndicatorStatusResolver, ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
 import { UserResolver } from "./modules/users/user.resolver.js";
 
 // Each module's resolver classes; keep one line per module.
@@ -39,6 +39,7 @@ export const resolvers: NonEmptyArray<Function> = [
   PortfolioMoneyResolver,
   PriorityMoneyResolver,
   ScorecardRowResolver,
+  IndicatorStatusResolver,
   ProjectBriefResolver,
   DecisionResolver,
   AuditResolver,

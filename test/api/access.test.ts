@@ -148,3 +148,12 @@ describe("access rules: every role against a sample of operations", () => {
     expect(codes((await after.json()) as never)).toEqual(["UNAUTHENTICATED"]);
   });
 });
+
+describe("administrators manage offices", () => {
+  it("renames an office; nobody else may", async () => {
+    const rename = 'mutation($id: Int!) { updateOffice(id: $id, input: { commissionerTitle: "Police, Crime and Victims\' Commissioner" }) { commissionerTitle } }';
+    expect(codes(await server.run(USERS.commissioner, rename, { id: ids.wiltshire }))).toEqual(["FORBIDDEN"]);
+    const done = await server.run<any>(USERS.admin, rename, { id: ids.wiltshire });
+    expect(done.data!.updateOffice.commissionerTitle).toBe("Police, Crime and Victims' Commissioner");
+  });
+});

@@ -89,6 +89,22 @@ describe("portfolio scorecards", () => {
     expect(analyst.data!.scorecards.some((s: any) => s.rows.some((r: any) => r.cells.some((c: any) => c.provisional)))).toBe(false);
   });
 
+  it("shows each Key Performance Question with the status of its indicators, and a trend per row", async () => {
+    const plans = await server.run<any>(OFFICER, "{ strategicPlans { priorities { id } } }");
+    const priorityId = plans.data!.strategicPlans[0].priorities[0].id;
+    const created = await server.run<any>(OFFICER, 'mutation($p: Int!, $i: [Int!]!) { createKeyPerformanceQuestion(input: { priorityId: $p, question: "Do more people leave support better off?", indicatorIds: $i }) { id } }', { p: priorityId, i: [pctImproved.id] });
+    expect(created.errors).toBeUndefined();
+    const status = await server.run<any>(OFFICER, "query($per: Int!) { strategicPlans { priorities { keyPerformanceQuestions { question status(periodId: $per) { indicator { code } cell { actual rag returnsIn returnsDue } } } } } }", { per: q1.id });
+    expect(status.errors).toBeUndefined();
+    const question = status.data!.strategicPlans.flatMap((p: any) => p.priorities).flatMap((p: any) => p.keyPerformanceQuestions).find((q: any) => q.question.startsWith("Do more people"));
+    const board = await server.run<any>(OFFICER, SCORECARD, { periods: [q1.id] });
+    const office = cellOf(board, null, "PCT_IMPROVED", q1.id);
+    expect(question.status).toEqual([{ indicator: { code: "PCT_IMPROVED" }, cell: { actual: office.actual, rag: office.rag, returnsIn: office.returnsIn, returnsDue: office.returnsDue } }]);
+
+    const trend = await server.run<any>(OFFICER, "query($p: Int) { scorecards(portfolioId: $p) { rows { trend(last: 4) cells { actual } } } }", { p: victims.id });
+    for (const row of trend.data!.scorecards[0].rows) expect(row.trend).toEqual(row.cells.slice(-4).map((c: { actual: number | null }) => c.actual));
+  });
+
   it("traces a cell to the contracts, returns, values and people behind it", async () => {
     const result = await server.run<any>(OFFICER, SCORECARD, { p: victims.id, periods: [q1.id] });
     const cell = cellOf(result, victims.id, "PCT_IMPROVED", q1.id);

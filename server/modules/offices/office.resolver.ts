@@ -1,4 +1,4 @@
-import { Length, Matches } from "class-validator";
+import { IsOptional, Length, Matches } from "class-validator";
 import { Arg, Authorized, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from "type-graphql";
 import { In } from "typeorm";
 import { canReadOffice, isCrossOffice, requireUser } from "../../auth/access.js";
@@ -21,6 +21,19 @@ class CreateOfficeInput {
   @Field(() => String)
   @Length(2, 200)
   commissionerTitle!: string;
+}
+
+@InputType()
+class UpdateOfficeInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(2, 120)
+  name?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(2, 200)
+  commissionerTitle?: string;
 }
 
 @Resolver(() => Office)
@@ -56,6 +69,21 @@ export class OfficeResolver {
       const office = await uow.manager.save(uow.manager.create(Office, input));
       await uow.audit("office.create", { type: "Office", id: office.id, officeId: office.id }, null, office);
       return office;
+    });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => Office)
+  async updateOffice(@Ctx() ctx: Context, @Arg("id", () => Int) id: number, @Arg("input", () => UpdateOfficeInput) input: UpdateOfficeInput): Promise<Office> {
+    return ctx.services.writer.run(requireUser(ctx), async (uow) => {
+      const office = await uow.manager.findOneBy(Office, { id });
+      if (!office) throw notFound("Office", id);
+      if (input.name && input.name !== office.name && (await uow.manager.existsBy(Office, { name: input.name }))) {
+        throw badInput("An office with that name exists.", [{ field: "name", rule: "unique", message: "Already in use." }]);
+      }
+      const updated = await uow.manager.save(Office, { ...office, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) });
+      await uow.audit("office.update", { type: "Office", id, officeId: id }, office, updated);
+      return updated;
     });
   }
 }

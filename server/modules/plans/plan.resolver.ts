@@ -1,6 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
+import { notFound } from "../../errors.js";
 import { Indicator } from "../kpis/kpi.entities.js";
+import { ReportingPeriod } from "../periods/reporting-period.entity.js";
+import { officeCellsForPeriod } from "../scorecards/scorecard.service.js";
+import { IndicatorStatus } from "../scorecards/scorecard.types.js";
 import { OFFICE_READERS, OFFICE_WRITERS } from "../users/role.js";
 import { KeyPerformanceQuestion, KpqIndicator, PlanPriority, StrategicPlan } from "./plan.entities.js";
 import {
@@ -107,6 +111,16 @@ export class KeyPerformanceQuestionResolver {
   @FieldResolver(() => PlanPriority)
   async priority(@Root() question: KeyPerformanceQuestion, @Ctx() ctx: Context): Promise<PlanPriority> {
     return (await ctx.loaders.byId(PlanPriority).load(question.priorityId))!;
+  }
+
+  @FieldResolver(() => [IndicatorStatus], { description: "The status of each of its indicators in a quarter (office-wide scorecard cells)." })
+  async status(@Root() question: KeyPerformanceQuestion, @Ctx() ctx: Context, @Arg("periodId", () => Int) periodId: number): Promise<IndicatorStatus[]> {
+    const period = await ctx.loaders.byId(ReportingPeriod).load(periodId);
+    const plan = await ctx.loaders.byId(StrategicPlan).load((await ctx.loaders.byId(PlanPriority).load(question.priorityId))!.planId);
+    if (!period || period.officeId !== plan?.officeId) throw notFound("ReportingPeriod", periodId);
+    const cells = await officeCellsForPeriod(ctx.services.db.manager, ctx, period);
+    const links = await ctx.loaders.manyBy(KpqIndicator, "questionId").load(question.id);
+    return links.map((link) => ({ indicatorId: link.indicatorId, cell: cells.get(link.indicatorId) ?? null }));
   }
 
   @FieldResolver(() => [Indicator], { description: "The indicators that answer the question." })

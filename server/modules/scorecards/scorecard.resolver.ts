@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Authorized, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
 import { canReadOffice, officeToRead, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { findVisible } from "../../common/office-records.js";
@@ -14,7 +14,7 @@ import { OFFICE_READERS, Role } from "../users/role.js";
 import type { ScorecardChange } from "./scorecard-events.js";
 import { provenance } from "./provenance.js";
 import { computeScorecards } from "./scorecard.service.js";
-import { ProvenanceEntry, Scorecard, ScorecardRow } from "./scorecard.types.js";
+import { IndicatorStatus, ProvenanceEntry, Scorecard, ScorecardRow } from "./scorecard.types.js";
 
 @ObjectType({ description: "Recomputed cells of one portfolio after a return was accepted or reopened, or a target changed." })
 class ScorecardUpdate {
@@ -119,5 +119,18 @@ export class ScorecardRowResolver {
   @FieldResolver(() => Indicator)
   async indicator(@Root() row: ScorecardRow, @Ctx() ctx: Context): Promise<Indicator> {
     return (await ctx.loaders.byId(Indicator).load(row.indicatorId))!;
+  }
+
+  @FieldResolver(() => [Float], { nullable: "items", description: "The actuals of the last quarters shown (oldest first), for a sparkline." })
+  trend(@Root() row: ScorecardRow, @Arg("last", () => Int, { defaultValue: 8 }) last: number): (number | null)[] {
+    return row.cells.slice(-Math.max(1, Math.min(last, 40))).map((cell) => cell.actual);
+  }
+}
+
+@Resolver(() => IndicatorStatus)
+export class IndicatorStatusResolver {
+  @FieldResolver(() => Indicator)
+  async indicator(@Root() status: IndicatorStatus, @Ctx() ctx: Context): Promise<Indicator> {
+    return (await ctx.loaders.byId(Indicator).load(status.indicatorId))!;
   }
 }

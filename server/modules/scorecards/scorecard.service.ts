@@ -217,3 +217,20 @@ function targetLookup(targets: Target[], ratios: ReadonlySet<number>) {
     return ratios.has(indicatorId) ? yearly : yearly / 4;
   };
 }
+
+const officeCellsByContext = new WeakMap<object, Map<number, Promise<Map<number, CellData>>>>();
+
+/** The office-wide cell of every indicator in one quarter, computed once per request however many fields ask. */
+export function officeCellsForPeriod(manager: EntityManager, requestKey: object, period: { id: number; officeId: number }): Promise<Map<number, CellData>> {
+  let perPeriod = officeCellsByContext.get(requestKey);
+  if (!perPeriod) officeCellsByContext.set(requestKey, (perPeriod = new Map()));
+  let cells = perPeriod.get(period.id);
+  if (!cells) {
+    cells = computeScorecards(manager, { officeId: period.officeId, periodIds: [period.id], includeSubmitted: false }).then(({ scorecards }) => {
+      const office = scorecards.find((s) => s.portfolioId == null && s.contractId == null);
+      return new Map((office?.rows ?? []).map((row) => [row.indicatorId, row.cells[0]]));
+    });
+    perPeriod.set(period.id, cells);
+  }
+  return cells;
+}

@@ -108,3 +108,12 @@ export class ProvenanceEntry {
   @Field(() => [ProvenanceValue])
   values!: ProvenanceValue[];
 }
+
+@ObjectType({ description: "How one indicator behind a Key Performance Question stands in a quarter, office-wide." })
+export class IndicatorStatus {
+  @Field(() => Int)
+  indicatorId!: number;
+
+  @Field(() => ScorecardCell, { nullable: true, description: "Null when no contract reports the indicator." })
+  cell!: ScorecardCell | null;
+}

@@ -32,6 +32,10 @@ export class UnitOfWork {
   }
 
   async emit<P>(topic: Topic, officeId: number, payload: P): Promise<PublishedEvent<P>> {
+    // On PostgreSQL, transactions run concurrently: without this lock a lower sequence number could commit
+    // after a higher one that a subscriber has already seen, and a client resuming with `since` would skip it.
+    // Held until commit, it makes events commit in sequence order. (SQLite's writer is serial already.)
+    if (this.manager.connection.options.type === "postgres") await this.manager.query("SELECT pg_advisory_xact_lock(727001)");
     const at = new Date();
     const result = await this.manager.insert(DomainEvent, { topic, officeId, payload: payload as object, at });
     const seq = Number(result.identifiers[0].seq);

@@ -18,6 +18,8 @@ export interface Config {
   maxCost: number;
   maxAliases: number;
   seedDemoData: boolean;
+  /** Requests per minute per client address on /graphql; 0 turns the limit off (load tests on loopback). */
+  rateLimitPerMinute: number;
 }
 
 const DEV_SECRET = "commissioning-hub-development-secret-change-me";
@@ -46,5 +48,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCost: int(env.MAX_QUERY_COST, 5000),
     maxAliases: int(env.MAX_QUERY_ALIASES, 30),
     seedDemoData: env.SEED_DEMO_DATA !== "false",
+    rateLimitPerMinute: int(env.RATE_LIMIT_PER_MINUTE, 1200),
   };
 }

@@ -117,7 +117,7 @@ async function freePort(): Promise<number> {
 
 async function startServer(databasePath: string): Promise<ServerProcess> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_PATH: databasePath, SEED_DEMO_DATA: "true", TOKEN_SECRET, NODE_ENV: "test" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_PATH: databasePath, SEED_DEMO_DATA: "true", TOKEN_SECRET, NODE_ENV: "test", RATE_LIMIT_PER_MINUTE: "0" };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   // detached: the server gets a process group of its own, so one signal reaches tsx and the node process it starts.

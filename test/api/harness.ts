@@ -31,7 +31,7 @@ export interface TestServer {
 /** A server on a fresh temporary SQLite file, listening on a free port, with the demo data loaded. */
 export async function startTestServer(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "commissioning-hub-test-"));
-  const config: Config = loadConfig({ DATABASE_PATH: path.join(dir, "test.sqlite"), NODE_ENV: "test", ...options.env });
+  const config: Config = loadConfig({ DATABASE_PATH: path.join(dir, "test.sqlite"), NODE_ENV: "test", RATE_LIMIT_PER_MINUTE: "0", ...options.env });
   const services = await createServices(config);
   if (options.seed !== false) await seedDemoData(services.writer.dataSource);
   const app = await startApp(services, 0, "127.0.0.1");

@@ -71,3 +71,22 @@ describe("over real HTTP and WebSocket", () => {
     expect(await graphiql.text()).not.toMatch(/unpkg|jsdelivr|cdnjs/);
   });
 });
+
+describe("rate limiting", () => {
+  it("answers a client over its limit with HTTP 429 and TOO_MANY_REQUESTS", async () => {
+    const limited = await startTestServer({ seed: false, env: { RATE_LIMIT_PER_MINUTE: "5" } });
+    try {
+      const statuses: number[] = [];
+      let last: unknown;
+      for (let i = 0; i < 6; i++) {
+        const response = await fetch(`${limited.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ me { id } }" }) });
+        statuses.push(response.status);
+        last = await response.json();
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(codes(last as never)).toEqual(["TOO_MANY_REQUESTS"]);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -27,7 +27,7 @@ const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const log = (line: string) => console.log(line);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "commissioning-hub-bench-"));
-const config = loadConfig({ ...process.env, DATABASE_PATH: path.join(dir, "bench.sqlite"), MAX_QUERY_COST: "100000000", MAX_QUERY_DEPTH: "20" });
+const config = loadConfig({ ...process.env, DATABASE_PATH: path.join(dir, "bench.sqlite"), MAX_QUERY_COST: "100000000", MAX_QUERY_DEPTH: "20", RATE_LIMIT_PER_MINUTE: "0" });
 const services = await createServices(config);
 const db = services.writer.dataSource;
 

@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { createPubSub, type PubSubEvent } from "@graphql-yoga/subscription";
+import { setMaxListeners } from "node:events";
 import { Redis } from "ioredis";
 
 /** Every topic the server publishes, in one place. */
@@ -27,7 +28,10 @@ export type AppPubSub = ReturnType<typeof createPubSub<Channels>> & { close(): P
 /** In-memory by default; Redis when REDIS_URL is set, so several server instances share events. */
 export function createAppPubSub(redisUrl?: string): AppPubSub {
   if (!redisUrl) {
-    return Object.assign(createPubSub<Channels>(), { close: async () => {} });
+    // Every open dashboard listens on the same topics: Node's default warning at 10 listeners would be noise.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return Object.assign(createPubSub<Channels>({ eventTarget: eventTarget as never }), { close: async () => {} });
   }
   const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });

@@ -13,7 +13,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Each file gets a fresh module graph and its own temporary database.
     pool: "forks",
-    testTimeout: 30_000,
+    // Generous: browser tests on a loaded 2-core machine are slow; a timeout only catches hung tests.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     server: { deps: { inline: ["type-graphql", "graphql-scalars"] } },
   },

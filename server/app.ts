@@ -129,12 +129,22 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   });
   app.use(
     "/graphql",
-    rateLimit({ windowMs: 60_000, limit: 1200, standardHeaders: "draft-7", legacyHeaders: false, message: { errors: [{ message: "Too many requests; slow down.", extensions: { code: ErrorCode.TOO_MANY_REQUESTS } }] } }),
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      skip: () => config.rateLimitPerMinute === 0,
+      standardHeaders: "draft-7",
+      legacyHeaders: false,
+      message: { errors: [{ message: "Too many requests; slow down.", extensions: { code: ErrorCode.TOO_MANY_REQUESTS } }] },
+    }),
     express.json({ limit: "12mb" }) /* a 10 MB CSV upload, as JSON */,
     expressMiddleware(apollo, { context: async ({ req }) => createContext(services, req.headers.authorization) }),
   );
   if (fs.existsSync(DASHBOARD_DIST)) {
     app.use(express.static(DASHBOARD_DIST, { index: "index.html" }));
+    // Client-side routes (/board?office=1&quarter=5, /provider/returns/3/7) are deep links into the single-page app.
+    const indexHtml = path.join(DASHBOARD_DIST, "index.html");
+    app.get(/^\/(?!graphql|healthz|graphiql|assets).*/, (_req, res) => res.sendFile(indexHtml));
   } else {
     app.get("/", (_req, res) => res.type("text").send("The dashboard has not been built: run `npm run build:dashboard`."));
   }

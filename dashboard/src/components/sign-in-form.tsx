@@ -1,11 +1,12 @@
 import { useId, useState, type FormEvent } from "react";
 import { useMutation } from "urql";
 import { describeError } from "../errors";
-import { graphql } from "../graphql";
+import { graphql } from "../gql";
 import type { SessionUser } from "../session";
 
-const LoginMutation = graphql`
-  mutation Login($email: String!, $password: String!) {
+/** Asks for the same user fields as the session's `me` query, so the dashboard needs no second round trip. */
+const LoginMutation = graphql(`
+  mutation SessionLogin($email: String!, $password: String!) {
     login(email: $email, password: $password) {
       token
       expiresAt
@@ -14,14 +15,18 @@ const LoginMutation = graphql`
         name
         email
         role
+        office {
+          id
+          name
+        }
+        provider {
+          id
+          name
+        }
       }
     }
   }
-`;
-
-interface LoginResult {
-  login: { token: string; expiresAt: string; user: SessionUser };
-}
+`);
 
 const SIGN_IN_MESSAGES = {
   UNAUTHENTICATED: "Email or password not recognised.",
@@ -42,7 +47,7 @@ export function SignInForm({ onSignedIn, layout = "stacked", heading = "Sign in"
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [{ fetching }, login] = useMutation<LoginResult>(LoginMutation);
+  const [{ fetching }, login] = useMutation(LoginMutation);
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -1,103 +1,78 @@
-import { useCallback, useEffect, useRef, useState } from "react";
-import { CurrentUser } from "../components/current-user";
+import { useEffect, useRef } from "react";
 import { SignInForm } from "../components/sign-in-form";
-import type { SessionUser } from "../session";
+import { signIn, useSessionNotice, type SessionUser } from "../session";
 
 export interface HomeViewProps {
-  token: string | null;
-  onTokenChange(token: string | null): void;
+  /** Called after a successful sign-in (the app then routes to the role's home, or stays on a deep link). */
+  onSignedIn?(user: SessionUser): void;
 }
 
-/** Placeholder landing page until the portfolio dashboard arrives. */
-export function HomeView({ token, onTokenChange }: HomeViewProps) {
-  const [user, setUser] = useState<SessionUser | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const sessionHeadingRef = useRef<HTMLHeadingElement>(null);
-  const moveFocus = useRef(false);
+/** The signed-out page: what the product is, and the sign-in form. */
+export function HomeView({ onSignedIn }: HomeViewProps) {
+  const notice = useSessionNotice();
+  const headingRef = useRef<HTMLHeadingElement>(null);
 
-  const signedIn = useCallback(
-    (nextToken: string, nextUser: SessionUser) => {
-      setUser(nextUser);
-      setNotice(null);
-      moveFocus.current = true;
-      onTokenChange(nextToken);
-    },
-    [onTokenChange],
-  );
-
-  const signOut = useCallback(() => {
-    setUser(null);
-    setNotice("You have signed out.");
-    moveFocus.current = true;
-    onTokenChange(null);
-  }, [onTokenChange]);
-
-  const sessionEnded = useCallback(() => {
-    setUser(null);
-    setNotice("Your session has ended. Sign in again.");
-    onTokenChange(null);
-  }, [onTokenChange]);
-
-  // After signing in or out the form or button that had focus disappears;
-  // put focus on the section heading so keyboard and screen-reader users keep their place.
+  // After signing out or losing the session, the button that had focus is gone: start again at the heading.
   useEffect(() => {
-    if (moveFocus.current) {
-      moveFocus.current = false;
-      sessionHeadingRef.current?.focus();
-    }
-  }, [token]);
+    if (notice) headingRef.current?.focus();
+  }, [notice]);
+
+  useEffect(() => {
+    document.title = "Sign in – Commissioning Hub";
+  }, []);
 
   return (
     <>
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <header className="masthead">
-        <div className="container masthead__inner">
-          <p className="masthead__org">Office of the Police and Crime Commissioner</p>
-          <nav aria-label="Tools">
-            <a className="masthead__link" href="/graphiql/">
-              GraphiQL
-            </a>
-          </nav>
+      <header className="site-header">
+        <div className="site-header__bar">
+          <div className="wide-container site-header__inner">
+            <div className="site-header__brand">
+              <span className="site-header__product">Commissioning Hub</span>
+              <span className="site-header__org">Office of the Police and Crime Commissioner</span>
+            </div>
+          </div>
         </div>
       </header>
-      <main id="main" className="container" tabIndex={-1}>
-        <h1>Commissioning Hub</h1>
-        <p className="lede">
-          Follow the services your office commissions, their quarterly returns and portfolio scorecards, live in one
-          place.
-        </p>
-
-        <section className="panel" aria-labelledby="session-heading">
-          <h2 id="session-heading" ref={sessionHeadingRef} tabIndex={-1}>
-            {token ? "Your session" : "Sign in to continue"}
-          </h2>
-          {notice && !token && (
-            <p className="notice" role="status">
-              {notice}
+      <main id="main" className="wide-container page page--sign-in" tabIndex={-1}>
+        <div className="sign-in-page">
+          <div className="sign-in-page__intro">
+            <h1>Commissioning Hub</h1>
+            <p className="lede">
+              The services your office commissions, their quarterly returns and portfolio scorecards, live in one place.
             </p>
-          )}
-          {token ? (
-            <CurrentUser knownUser={user} onSignOut={signOut} onSessionEnded={sessionEnded} />
-          ) : (
-            <SignInForm onSignedIn={signedIn} heading={null} />
-          )}
-        </section>
-
-        <section className="panel" aria-labelledby="tools-heading">
-          <h2 id="tools-heading">Tools</h2>
-          <ul className="link-list">
-            <li>
-              <a href="/graphiql/">GraphiQL</a>: explore and try the Commissioning Hub GraphQL API in your browser,
-              using the session you start here.
-            </li>
-          </ul>
-        </section>
+            <ul className="sign-in-page__points">
+              <li>Commissioners and officers review every portfolio's scorecard as returns arrive.</li>
+              <li>Providers submit and correct their quarterly returns.</li>
+              <li>Panel analysts read published and frozen figures.</li>
+            </ul>
+          </div>
+          <section className="panel sign-in-page__panel" aria-labelledby="sign-in-heading">
+            <h2 id="sign-in-heading" ref={headingRef} tabIndex={-1}>
+              Sign in
+            </h2>
+            {notice && (
+              <p className="notice" role="status">
+                {notice}
+              </p>
+            )}
+            <SignInForm
+              heading={null}
+              onSignedIn={(token, user) => {
+                signIn(token, user);
+                onSignedIn?.(user);
+              }}
+            />
+          </section>
+        </div>
       </main>
       <footer className="site-footer">
-        <div className="container">
-          <p>Commissioning Hub · GraphQL API at <code>/graphql</code></p>
+        <div className="wide-container">
+          <p>
+            Commissioning Hub · <a href="/graphiql/">GraphQL explorer</a>
+          </p>
         </div>
       </footer>
     </>

@@ -1,0 +1,152 @@
+import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from "react";
+import { BrowserRouter, Link, Navigate, Route, Routes, useNavigate } from "react-router";
+import { Provider } from "urql";
+import { dashboardClient } from "./client";
+import { Layout } from "./components/layout";
+import { describeError } from "./errors";
+import { endSession, homePathFor, SessionProvider, useSession, useSessionCheck, useSessionToken, type Role } from "./session";
+import { HomeView } from "./views/home-view";
+
+// Each view is its own chunk: a provider never downloads the review board's charts.
+const ReviewBoard = lazy(() => import("./views/board/review-board"));
+const PresentationMode = lazy(() => import("./views/board/presentation-mode"));
+const ReturnsReview = lazy(() => import("./views/returns/returns-review"));
+const ProviderHome = lazy(() => import("./views/provider/provider-home"));
+const ReturnForm = lazy(() => import("./views/provider/return-form"));
+const Explorer = lazy(() => import("./views/explorer/explorer"));
+
+const OFFICE: readonly Role[] = ["COMMISSIONER", "OFFICER", "ADMIN"];
+const PROVIDER: readonly Role[] = ["PROVIDER"];
+const READERS: readonly Role[] = ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"];
+
+interface PageSpec {
+  path: string;
+  view: ComponentType;
+  title: string;
+  roles: readonly Role[];
+  pickers: boolean;
+}
+
+export const PAGES: readonly PageSpec[] = [
+  // Panel analysts may read the board too; it hides every officer action from them.
+  { path: "/board", view: ReviewBoard, title: "Review board", roles: READERS, pickers: true },
+  { path: "/board/present", view: PresentationMode, title: "Presentation", roles: READERS, pickers: true },
+  { path: "/returns", view: ReturnsReview, title: "Returns", roles: OFFICE, pickers: true },
+  { path: "/provider", view: ProviderHome, title: "Your returns", roles: PROVIDER, pickers: false },
+  { path: "/provider/returns/:contractId/:periodId", view: ReturnForm, title: "Return", roles: PROVIDER, pickers: false },
+  { path: "/explorer", view: Explorer, title: "Explorer", roles: READERS, pickers: true },
+];
+
+function Loading({ what = "Loading…" }: { what?: string }) {
+  return (
+    <p className="loading" role="status">
+      {what}
+    </p>
+  );
+}
+
+/** While a stored token is checked, or when the check could not reach the server. */
+function SessionGate({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  const { checking, error } = useSessionCheck();
+  if (user) return <>{children}</>;
+  return (
+    <main id="main" className="wide-container page" tabIndex={-1}>
+      {checking || !error ? (
+        <Loading what="Checking your session…" />
+      ) : (
+        <div className="panel" role="alert">
+          <h1>Commissioning Hub is not available</h1>
+          <p>{describeError(error)}</p>
+          <button type="button" className="button" onClick={() => window.location.reload()}>
+            Try again
+          </button>
+        </div>
+      )}
+    </main>
+  );
+}
+
+/** A signed-in page: the sign-in form in place when signed out (so a deep link survives signing in), else the view in the layout. */
+function Page({ spec }: { spec: PageSpec }) {
+  const { user, token } = useSession();
+  useEffect(() => {
+    document.title = `${spec.title} – Commissioning Hub`;
+  }, [spec.title]);
+  if (!token) return <HomeView />;
+  const View = spec.view;
+  return (
+    <SessionGate>
+      {user && !spec.roles.includes(user.role) ? (
+        <Layout>
+          <h1>This page is not part of your role</h1>
+          <p>
+            <Link to={homePathFor(user.role)}>Go to your start page</Link>
+          </p>
+        </Layout>
+      ) : (
+        <Layout pickers={spec.pickers}>
+          <Suspense fallback={<Loading />}>
+            <View />
+          </Suspense>
+        </Layout>
+      )}
+    </SessionGate>
+  );
+}
+
+/** `/`: the sign-in page, or straight on to the role's start page. */
+function Home() {
+  const { user, token } = useSession();
+  const navigate = useNavigate();
+  if (!token) return <HomeView onSignedIn={(signedIn) => navigate(homePathFor(signedIn.role), { replace: true })} />;
+  if (!user) return <SessionGate>{null}</SessionGate>;
+  return <Navigate to={homePathFor(user.role)} replace />;
+}
+
+function NotFound() {
+  const { token } = useSession();
+  useEffect(() => {
+    document.title = "Page not found – Commissioning Hub";
+  }, []);
+  if (!token) return <HomeView />;
+  return (
+    <SessionGate>
+      <Layout>
+        <h1>Page not found</h1>
+        <p>
+          If you typed the address, check it is correct. <Link to="/">Go to your start page</Link>.
+        </p>
+      </Layout>
+    </SessionGate>
+  );
+}
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<Home />} />
+      {PAGES.map((spec) => (
+        <Route key={spec.path} path={spec.path} element={<Page spec={spec} />} />
+      ))}
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
+}
+
+/** The dashboard: one urql client per session token (with its live WebSocket), the router and the session. */
+export function App() {
+  const [token] = useSessionToken();
+  const client = dashboardClient(token, endSession);
+  return (
+    <BrowserRouter>
+      <Provider value={client}>
+        <SessionProvider>
+          <AppRoutes />
+        </SessionProvider>
+      </Provider>
+    </BrowserRouter>
+  );
+}
+
+export default App;

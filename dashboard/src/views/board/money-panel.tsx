@@ -8,7 +8,7 @@ import type { BoardMoneyQuery } from "../../gql/graphql";
 import { useResyncKey } from "../../live";
 import { formatPoundsCompact } from "./board-format";
 
-const BoardMoneyQueryDocument = graphql(`
+export const BoardMoneyQueryDocument = graphql(`
   query BoardMoney($officeId: Int, $year: String!) {
     moneySummary(officeId: $officeId, year: $year) {
       year

@@ -4,6 +4,7 @@ import { RagBadge } from "../../components/rag-badge";
 import { describeError } from "../../errors";
 import { formatDate, formatDateTime, formatPence, formatValue, ragLabel } from "../../format";
 import { graphql } from "../../gql";
+import { BoardMoneyQueryDocument } from "../board/money-panel";
 import type { ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit } from "../../gql/graphql";
 import { useOfficeId, useQuarterId } from "../../url-state";
 import { downloadCsv, fileSlug, toCsv, type CsvCell } from "./csv";
@@ -56,42 +57,8 @@ const ScorecardsQuery = graphql(`
   }
 `);
 
-const MoneyQuery = graphql(`
-  query ExplorerMoney($officeId: Int!, $year: String!) {
-    moneySummary(officeId: $officeId, year: $year) {
-      year
-      totalPence
-      allocatedPence
-      committedPence
-      plannedPence
-      spentPence
-      streams {
-        streamId
-        parentId
-        name
-        amountPence
-        allocatedPence
-        committedPence
-        plannedPence
-        spentPence
-        remainingPence
-        warnings
-      }
-      portfolios {
-        portfolioId
-        portfolio {
-          id
-          name
-        }
-        allocatedPence
-        committedPence
-        plannedPence
-        spentPence
-        remainingPence
-      }
-    }
-  }
-`);
+// The board's money query: the same figures, one document.
+const MoneyQuery = BoardMoneyQueryDocument;
 
 const ContractsQuery = graphql(`
   query ExplorerContracts($officeId: Int!, $first: Int!, $offset: Int!) {

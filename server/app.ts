@@ -75,7 +75,8 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
         const authorization = params.authorization ?? params.Authorization;
         const user = await authenticate(services, authorization);
         if (!user) return false;
-        ctx.extra.context = await createContext(services, authorization);
+        // Subscriptions read through their own connection (see Services.liveDb).
+        ctx.extra.context = await createContext({ ...services, db: services.liveDb }, authorization);
         return true;
       },
       context: (ctx) => ctx.extra.context!,

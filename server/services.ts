@@ -9,6 +9,11 @@ export interface Services {
   config: Config;
   /** For reads. On SQLite a separate connection, so readers see only committed data and never wait on a writer. */
   db: DataSource;
+  /**
+   * For subscriptions. On SQLite each connection runs one statement at a time, so live updates get their own
+   * connection and never queue behind a reader's long scorecard query. The same as `db` on PostgreSQL (a pool).
+   */
+  liveDb: DataSource;
   writer: Writer;
   pubSub: AppPubSub;
   close(): Promise<void>;
@@ -17,21 +22,27 @@ export interface Services {
 export async function createServices(config: Config): Promise<Services> {
   const writeSource = await openDatabase(config);
   let readSource: DataSource = writeSource;
+  let liveSource: DataSource = writeSource;
   if (writeSource.options.type === "sqlite") {
     readSource = createDataSource(config);
-    await readSource.initialize();
-    await assertDurableSqlite(readSource);
+    liveSource = createDataSource(config);
+    for (const source of [readSource, liveSource]) {
+      await source.initialize();
+      await assertDurableSqlite(source);
+    }
   }
   const pubSub = createAppPubSub(config.redisUrl);
   const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event));
   return {
     config,
     db: readSource,
+    liveDb: liveSource,
     writer,
     pubSub,
     async close() {
       await pubSub.close();
       if (readSource !== writeSource) await readSource.destroy();
+      if (liveSource !== writeSource) await liveSource.destroy();
       await writeSource.destroy();
     },
   };

@@ -5,7 +5,7 @@ import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PerformanceReturn, ReturnState, ReturnValue } from "../returns/return.entities.js";
 import { NOT_REPORTING } from "../returns/completeness.js";
-import { actual, add, rag, Rag, ZERO, type IndicatorRule, type Sums } from "./scorecard.rules.js";
+import { actual, rag, Rag, type IndicatorRule, type Sums } from "./scorecard.rules.js";
 
 export interface ScorecardScope {
   officeId: number;
@@ -45,9 +45,11 @@ export interface ScorecardData {
   rows: RowData[];
 }
 
-interface Part {
-  sums: Sums;
-  provisional: boolean;
+interface Series {
+  numerator: Float64Array;
+  denominator: Float64Array;
+  present: Uint8Array;
+  provisional: Uint8Array;
 }
 
 const key = (...parts: (number | string | null)[]) => parts.join(":");
@@ -84,29 +86,42 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
     manager.find(Target, { where: { indicatorId: In(indicatorIds) } }),
   ]);
 
-  // Contract-level parts: contract × period × indicator → sums.
-  const parts = new Map<string, Part>();
+  // Contract-level figures as numeric series over the periods, so the rollup below does arithmetic on arrays
+  // rather than building keys: an office of 2,000 contracts over 40 quarters is about a million additions.
+  const P = periods.length;
+  const periodIndex = new Map(periods.map((period, i) => [period.id, i]));
+  const series = new Map<number, Map<number, Series>>(); // indicator → contract → series
+  const seriesOf = (indicatorId: number, contractId: number): Series => {
+    let byContract = series.get(indicatorId);
+    if (!byContract) series.set(indicatorId, (byContract = new Map()));
+    let one = byContract.get(contractId);
+    if (!one) byContract.set(contractId, (one = { numerator: new Float64Array(P), denominator: new Float64Array(P), present: new Uint8Array(P), provisional: new Uint8Array(P) }));
+    return one;
+  };
   for (const row of sums) {
-    const k = key(row.contractId, row.periodId, row.indicatorId);
-    const part = parts.get(k) ?? { sums: ZERO, provisional: false };
+    const one = seriesOf(Number(row.indicatorId), Number(row.contractId));
+    const p = periodIndex.get(Number(row.periodId))!;
     const total = Number(row.total ?? 0);
-    parts.set(k, {
-      sums: add(part.sums, row.role === MeasureRole.NUMERATOR ? { numerator: total, denominator: 0 } : { numerator: 0, denominator: total }),
-      provisional: part.provisional || row.state !== ReturnState.ACCEPTED,
-    });
+    if (row.role === MeasureRole.NUMERATOR) one.numerator[p] += total;
+    else one.denominator[p] += total;
+    one.present[p] = 1;
+    if (row.state !== ReturnState.ACCEPTED) one.provisional[p] = 1;
   }
 
   const withDenominator = new Set(denominators.map((d) => d.indicatorId));
   const rules = new Map<number, IndicatorRule>(indicators.map((i) => [i.id, { factor: i.factor, direction: i.direction, amberTolerance: i.amberTolerance, hasDenominator: withDenominator.has(i.id) }]));
-  const targetOf = targetLookup(targets, withDenominator);
+  const targetsOf = targetSeries(targets, periods, withDenominator);
 
-  // Groups: one per portfolio, plus the office (or one per contract at contract level).
-  const groups = new Map<string, { portfolioId: number | null; contractId: number | null; members: typeof kpis }>();
-  const addTo = (portfolioId: number | null, contractId: number | null, member: (typeof kpis)[number]) => {
+  // Groups: one per portfolio, plus the office (or one per contract at contract level), each with its
+  // contracts per indicator.
+  const groups = new Map<string, { portfolioId: number | null; contractId: number | null; members: Map<number, number[]> }>();
+  const addTo = (portfolioId: number | null, contractId: number | null, kpi: (typeof kpis)[number]) => {
     const k = key(portfolioId, contractId);
-    const group = groups.get(k) ?? { portfolioId, contractId, members: [] };
-    group.members.push(member);
-    groups.set(k, group);
+    let group = groups.get(k);
+    if (!group) groups.set(k, (group = { portfolioId, contractId, members: new Map() }));
+    let list = group.members.get(kpi.indicatorId);
+    if (!list) group.members.set(kpi.indicatorId, (list = []));
+    list.push(kpi.contractId);
   };
   for (const kpi of kpis) {
     if (scope.contractId != null) addTo(kpi.portfolioId, kpi.contractId, kpi);
@@ -120,36 +135,49 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
   for (const group of groups.values()) {
     const rows: RowData[] = [];
     for (const indicator of indicators) {
-      const members = group.members.filter((m) => m.indicatorId === indicator.id);
-      if (!members.length) continue;
+      const members = group.members.get(indicator.id);
+      if (!members) continue;
       const rule = rules.get(indicator.id)!;
+      const memberSeries = members.map((contractId) => series.get(indicator.id)?.get(contractId));
+      const memberTargets = members.map((contractId) => targetsOf({ contractId }, indicator.id));
+      const explicitTargets = group.contractId != null ? targetsOf({ contractId: group.contractId }, indicator.id) : group.portfolioId != null ? targetsOf({ portfolioId: group.portfolioId }, indicator.id) : undefined;
       const cells: CellData[] = [];
       let previous: number | null = null;
-      for (const period of periods) {
-        let total: Sums | null = null;
+      for (let p = 0; p < P; p++) {
+        let numerator = 0;
+        let denominator = 0;
         let provisional = false;
         let returnsIn = 0;
-        const weighted = { target: 0, weight: 0, count: 0, sum: 0 };
-        for (const member of members) {
-          const part = parts.get(key(member.contractId, period.id, indicator.id));
-          const contractTarget = targetOf({ contractId: member.contractId }, indicator.id, period);
-          if (contractTarget != null) weighted.sum += contractTarget;
-          if (contractTarget != null) weighted.count += 1;
-          if (!part) continue;
+        let targetSum = 0;
+        let targetCount = 0;
+        let weightedTarget = 0;
+        let weight = 0;
+        for (let m = 0; m < members.length; m++) {
+          const contractTarget = memberTargets[m]?.[p];
+          const hasTarget = contractTarget !== undefined && !Number.isNaN(contractTarget);
+          if (hasTarget) {
+            targetSum += contractTarget;
+            targetCount += 1;
+          }
+          const one = memberSeries[m];
+          if (!one || !one.present[p]) continue;
           returnsIn += 1;
-          total = add(total ?? ZERO, part.sums);
-          provisional ||= part.provisional;
-          if (contractTarget != null && rule.hasDenominator) {
-            weighted.target += contractTarget * part.sums.denominator;
-            weighted.weight += part.sums.denominator;
+          numerator += one.numerator[p];
+          denominator += one.denominator[p];
+          if (one.provisional[p]) provisional = true;
+          if (hasTarget && rule.hasDenominator) {
+            weightedTarget += contractTarget * one.denominator[p];
+            weight += one.denominator[p];
           }
         }
+        const total: Sums | null = returnsIn ? { numerator, denominator } : null;
         const value = actual(rule, total);
-        const explicit = group.contractId != null ? targetOf({ contractId: group.contractId }, indicator.id, period) : group.portfolioId != null ? targetOf({ portfolioId: group.portfolioId }, indicator.id, period) : null;
+        const explicit = explicitTargets && !Number.isNaN(explicitTargets[p]) ? explicitTargets[p] : null;
         // Without a target of its own, a group's target follows its contracts': summed for counts, weighted by
         // each contract's denominator for ratios (the same way the actual is formed).
-        const derived = rule.hasDenominator ? (weighted.weight > 0 ? weighted.target / weighted.weight : null) : weighted.count === members.length ? weighted.sum : null;
+        const derived = rule.hasDenominator ? (weight > 0 ? weightedTarget / weight : null) : targetCount === members.length ? targetSum : null;
         const target = explicit ?? derived;
+        const period = periods[p];
         cells.push({
           periodId: period.id,
           label: `${period.year} Q${period.quarter}`,
@@ -201,21 +229,26 @@ export function scorecardSums(manager: EntityManager, scope: ScorecardScope, per
 }
 
 /**
- * A quarter's own target if set, else the year's. A yearly target for a count covers four quarters, so each
- * quarter is judged against a quarter of it; a yearly target for a ratio applies to every quarter as it is.
+ * Each owner's (contract's or portfolio's) target for an indicator in every period: a quarter's own target if
+ * set, else the year's. A yearly target for a count covers four quarters, so each quarter is judged against a
+ * quarter of it; a yearly target for a ratio applies to every quarter as it is. NaN where there is none.
  */
-function targetLookup(targets: Target[], ratios: ReadonlySet<number>) {
-  const byKey = new Map<string, number>();
-  for (const t of targets) byKey.set(key(t.indicatorId, t.contractId, t.portfolioId, t.year, t.quarter), t.value);
-  return (owner: { contractId?: number; portfolioId?: number }, indicatorId: number, period: ReportingPeriod): number | null => {
-    const c = owner.contractId ?? null;
-    const p = owner.portfolioId ?? null;
-    const quarterly = byKey.get(key(indicatorId, c, p, period.year, period.quarter));
-    if (quarterly != null) return quarterly;
-    const yearly = byKey.get(key(indicatorId, c, p, period.year, null));
-    if (yearly == null) return null;
-    return ratios.has(indicatorId) ? yearly : yearly / 4;
-  };
+function targetSeries(targets: Target[], periods: ReportingPeriod[], ratios: ReadonlySet<number>) {
+  const byOwner = new Map<string, Float64Array>();
+  // Years first, then quarters, so a quarter's own target overrides its year's.
+  const ordered = [...targets].sort((a, b) => (a.quarter == null ? 0 : 1) - (b.quarter == null ? 0 : 1));
+  for (const t of ordered) {
+    const owner = key(t.indicatorId, t.contractId, t.portfolioId);
+    let values = byOwner.get(owner);
+    if (!values) byOwner.set(owner, (values = new Float64Array(periods.length).fill(Number.NaN)));
+    periods.forEach((period, p) => {
+      if (period.year !== t.year) return;
+      if (t.quarter == null) values![p] = ratios.has(t.indicatorId) ? t.value : t.value / 4;
+      else if (t.quarter === period.quarter) values![p] = t.value;
+    });
+  }
+  return (owner: { contractId?: number; portfolioId?: number }, indicatorId: number): Float64Array | undefined =>
+    byOwner.get(key(indicatorId, owner.contractId ?? null, owner.portfolioId ?? null));
 }
 
 const officeCellsByContext = new WeakMap<object, Map<number, Promise<Map<number, CellData>>>>();

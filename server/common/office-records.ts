@@ -57,7 +57,9 @@ export async function updateRecord<T extends { id: number; version: number }>(
     assertCanWriteOffice(ctx, officeId);
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
     const merged = uow.manager.merge(kind.entity, uow.manager.create(kind.entity, { ...current }), defined as never);
-    if ((await kind.officeOf(merged, uow.manager)) !== officeId) assertCanWriteOffice(ctx, await kind.officeOf(merged, uow.manager));
+    // A change that moves the record (e.g. to another office's parent) needs the right to write there too.
+    const newOfficeId = await kind.officeOf(merged, uow.manager);
+    if (newOfficeId !== officeId) assertCanWriteOffice(ctx, newOfficeId);
     await kind.check?.(merged, uow);
     const updated = await updateVersioned(uow, kind.entity, current, expectedVersion, defined, kind.label);
     await after?.(updated, uow);

@@ -37,7 +37,7 @@ export class Loaders {
 
   /** All rows whose `column` equals the key, in a stable order. */
   manyBy<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, order?: FindOptionsOrder<T>): DataLoader<number, T[]> {
-    return this.get(`${this.name(entity)}#${column}`, () =>
+    return this.get(`${this.name(entity)}#${column}#${JSON.stringify(order ?? null)}`, () =>
       new DataLoader<number, T[]>(async (keys) => {
         const rows = await this.manager.getRepository(entity).find({
           where: { [column]: In([...keys]) } as FindOptionsWhere<T>,
@@ -48,5 +48,10 @@ export class Loaders {
         return keys.map((key) => groups.get(key) ?? []);
       }),
     );
+  }
+
+  /** Any other per-request batch, by name: `load` receives every key asked for in one tick. */
+  batch<V>(name: string, load: (keys: readonly number[]) => Promise<V[]>): DataLoader<number, V> {
+    return this.get(`batch#${name}`, () => new DataLoader<number, V>(load));
   }
 }

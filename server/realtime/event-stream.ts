@@ -30,7 +30,8 @@ export async function* eventStream(ctx: Context, options: StreamOptions): AsyncG
   // The PubSub's iterator attaches its listener only when first asked for a value: ask now, before the
   // replay query, or events committed between that query and the first live read are lost.
   let first: Promise<IteratorResult<PublishedEvent>> | null = iterator.next();
-  let last = options.since ?? Number.MAX_SAFE_INTEGER;
+  // The last sequence number delivered; only tracked when the client resumes with `since`.
+  let last: number | null = options.since ?? null;
   try {
     if (options.since != null) {
       const missed = await services.db.manager.find(DomainEvent, {
@@ -50,8 +51,10 @@ export async function* eventStream(ctx: Context, options: StreamOptions): AsyncG
       first = null;
       if (done) return;
       if (event.officeId !== options.officeId) continue;
-      if (last !== Number.MAX_SAFE_INTEGER && event.seq <= last) continue;
-      if (options.since != null) last = event.seq;
+      if (last != null) {
+        if (event.seq <= last) continue;
+        last = event.seq;
+      }
       const user = await currentUser(ctx);
       if (options.visible(event, user)) yield event;
     }

@@ -10,7 +10,7 @@ import { Office } from "../offices/office.entity.js";
 import { PlanPriority } from "../plans/plan.entities.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
-import { loadForm } from "../returns/return.service.js";
+import { reportedMeasures } from "../returns/return-form.js";
 import { OFFICE_WRITERS, Role } from "../users/role.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
 import { ContractFilter, ContractInput } from "./contract.inputs.js";
@@ -130,10 +130,8 @@ export class ContractResolver {
   }
 
   @FieldResolver(() => [Measure], { description: "The measures its provider reports each quarter: those behind its KPIs." })
-  async reportedMeasures(@Root() c: Contract, @Ctx() ctx: Context): Promise<Measure[]> {
-    const form = await loadForm(ctx.services.db.manager, c.id);
-    const rows = await ctx.loaders.byId(Measure).loadMany(form.measures.map((m) => m.id));
-    return rows.filter((m): m is Measure => m instanceof Measure);
+  reportedMeasures(@Root() c: Contract, @Ctx() ctx: Context): Promise<Measure[]> {
+    return reportedMeasures(ctx, c.id);
   }
 
   @FieldResolver(() => [ContractKpi], { description: "The indicators this contract reports, and so the measures in its returns." })

@@ -1,5 +1,6 @@
 import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
+import type { Context } from "../../context.js";
 import type { ReturnForm } from "./return.rules.js";
 
 /** Keys per IN list: well inside SQLite's and PostgreSQL's limits on bound parameters. */
@@ -42,4 +43,16 @@ export async function loadForms(manager: EntityManager, contractIds: readonly nu
 
 export async function loadForm(manager: EntityManager, contractId: number): Promise<ReturnForm> {
   return (await loadForms(manager, [contractId])).get(contractId)!;
+}
+
+/** The measures a contract's provider reports: batched per request, so a list of contracts or returns costs the same few statements. */
+export async function reportedMeasures(ctx: Context, contractId: number): Promise<Measure[]> {
+  const form = await ctx.loaders
+    .batch("returnForm", async (ids) => {
+      const forms = await loadForms(ctx.services.db.manager, ids);
+      return ids.map((id) => forms.get(id)!);
+    })
+    .load(contractId);
+  const rows = await ctx.loaders.byId(Measure).loadMany(form.measures.map((m) => m.id));
+  return rows.filter((m): m is Measure => m instanceof Measure);
 }

@@ -14,6 +14,7 @@ import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue } from "./r
 import { MeasureCommentInput, ReturnFilter, SaveReturnInput, SubmitReturnInput } from "./return.inputs.js";
 import { diffRevisions } from "./return.rules.js";
 import { Completeness, completeness } from "./completeness.js";
+import { reportedMeasures } from "./return-form.js";
 import * as returns from "./return.service.js";
 
 @ObjectType()
@@ -247,10 +248,8 @@ export class ReturnResolver {
   }
 
   @FieldResolver(() => [Measure], { description: "The measures this return must report: those behind the contract's KPIs." })
-  async requiredMeasures(@Root() ret: PerformanceReturn, @Ctx() ctx: Context): Promise<Measure[]> {
-    const form = await returns.loadForm(ctx.services.db.manager, ret.contractId);
-    const rows = await ctx.loaders.byId(Measure).loadMany(form.measures.map((m) => m.id));
-    return rows.filter((m): m is Measure => m instanceof Measure);
+  requiredMeasures(@Root() ret: PerformanceReturn, @Ctx() ctx: Context): Promise<Measure[]> {
+    return reportedMeasures(ctx, ret.contractId);
   }
 
   @FieldResolver(() => [ReturnRevision], { description: "Every submission, oldest first." })

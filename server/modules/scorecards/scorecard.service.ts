@@ -75,7 +75,6 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
   if (scope.contractId != null) kpiQuery.andWhere("c.id = :contractId", { contractId: scope.contractId });
   const kpis = (await kpiQuery.getRawMany()).map((r) => ({ contractId: Number(r.contractId), indicatorId: Number(r.indicatorId), portfolioId: Number(r.portfolioId) }));
   const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
-  const contractIds = [...new Set(kpis.map((k) => k.contractId))];
   if (!periods.length || !kpis.length) return { periods, indicators: [], scorecards: [] };
 
   const sumQuery = scorecardSums(manager, scope, periods.map((p) => p.id));

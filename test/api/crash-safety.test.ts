@@ -14,20 +14,16 @@
  *     retry of a submission whose answer was lost to the crash lands exactly once;
  *   - the file passes PRAGMA integrity_check and foreign_key_check and stays in WAL mode.
  *
- * tsx runs the server in a child process of its own, so the kill goes to the whole process group.
+ * The process harness is test/support/server-process.ts; the kill goes to the whole process group.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import sqlite3 from "sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_REPORTING_LOGINS } from "../../server/db/seed/demo-users.js";
+import { acknowledged, crash, describeFailure, gql, sleep, startServer, stopGracefully, type ServerProcess } from "../support/server-process.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 6);
 const QUARTERS = ["2025-26 Q1", "2025-26 Q2", "2025-26 Q3"];
 const OFFICER = "officer@wiltshire.demo.example";
@@ -43,171 +39,9 @@ const KILL_JITTER_MS: [number, number] = [0, 40];
 const MAX_OPS = 650;
 /** Older acknowledged submissions retried after each restart, besides all of the last round's. */
 const OLD_RETRIES = 20;
-const TOKEN_SECRET = "crash-safety-test-secret-0123456789";
 const RUN = `${process.pid}-${Date.now().toString(36)}`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const randomInt = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
-
-// ---------------------------------------------------------------------------------------------------------------
-// The server process
-
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-  exited: Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/** True while a process of the group is still running (zombies waiting to be reaped hold no files or locks). */
-function groupRunning(pgid: number): boolean {
-  if (fs.existsSync("/proc/self/stat")) {
-    for (const entry of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      } catch {
-        continue;
-      }
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
-    }
-    return false;
-  }
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function groupGone(pgid: number | undefined, timeoutMs = 5000): Promise<void> {
-  if (pgid === undefined) return;
-  const deadline = Date.now() + timeoutMs;
-  while (groupRunning(pgid)) {
-    if (Date.now() > deadline) throw new Error(`process group ${pgid} is still running after SIGKILL`);
-    await sleep(10);
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(databasePath: string): Promise<ServerProcess> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATABASE_PATH: databasePath, SEED_DEMO_DATA: "true", TOKEN_SECRET, NODE_ENV: "test", RATE_LIMIT_PER_MINUTE: "0" };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  // detached: the server gets a process group of its own, so one signal reaches tsx and the node process it starts.
-  const child = spawn(TSX, ["server/main.ts"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  let dead = false;
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      dead = true;
-      children.delete(child);
-      resolve();
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (dead) throw new Error(`The server exited during start-up:\n${output}`);
-    try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      killGroup(child, "SIGKILL");
-      throw new Error(`The server did not become healthy within 60 s:\n${output}`);
-    }
-    await sleep(50);
-  }
-  return { child, url, output: () => output, exited };
-}
-
-async function crash(server: ServerProcess): Promise<void> {
-  killGroup(server.child, "SIGKILL");
-  await server.exited;
-  await groupGone(server.child.pid);
-}
-
-async function stopGracefully(server: ServerProcess): Promise<void> {
-  killGroup(server.child, "SIGTERM");
-  const stopped = await Promise.race([server.exited.then(() => true), sleep(15_000).then(() => false)]);
-  if (!stopped) {
-    killGroup(server.child, "SIGKILL");
-    await server.exited;
-    throw new Error(`The server did not stop on SIGTERM:\n${server.output()}`);
-  }
-  await groupGone(server.child.pid);
-}
-
-afterAll(async () => {
-  for (const child of [...children]) killGroup(child, "SIGKILL");
-  await Promise.all([...children].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once("exit", resolve)))));
-});
-
-// ---------------------------------------------------------------------------------------------------------------
-// GraphQL over HTTP
-
-interface GqlError {
-  message: string;
-  extensions?: { code?: string };
-}
-interface GqlResponse<T> {
-  status: number;
-  data?: T;
-  errors?: GqlError[];
-}
-
-/** Throws only if no complete answer came back (connection refused or reset, body cut off). */
-async function gql<T = any>(url: string, token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse<T>> {
-  const response = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(20_000),
-  });
-  const body = JSON.parse(await response.text()) as { data?: T; errors?: GqlError[] };
-  return { status: response.status, data: body.data ?? undefined, errors: body.errors };
-}
-
-/** Acknowledged: HTTP 200 with data and no errors. */
-function acknowledged<T>(response: GqlResponse<T>): response is GqlResponse<T> & { data: T } {
-  return response.status === 200 && response.data != null && !response.errors?.length;
-}
-
-function describeFailure(response: GqlResponse<unknown>): string {
-  return `HTTP ${response.status}: ${(response.errors ?? []).map((e) => `${e.extensions?.code ?? "?"} ${e.message}`).join("; ") || "no data"}`;
-}
 
 const RETURN_FIELDS = "id version state revisionCount achievements contract { id } period { id } values { measure { id } value comment }";
 
@@ -465,7 +299,7 @@ describe("the real server killed with SIGKILL in the middle of a stream of write
     const stats = { acked: { create: 0, save: 0, submit: 0, sendBack: 0, accept: 0, reopen: 0 } as Record<OpKind, number>, sent: 0, inDoubt: 0, inDoubtCommitted: 0, retried: 0, inFlightAtKill: [] as number[], killAfterMs: [] as number[], killAfterAcks: [] as number[] };
     try {
       let t = Date.now();
-      server = await startServer(file);
+      server = await startServer({ databasePath: file });
       timings.push(`first start (with seed) ${Date.now() - t} ms`);
       t = Date.now();
       let url = server.url;
@@ -777,7 +611,7 @@ describe("the real server killed with SIGKILL in the middle of a stream of write
         const disk = await verifyOnDisk(round);
         const diskMs = Date.now() - t;
         t = Date.now();
-        server = await startServer(file);
+        server = await startServer({ databasePath: file });
         url = server.url;
         const restartMs = Date.now() - t;
         t = Date.now();

@@ -121,6 +121,11 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   await apollo.start();
 
   app.get("/healthz", async (_req, res) => {
+    const store = services.writer.health();
+    if (!store.available) {
+      res.status(503).json({ status: "unavailable", reason: store.reason, message: store.message, since: store.since });
+      return;
+    }
     try {
       await services.db.query("SELECT 1");
       res.json({ status: "ok" });

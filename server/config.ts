@@ -5,6 +5,8 @@ export interface Config {
   port: number;
   /** SQLite file used when no DATABASE_URL is given. */
   databasePath: string;
+  /** How long a SQLite connection waits for another connection's or process's lock before STORE_UNAVAILABLE (BUSY). */
+  busyTimeoutMs: number;
   /** postgres://… switches storage to PostgreSQL. */
   databaseUrl: string | undefined;
   /** redis://… switches pub/sub to Redis so several server instances share events. */
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: int(env.PORT, 4000),
     databasePath: path.resolve(env.DATABASE_PATH ?? "data/commissioning-hub.sqlite"),
+    busyTimeoutMs: int(env.SQLITE_BUSY_TIMEOUT_MS, 5000),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     tokenSecret,

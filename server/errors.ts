@@ -9,6 +9,8 @@ export enum ErrorCode {
   CONFLICT = "CONFLICT",
   TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS",
   QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX",
+  /** The store cannot take writes just now (disk full, locked by another process past the busy timeout, I/O error). Retryable. */
+  STORE_UNAVAILABLE = "STORE_UNAVAILABLE",
 }
 
 const PUBLIC_CODES = new Set<string>([
@@ -47,6 +49,11 @@ export function notFound(what: string, id: number | string): GraphQLError {
 
 export function conflict(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
+}
+
+/** Nothing was written; the same request may be sent again later. `reason` says why (see StoreFault). */
+export function storeUnavailable(reason: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.STORE_UNAVAILABLE, retryable: true, reason } });
 }
 
 export function isPublicCode(code: unknown): boolean {

@@ -40,10 +40,12 @@ export async function createServices(config: Config): Promise<Services> {
     writer,
     pubSub,
     async close() {
+      writer.close();
       await pubSub.close();
       if (readSource !== writeSource) await readSource.destroy();
       if (liveSource !== writeSource) await liveSource.destroy();
-      await writeSource.destroy();
+      // The writer's current connection: on SQLite it replaces the first after a failed COMMIT.
+      if (writer.dataSource.isInitialized) await writer.dataSource.destroy();
     },
   };
 }

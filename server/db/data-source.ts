@@ -5,8 +5,10 @@ import type { Config } from "../config.js";
 import { entities } from "./entities.js";
 import { migrations } from "./migrations/index.js";
 
+export type DatabaseConfig = Pick<Config, "databasePath" | "databaseUrl"> & Partial<Pick<Config, "busyTimeoutMs">>;
+
 /** `schema` (PostgreSQL only) puts every table in that schema, which must exist; tests use one per run. */
-export function createDataSource(config: Pick<Config, "databasePath" | "databaseUrl">, schema?: string): DataSource {
+export function createDataSource(config: DatabaseConfig, schema?: string): DataSource {
   if (config.databaseUrl) {
     return new DataSource({
       type: "postgres",
@@ -29,7 +31,8 @@ export function createDataSource(config: Pick<Config, "databasePath" | "database
     synchronize: false,
     logging: false,
     enableWAL: true,
-    busyTimeout: 5000,
+    // Every connection (writer, readers) waits this long for a lock held by another connection or process.
+    busyTimeout: config.busyTimeoutMs ?? 5000,
   });
 }
 
@@ -46,7 +49,7 @@ export async function assertDurableSqlite(dataSource: DataSource): Promise<void>
   }
 }
 
-export async function openDatabase(config: Pick<Config, "databasePath" | "databaseUrl">, schema?: string): Promise<DataSource> {
+export async function openDatabase(config: DatabaseConfig, schema?: string): Promise<DataSource> {
   const dataSource = createDataSource(config, schema);
   await dataSource.initialize();
   await assertDurableSqlite(dataSource);

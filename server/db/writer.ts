@@ -1,8 +1,13 @@
-import type { DataSource, EntityManager } from "typeorm";
+import path from "node:path";
+import { GraphQLError } from "graphql";
+import { DataSource, type EntityManager } from "typeorm";
+import { conflict, ErrorCode, storeUnavailable } from "../errors.js";
 import { AuditEvent } from "../modules/audit/audit-event.entity.js";
 import type { User } from "../modules/users/user.entity.js";
 import { DomainEvent } from "../realtime/domain-event.entity.js";
 import type { PublishedEvent, Topic } from "../realtime/pubsub.js";
+import { assertDurableSqlite } from "./data-source.js";
+import { FAULT_MESSAGES, freeBytes, isUniqueViolation, storeFault, type StoreFault } from "./store-faults.js";
 
 /**
  * One change: the rows it writes, its audit events and its domain events commit together or not at all.
@@ -45,34 +50,279 @@ export class UnitOfWork {
   }
 }
 
+export interface StoreHealth {
+  available: boolean;
+  reason?: StoreFault;
+  message?: string;
+  /** When the store stopped taking writes (ISO time). */
+  since?: string;
+}
+
+export interface WriterOptions {
+  /** Opens a fresh write connection after a failed COMMIT or ROLLBACK (SQLite). Defaults to the same options again. */
+  reopen?: () => Promise<DataSource>;
+  /** How often a store that cannot take writes is tried again. */
+  probeIntervalMs?: number;
+  /** Free bytes the SQLite file's filesystem needs before a full disk is tried again. */
+  recoveryFreeBytes?: number;
+}
+
+export interface RunOptions {
+  /**
+   * The work starts by replaying an idempotency key's first result. Two identical requests racing (on PostgreSQL,
+   * on two instances) make the loser fail on the version or the key's unique index; retried, it finds the winner's
+   * record and answers with the first result instead of CONFLICT.
+   */
+  idempotent?: boolean;
+}
+
+/** TypeORM's SQLite query runner state, which it only ever moves forward on success (DESIGN.md §8). */
+interface SqliteRunnerState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * All writes go through here. On SQLite there is one write connection and TypeORM interleaves concurrent
- * transactions on it, so they run one at a time; PostgreSQL gets real concurrent transactions.
+ * All writes go through here. A unit of work either commits durably and is acknowledged, or fails: with
+ * STORE_UNAVAILABLE (retryable) when the store cannot take it, with CONFLICT when a race made it stale.
+ *
+ * SQLite: one write connection, units of work one at a time (TypeORM interleaves concurrent transactions on it).
+ * The writer runs the transaction itself, BEGIN IMMEDIATE so it waits for another process's lock for the busy
+ * timeout instead of failing on the upgrade, and it never trusts TypeORM's transaction-depth counter: after a
+ * COMMIT or ROLLBACK fails (SQLITE_FULL on a full disk) the counter stays up and later "transactions" become
+ * SAVEPOINTs inside one that never commits — acknowledged, visible to the writer, never durable. So a failed
+ * COMMIT or ROLLBACK discards the connection and a fresh one is opened before any further work.
+ * PostgreSQL: real concurrent transactions on pooled connections; a connection whose COMMIT or ROLLBACK failed
+ * is destroyed rather than returned to the pool.
+ *
+ * A disk-full or I/O fault makes the store unavailable: writes fail fast, health() says why (for /healthz), and
+ * a probe tries a small write in the background until one commits.
  */
 export class Writer {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
+  private source: DataSource;
+  /** The write connection's transaction state is unknown: reopen it before any work. */
+  private suspect = false;
+  private fault: { reason: StoreFault; since: string } | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly reopen: () => Promise<DataSource>;
+  private readonly probeIntervalMs: number;
+  private readonly recoveryFreeBytes: number;
 
   constructor(
-    readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly publish: (event: PublishedEvent) => void,
+    options: WriterOptions = {},
   ) {
+    this.source = dataSource;
     this.serial = dataSource.options.type === "sqlite";
+    this.reopen =
+      options.reopen ??
+      (async () => {
+        const fresh = new DataSource(dataSource.options);
+        await fresh.initialize();
+        await assertDurableSqlite(fresh);
+        return fresh;
+      });
+    this.probeIntervalMs = options.probeIntervalMs ?? 500;
+    this.recoveryFreeBytes = options.recoveryFreeBytes ?? 1024 * 1024;
   }
 
-  run<T>(actor: User | null, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  /** The current write connection (replaced after a failed COMMIT or ROLLBACK on SQLite). */
+  get dataSource(): DataSource {
+    return this.source;
+  }
+
+  health(): StoreHealth {
+    if (!this.fault) return { available: true };
+    return { available: false, reason: this.fault.reason, message: FAULT_MESSAGES[this.fault.reason], since: this.fault.since };
+  }
+
+  run<T>(actor: User | null, work: (uow: UnitOfWork) => Promise<T>, options: RunOptions = {}): Promise<T> {
     const task = async (): Promise<T> => {
-      let uow!: UnitOfWork;
-      const result = await this.dataSource.transaction(async (manager) => {
-        uow = new UnitOfWork(manager, actor);
-        return work(uow);
-      });
-      for (const event of uow.published) this.publish(event);
-      return result;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.once(actor, work);
+        } catch (error) {
+          if (!(options.idempotent && attempt < 4 && isConflict(error))) throw error;
+          await sleep(5 * attempt);
+        }
+      }
     };
+    return this.enqueue(task);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
     if (!this.serial) return task();
     const next = this.tail.then(task, task);
     this.tail = next.catch(() => undefined);
     return next;
   }
+
+  private async once<T>(actor: User | null, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    if (this.fault) throw storeUnavailable(this.fault.reason, FAULT_MESSAGES[this.fault.reason]);
+    let uow!: UnitOfWork;
+    let result: T;
+    try {
+      result = await this.transaction(async (manager) => {
+        uow = new UnitOfWork(manager, actor);
+        return work(uow);
+      });
+    } catch (error) {
+      throw this.translate(error);
+    }
+    for (const event of uow.published) this.publish(event);
+    return result;
+  }
+
+  /** Driver errors a caller can act on become coded errors; our own refusals and bugs pass through. */
+  private translate(error: unknown): unknown {
+    if (error instanceof GraphQLError) return error;
+    if (isUniqueViolation(error)) return conflict("Someone else saved the same record at the same moment. Reload and try again.");
+    const fault = storeFault(error);
+    if (!fault) return error;
+    if (fault !== "BUSY") this.markUnavailable(fault, error);
+    return storeUnavailable(fault, FAULT_MESSAGES[fault]);
+  }
+
+  private transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.serial ? this.sqliteTransaction(fn) : this.pooledTransaction(fn);
+  }
+
+  private async sqliteTransaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.suspect) await this.reconnect();
+    let runner = this.source.createQueryRunner();
+    try {
+      if ((runner as unknown as SqliteRunnerState).isTransactionActive) throw new Error("the write connection is still in a transaction");
+      // SQLite refuses BEGIN inside an open transaction, so this also proves the connection is in autocommit mode.
+      await runner.query("BEGIN IMMEDIATE");
+    } catch (error) {
+      if (storeFault(error)) throw error; // busy past the timeout, or the file cannot be written: nothing started
+      this.suspect = true;
+      await this.reconnect();
+      runner = this.source.createQueryRunner();
+      await runner.query("BEGIN IMMEDIATE");
+    }
+    // TypeORM must know a transaction is open, so that a save inside the work uses a SAVEPOINT, not a BEGIN.
+    const state = runner as unknown as SqliteRunnerState;
+    state.isTransactionActive = true;
+    state.transactionDepth = 1;
+    const end = async (statement: "COMMIT" | "ROLLBACK") => {
+      try {
+        await runner.query(statement);
+      } catch (error) {
+        this.suspect = true;
+        await this.reconnect().catch((reopenError) => console.error("Could not reopen the write connection:", reopenError));
+        throw error;
+      } finally {
+        state.isTransactionActive = false;
+        state.transactionDepth = 0;
+      }
+    };
+    let result: T;
+    try {
+      result = await fn(runner.manager);
+    } catch (error) {
+      await end("ROLLBACK").catch(() => undefined); // the work's own error is the one to report
+      throw error;
+    }
+    await end("COMMIT");
+    return result;
+  }
+
+  private async pooledTransaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.source.createQueryRunner();
+    const discard = async (error: unknown) => {
+      // Released with the error, pg destroys the client instead of pooling a connection in an unknown state.
+      const pg = runner as unknown as { releasePostgresConnection?: (err: unknown) => Promise<void> };
+      if (pg.releasePostgresConnection) await pg.releasePostgresConnection(error);
+      else await runner.release();
+    };
+    try {
+      await runner.startTransaction();
+    } catch (error) {
+      await discard(error);
+      throw error;
+    }
+    let result: T;
+    try {
+      result = await fn(runner.manager);
+    } catch (error) {
+      try {
+        await runner.rollbackTransaction();
+        await runner.release();
+      } catch (rollbackError) {
+        await discard(rollbackError);
+      }
+      throw error;
+    }
+    try {
+      await runner.commitTransaction();
+    } catch (error) {
+      await discard(error);
+      throw error;
+    }
+    await runner.release();
+    return result;
+  }
+
+  /** Throws the old connection away (closing it rolls back whatever it still had open) and opens a fresh one. */
+  private async reconnect(): Promise<void> {
+    const old = this.source;
+    try {
+      if (old.isInitialized) await old.destroy();
+    } catch (error) {
+      console.error("Closing the old write connection failed; opening a new one anyway:", error);
+    }
+    this.source = await this.reopen();
+    this.suspect = false;
+  }
+
+  private markUnavailable(reason: StoreFault, error: unknown): void {
+    if (!this.fault) {
+      this.fault = { reason, since: new Date().toISOString() };
+      console.error(`The store cannot take writes (${reason}); writes fail with STORE_UNAVAILABLE until a probe write commits.`, error);
+    }
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer || this.closed) return;
+    this.probeTimer = setTimeout(async () => {
+      this.probeTimer = null;
+      const ok = await this.enqueue(() => this.probe()).catch(() => false);
+      if (ok) {
+        console.log(`The store takes writes again (it could not since ${this.fault?.since}).`);
+        this.fault = null;
+      } else this.scheduleProbe();
+    }, this.probeIntervalMs);
+    this.probeTimer.unref();
+  }
+
+  /** A real write transaction that changes nothing: rewriting user_version makes SQLite append to the WAL. */
+  private async probe(): Promise<boolean> {
+    if (this.closed) return false;
+    const file = this.serial ? String(this.source.options.database) : null;
+    if (file && this.fault?.reason === "DISK_FULL" && freeBytes(path.dirname(file)) < this.recoveryFreeBytes) return false;
+    await this.transaction(async (manager) => {
+      if (!this.serial) return manager.query("SELECT 1");
+      const [{ user_version: version }] = await manager.query("PRAGMA user_version");
+      await manager.query(`PRAGMA user_version = ${Number(version)}`);
+    });
+    return true;
+  }
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof GraphQLError && error.extensions?.code === ErrorCode.CONFLICT;
 }

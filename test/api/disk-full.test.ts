@@ -150,6 +150,7 @@ describe.skipIf(!mounted)(`the writer on a full disk (a real ${TMPFS_MB} MB tmpf
       }
 
       // ---- kill -9, then every acknowledged write is in the file, and the restarted server serves them.
+      if (process.env.DISK_FULL_LOG) console.log(server.output().split("\n").filter((l) => /store|SQLITE|query:/i.test(l)).slice(0, 30).join("\n"));
       await crash(server);
       server = null;
       const durable = await titlesInFile(file);

@@ -38,12 +38,15 @@ export function storeFault(error: unknown): StoreFault | null {
   return null;
 }
 
-/** A unique or primary-key violation: on a shared record only a race between two writers causes one. */
-export function isUniqueViolation(error: unknown): boolean {
+/**
+ * A failure only a race between two writers causes: a unique or primary-key violation, and on PostgreSQL a
+ * serialization failure (40001) or a deadlock (40P01) between two transactions.
+ */
+export function isRaceFailure(error: unknown): boolean {
   if (!error || typeof error !== "object") return false;
   const e = error as DriverError;
   const code = e.driverError?.code ?? e.code;
-  if (code === "23505") return true;
+  if (code === "23505" || code === "40001" || code === "40P01") return true;
   return code === "SQLITE_CONSTRAINT" && /UNIQUE constraint failed|PRIMARY KEY/i.test(e.driverError?.message ?? e.message ?? "");
 }
 

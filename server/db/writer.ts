@@ -7,7 +7,7 @@ import type { User } from "../modules/users/user.entity.js";
 import { DomainEvent } from "../realtime/domain-event.entity.js";
 import type { PublishedEvent, Topic } from "../realtime/pubsub.js";
 import { assertDurableSqlite } from "./data-source.js";
-import { FAULT_MESSAGES, freeBytes, isUniqueViolation, storeFault, type StoreFault } from "./store-faults.js";
+import { FAULT_MESSAGES, freeBytes, isRaceFailure, storeFault, type StoreFault } from "./store-faults.js";
 
 /**
  * One change: the rows it writes, its audit events and its domain events commit together or not at all.
@@ -188,7 +188,7 @@ export class Writer {
   /** Driver errors a caller can act on become coded errors; our own refusals and bugs pass through. */
   private translate(error: unknown): unknown {
     if (error instanceof GraphQLError) return error;
-    if (isUniqueViolation(error)) return conflict("Someone else saved the same record at the same moment. Reload and try again.");
+    if (isRaceFailure(error)) return conflict("Someone else saved the same record at the same moment. Reload and try again.");
     const fault = storeFault(error);
     if (!fault) return error;
     if (fault !== "BUSY") this.markUnavailable(fault, error);

@@ -267,7 +267,7 @@ export async function uploadReturnsCsv(ctx: Context, args: UploadArgs): Promise<
       }
       const plans = await validate(uow.manager, user, locked, parsed, args.submit, progress);
       return apply(uow, user, locked, plans, parsed, args, importId, progress);
-    });
+    }, { idempotent: true });
     progress.report(CsvImportPhase.DONE, outcome.totalRows, outcome.totalRows);
     return outcome;
   } catch (error) {

@@ -159,7 +159,7 @@ export function submitReturn(ctx: Context, input: SubmitReturnInput): Promise<Pe
     const updated = await submitLoadedReturn(uow, user, loaded, input.version, new Map(input.acknowledgements.map((a) => [a.measureId, a.comment])));
     await uow.manager.insert(IdempotencyRecord, { key: input.idempotencyKey, userId: user.id, operation: "submitReturn", resultId: loaded.ret.id, createdAt: new Date() });
     return updated;
-  });
+  }, { idempotent: true });
 }
 
 /**

@@ -210,7 +210,8 @@ describe("measures and indicators", () => {
 });
 
 describe("contract KPIs and targets", () => {
-  const setKpis = `mutation($c: Int!, $i: [Int!]!) { setContractKpis(contractId: $c, indicatorIds: $i) { id indicator { id } } }`;
+  const setKpis = `mutation($c: Int!, $i: [Int!]!, $v: Int!) { setContractKpis(contractId: $c, indicatorIds: $i, version: $v) { id indicator { id } } }`;
+  const contractVersion = async (id: number) => (await ok(OFFICER, "query($id: Int!) { contract(id: $id) { version } }", { id })).contract.version as number;
   const setTarget = `mutation($input: SetTargetInput!) { setTarget(input: $input) { id version year quarter value } }`;
 
   async function firstContract(as: string): Promise<{ id: number; kpis: { id: number; indicator: { id: number } }[] }> {
@@ -226,17 +227,22 @@ describe("contract KPIs and targets", () => {
     const extra = (await officeIndicators(OFFICER)).find((i) => !had.includes(i.id))!;
     const [durhamIndicator] = await officeIndicators(DURHAM);
 
-    const grown = (await ok(OFFICER, setKpis, { c: contract.id, i: [...had, extra.id] })).setContractKpis;
+    const v = await contractVersion(contract.id);
+    const grown = (await ok(OFFICER, setKpis, { c: contract.id, i: [...had, extra.id], v })).setContractKpis;
+    expect(await contractVersion(contract.id)).toBe(v + 1);
+    // A stale contract version changes nothing.
+    expect(codes(await server.run(OFFICER, setKpis, { c: contract.id, i: had, v }))).toEqual(["CONFLICT"]);
+    expect(await contractVersion(contract.id)).toBe(v + 1);
     expect(grown.map((k: any) => k.indicator.id).sort()).toEqual([...had, extra.id].sort());
     for (const kept of contract.kpis) expect(grown.find((k: any) => k.indicator.id === kept.indicator.id).id).toBe(kept.id);
 
-    const foreign = await server.run(OFFICER, setKpis, { c: contract.id, i: [durhamIndicator.id] });
+    const foreign = await server.run(OFFICER, setKpis, { c: contract.id, i: [durhamIndicator.id], v: v + 1 });
     expect(codes(foreign)).toEqual(["BAD_USER_INPUT"]);
     expect(problemFields(foreign)).toEqual(["indicatorIds"]);
-    expect(codes(await server.run(DORSET, setKpis, { c: contract.id, i: [] }))).toEqual(["NOT_FOUND"]);
-    expect(codes(await server.run(ANALYST, setKpis, { c: contract.id, i: [] }))).toEqual(["FORBIDDEN"]);
+    expect(codes(await server.run(DORSET, setKpis, { c: contract.id, i: [], v: v + 1 }))).toEqual(["NOT_FOUND"]);
+    expect(codes(await server.run(ANALYST, setKpis, { c: contract.id, i: [], v: v + 1 }))).toEqual(["FORBIDDEN"]);
 
-    const shrunk = (await ok(OFFICER, setKpis, { c: contract.id, i: had })).setContractKpis;
+    const shrunk = (await ok(OFFICER, setKpis, { c: contract.id, i: had, v: v + 1 })).setContractKpis;
     expect(shrunk.map((k: any) => k.indicator.id).sort()).toEqual([...had].sort());
     const audit = await server.services.db.manager.findBy(AuditEvent, { action: "contract.kpis", entityId: contract.id });
     expect(audit).toHaveLength(2);
@@ -250,7 +256,12 @@ describe("contract KPIs and targets", () => {
 
     const annual = (await ok(OFFICER, setTarget, { input })).setTarget;
     expect(annual).toMatchObject({ version: 1, year: "2031-32", quarter: null, value: 70 });
-    const changed = (await ok(OFFICER, setTarget, { input: { ...input, value: 75 } })).setTarget;
+    // Once a target exists, a change carries its version: none, or a stale one, is CONFLICT and changes nothing.
+    expect(codes(await server.run(OFFICER, setTarget, { input: { ...input, value: 75 } }))).toEqual(["CONFLICT"]);
+    expect(codes(await server.run(OFFICER, setTarget, { input: { ...input, value: 75, version: 7 } }))).toEqual(["CONFLICT"]);
+    const key = { indicatorId, contractId: contract.id, year: "2031-32", quarter: null };
+    expect((await ok(OFFICER, "query($k: TargetKeyInput!) { target(key: $k) { id version value } }", { k: key })).target).toEqual({ id: annual.id, version: 1, value: 70 });
+    const changed = (await ok(OFFICER, setTarget, { input: { ...input, value: 75, version: annual.version } })).setTarget;
     expect(changed).toMatchObject({ id: annual.id, version: 2, value: 75 });
     const q2 = (await ok(OFFICER, setTarget, { input: { ...input, quarter: 2, value: 20 } })).setTarget;
     expect(q2.id).not.toBe(annual.id);
@@ -281,5 +292,20 @@ describe("contract KPIs and targets", () => {
 
     const audit = await server.services.db.manager.findBy(AuditEvent, { entityType: "Target", entityId: annual.id });
     expect(audit.map((e) => e.action)).toEqual(["target.create", "target.update"]);
+  });
+
+  it("16 concurrent edits of one target from the same version: one wins, 15 CONFLICT, nothing overwritten", async () => {
+    const contract = await firstContract(OFFICER);
+    const indicatorId = contract.kpis[0].indicator.id;
+    const input = { indicatorId, contractId: contract.id, year: "2032-33", value: 50 };
+    const created = (await ok(OFFICER, setTarget, { input })).setTarget;
+    const edits = await Promise.all(Array.from({ length: 16 }, (_, i) => server.http<any>(OFFICER, setTarget, { input: { ...input, value: 51 + i, version: created.version } })));
+    const winners = edits.filter((e) => !e.errors);
+    expect(winners).toHaveLength(1);
+    expect(edits.filter((e) => e.errors).map((e) => codes(e))).toEqual(Array(15).fill(["CONFLICT"]));
+    const stored = (await ok(OFFICER, "query($k: TargetKeyInput!) { target(key: $k) { version value } }", { k: { indicatorId, contractId: contract.id, year: "2032-33" } })).target;
+    expect(stored).toEqual({ version: created.version + 1, value: winners[0].data.setTarget.value });
+    const updates = await server.services.db.manager.findBy(AuditEvent, { entityType: "Target", entityId: created.id, action: "target.update" });
+    expect(updates).toHaveLength(1);
   });
 });

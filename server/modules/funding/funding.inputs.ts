@@ -70,4 +70,12 @@ export class FundingStreamYearInput {
   @IsOptional()
   @Length(0, 300)
   note?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version of the stream's year you are changing; omit it to set a year not yet set. A stale version, or none when the year is set already, fails with CONFLICT and changes nothing.",
+  })
+  @IsOptional()
+  @IsInt()
+  version?: number | null;
 }

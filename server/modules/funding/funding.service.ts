@@ -1,7 +1,8 @@
 import { assertCanWriteOffice, canReadOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { createRecord, updateRecord, type RecordKind } from "../../common/office-records.js";
-import { badInput, notFound } from "../../errors.js";
+import { updateVersioned } from "../../db/versioned.js";
+import { badInput, conflict, notFound } from "../../errors.js";
 import { PortfolioAllocation } from "../portfolios/portfolio.entities.js";
 import { FundingStream, FundingStreamYear } from "./funding.entities.js";
 import type { FundingStreamInput, FundingStreamYearInput } from "./funding.inputs.js";
@@ -50,8 +51,13 @@ export function setFundingStreamYear(ctx: Context, input: FundingStreamYearInput
     if (input.amountPence < allocated) {
       throw badInput(`£${(allocated / 100).toFixed(2)} of this stream is already allocated in ${input.year}.`, [{ field: "amountPence", rule: "notBelowAllocated", message: "Reduce the allocations first." }]);
     }
+    const { version, ...columns } = input;
     const before = await uow.manager.findOneBy(FundingStreamYear, { streamId: stream.id, year: input.year });
-    const row = await uow.manager.save(uow.manager.create(FundingStreamYear, { ...(before ?? {}), ...input, note: input.note ?? null }));
+    if (before && version == null) throw conflict(`${input.year} is already set for this stream (version ${before.version}): send its version to change it. Reload and try again.`);
+    if (!before && version != null) throw conflict(`${input.year} is not set for this stream as you loaded it. Reload and try again.`);
+    const row = before
+      ? await updateVersioned(uow, FundingStreamYear, before, version!, { ...columns, note: input.note ?? null }, "FundingStreamYear")
+      : await uow.manager.save(uow.manager.create(FundingStreamYear, { ...columns, note: input.note ?? null }));
     await uow.audit("funding_stream.year", { type: "FundingStreamYear", id: row.id, officeId: stream.officeId }, before, row);
     return row;
   });

@@ -180,4 +180,38 @@ export class SetTargetInput {
 
   @Field(() => Float, { description: "In the indicator's unit." })
   value!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version of the target you are changing (from the `target` query); omit it to create one. A stale version, or none when the target exists already, fails with CONFLICT and changes nothing.",
+  })
+  @IsOptional()
+  @IsInt()
+  version?: number | null;
+}
+
+/** Which target: for one contract or one portfolio (exactly one of the two), for a year or one quarter of it. */
+@InputType()
+export class TargetKeyInput {
+  @Field(() => Int)
+  indicatorId!: number;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  contractId?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  portfolioId?: number | null;
+
+  @Field(() => String)
+  @IsFinancialYear()
+  year!: string;
+
+  @Field(() => Int, { nullable: true, description: "1 to 4; null for the whole year." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(4)
+  quarter?: number | null;
 }

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Ro
 import type { Context } from "../../context.js";
 import { OFFICE_READERS, OFFICE_WRITERS } from "../users/role.js";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole, Target } from "./kpi.entities.js";
-import { CreateIndicatorInput, CreateMeasureInput, SetTargetInput, UpdateIndicatorInput, UpdateMeasureInput } from "./kpi.inputs.js";
+import { CreateIndicatorInput, CreateMeasureInput, SetTargetInput, TargetKeyInput, UpdateIndicatorInput, UpdateMeasureInput } from "./kpi.inputs.js";
 import * as kpis from "./kpi.service.js";
 
 const VERSION_DESCRIPTION = "The version you are editing; a stale one fails with CONFLICT.";
@@ -90,8 +90,9 @@ export class ContractKpiResolver {
     @Ctx() ctx: Context,
     @Arg("contractId", () => Int) contractId: number,
     @Arg("indicatorIds", () => [Int]) indicatorIds: number[],
+    @Arg("version", () => Int, { description: "The contract's version you are editing (its KPIs are part of it); a stale one fails with CONFLICT. The contract moves to a new version." }) version: number,
   ): Promise<ContractKpi[]> {
-    return kpis.setContractKpis(ctx, contractId, indicatorIds);
+    return kpis.setContractKpis(ctx, contractId, indicatorIds, version);
   }
 
   @FieldResolver(() => Indicator)
@@ -112,5 +113,11 @@ export class TargetResolver {
   @Mutation(() => Target, { description: "Creates the target for (indicator, contract or portfolio, year, quarter), or changes its value." })
   setTarget(@Ctx() ctx: Context, @Arg("input", () => SetTargetInput) input: SetTargetInput): Promise<Target> {
     return kpis.setTarget(ctx, input);
+  }
+
+  @Authorized(...OFFICE_READERS)
+  @Query(() => Target, { nullable: true, description: "The target set for (indicator, contract or portfolio, year, quarter), if any; setTarget takes its version." })
+  target(@Ctx() ctx: Context, @Arg("key", () => TargetKeyInput) key: TargetKeyInput): Promise<Target | null> {
+    return kpis.findTarget(ctx, key);
   }
 }

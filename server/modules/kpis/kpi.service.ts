@@ -5,12 +5,12 @@ import type { Context } from "../../context.js";
 import { createRecord, findVisible, updateRecord, type RecordKind } from "../../common/office-records.js";
 import { updateVersioned } from "../../db/versioned.js";
 import type { UnitOfWork } from "../../db/writer.js";
-import { badInput, notFound, type FieldProblem } from "../../errors.js";
+import { badInput, conflict, notFound, type FieldProblem } from "../../errors.js";
 import { Contract } from "../contracts/contract.entities.js";
 import { Office } from "../offices/office.entity.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole, MeasureUnit, Target } from "./kpi.entities.js";
-import type { CreateIndicatorInput, CreateMeasureInput, SetTargetInput, UpdateIndicatorInput, UpdateMeasureInput } from "./kpi.inputs.js";
+import type { CreateIndicatorInput, CreateMeasureInput, SetTargetInput, TargetKeyInput, UpdateIndicatorInput, UpdateMeasureInput } from "./kpi.inputs.js";
 
 /** Largest indicator set one contract can report; more would be a mistake, not a contract. */
 const MAX_CONTRACT_KPIS = 100;
@@ -211,7 +211,7 @@ export function updateIndicator(ctx: Context, id: number, version: number, input
  * Makes the contract report exactly these indicators. Links kept keep their ids; targets of an indicator
  * dropped are kept too, so adding it back restores them.
  */
-export async function setContractKpis(ctx: Context, contractId: number, indicatorIds: number[]): Promise<ContractKpi[]> {
+export async function setContractKpis(ctx: Context, contractId: number, indicatorIds: number[], version: number): Promise<ContractKpi[]> {
   const user = requireUser(ctx);
   const wanted = [...new Set(indicatorIds)];
   if (wanted.length > MAX_CONTRACT_KPIS) throw badInput("Too many indicators.", [{ field: "indicatorIds", rule: "maxSize", message: `At most ${MAX_CONTRACT_KPIS}.` }]);
@@ -220,6 +220,7 @@ export async function setContractKpis(ctx: Context, contractId: number, indicato
     const contract = await lockRow(manager, Contract, contractId);
     if (!contract || !canSee(user, contract)) throw notFound("Contract", contractId);
     assertCanWriteOffice(ctx, contract.officeId);
+    if (contract.version !== version) throw conflict(`Contract ${contract.id} has changed since you loaded it (version ${contract.version}, you had ${version}). Reload and try again.`);
     await checkIndicatorsOfOffice(manager, contract.officeId, wanted, "indicatorIds");
     const current = await manager.find(ContractKpi, { where: { contractId }, order: { id: "ASC" } });
     const had = current.map((k) => k.indicatorId);
@@ -228,6 +229,7 @@ export async function setContractKpis(ctx: Context, contractId: number, indicato
     if (dropped.length) await manager.delete(ContractKpi, { id: In(dropped.map((k) => k.id)) });
     if (added.length) await manager.insert(ContractKpi, added.map((indicatorId) => ({ contractId, indicatorId })));
     if (dropped.length || added.length) {
+      await updateVersioned(uow, Contract, contract, version, { version: version + 1 } as Partial<Contract>, "Contract");
       const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
       await uow.audit("contract.kpis", { type: "Contract", id: contractId, officeId: contract.officeId }, { indicatorIds: sorted(had) }, { indicatorIds: sorted(wanted) });
     }
@@ -250,9 +252,7 @@ async function checkTargetScope(manager: EntityManager, indicator: Indicator, in
   }
 }
 
-/** Creates the target for (indicator, contract or portfolio, year, quarter), or changes its value. */
-export async function setTarget(ctx: Context, input: SetTargetInput): Promise<Target> {
-  const user = requireUser(ctx);
+function assertOneScope(input: { contractId?: number | null; portfolioId?: number | null }): void {
   if ((input.contractId == null) === (input.portfolioId == null)) {
     const message = "Give exactly one of contractId and portfolioId.";
     throw badInput("A target is for one contract or one portfolio.", [
@@ -260,6 +260,34 @@ export async function setTarget(ctx: Context, input: SetTargetInput): Promise<Ta
       { field: "portfolioId", rule: "exactlyOne", message },
     ]);
   }
+}
+
+function findTargetByKey(manager: EntityManager, indicatorId: number, input: TargetKeyInput): Promise<Target | null> {
+  return manager.findOneBy(Target, {
+    indicatorId,
+    year: input.year,
+    contractId: input.contractId ?? IsNull(),
+    portfolioId: input.portfolioId ?? IsNull(),
+    quarter: input.quarter ?? IsNull(),
+  });
+}
+
+/** The target for (indicator, contract or portfolio, year, quarter) if one is set: its version is what setTarget takes. */
+export async function findTarget(ctx: Context, input: TargetKeyInput): Promise<Target | null> {
+  const user = requireUser(ctx);
+  assertOneScope(input);
+  const indicator = await ctx.services.db.manager.findOneBy(Indicator, { id: input.indicatorId });
+  if (!indicator || !canSee(user, indicator)) throw notFound("Indicator", input.indicatorId);
+  return findTargetByKey(ctx.services.db.manager, indicator.id, input);
+}
+
+/**
+ * Creates the target for (indicator, contract or portfolio, year, quarter), or changes its value. Like every edit
+ * of a shared record it carries the version it was based on: none to create, the target's to change it.
+ */
+export async function setTarget(ctx: Context, input: SetTargetInput): Promise<Target> {
+  const user = requireUser(ctx);
+  assertOneScope(input);
   return ctx.services.writer.run(user, async (uow) => {
     const { manager } = uow;
     // Locked because the table has no unique key to stop two writers inserting the same target.
@@ -275,22 +303,20 @@ export async function setTarget(ctx: Context, input: SetTargetInput): Promise<Ta
       quarter: input.quarter ?? null,
     };
     const scope = { type: "Target", officeId: indicator.officeId };
-    const existing = await manager.findOneBy(Target, {
-      ...key,
-      contractId: key.contractId ?? IsNull(),
-      portfolioId: key.portfolioId ?? IsNull(),
-      quarter: key.quarter ?? IsNull(),
-    });
+    const existing = await findTargetByKey(manager, indicator.id, input);
     const portfolioId = key.portfolioId ?? (await manager.findOneByOrFail(Contract, { id: key.contractId! })).portfolioId;
     const announce = () => scorecardMayHaveChanged(uow, indicator.officeId, { portfolioId, year: key.year, quarter: key.quarter, reason: "TARGET_CHANGED" });
     if (!existing) {
+      if (input.version != null) throw conflict("That target no longer exists as you loaded it. Reload and try again.");
       const created = await manager.save(manager.create(Target, { ...key, value: input.value }));
       await uow.audit("target.create", { ...scope, id: created.id }, null, created);
       await announce();
       return created;
     }
+    if (input.version == null) throw conflict(`A target is already set here (version ${existing.version}): send its version to change it. Reload and try again.`);
+    if (existing.version !== input.version) throw conflict(`Target ${existing.id} has changed since you loaded it (version ${existing.version}, you had ${input.version}). Reload and try again.`);
     if (existing.value === input.value) return existing;
-    const updated = await updateVersioned(uow, Target, existing, existing.version, { value: input.value }, "Target");
+    const updated = await updateVersioned(uow, Target, existing, input.version, { value: input.value }, "Target");
     await uow.audit("target.update", { ...scope, id: existing.id }, existing, updated);
     await announce();
     return updated;

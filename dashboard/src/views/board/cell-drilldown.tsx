@@ -39,9 +39,21 @@ const BoardSetTargetMutation = graphql(`
   mutation BoardSetTarget($input: SetTargetInput!) {
     setTarget(input: $input) {
       id
+      version
       value
       year
       quarter
+    }
+  }
+`);
+
+/** The target being changed, for its version: setTarget refuses a change based on a stale one. */
+const BoardTargetQuery = graphql(`
+  query BoardTarget($key: TargetKeyInput!) {
+    target(key: $key) {
+      id
+      version
+      value
     }
   }
 `);
@@ -210,6 +222,8 @@ function TargetForm({ indicatorId, portfolioId, unit, period, current, onSaved }
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [{ fetching }, setTarget] = useMutation(BoardSetTargetMutation);
+  const key = { indicatorId, portfolioId, year: period.year, quarter: scope === "quarter" ? period.quarter : null };
+  const [{ data: existing }, reloadTarget] = useQuery({ query: BoardTargetQuery, variables: { key }, requestPolicy: "network-only" });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -221,13 +235,19 @@ function TargetForm({ indicatorId, portfolioId, unit, period, current, onSaved }
       return;
     }
     setProblem(null);
-    const result = await setTarget({ input: { indicatorId, portfolioId, year: period.year, quarter: scope === "quarter" ? period.quarter : null, value: number } });
+    const result = await setTarget({ input: { ...key, value: number, version: existing?.target?.version ?? null } });
     if (result.error) {
+      if (errorCode(result.error) === "CONFLICT") {
+        setProblem("Someone changed this target meanwhile. The current target is loaded: check it and save again.");
+        reloadTarget({ requestPolicy: "network-only" });
+        return;
+      }
       const problems = result.error.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.problems) ? (e.extensions.problems as { message: string }[]) : []));
       setProblem(errorCode(result.error) === "BAD_USER_INPUT" && problems.length ? problems.map((p) => p.message).join(" ") : describeError(result.error));
       return;
     }
     setSaved(scope === "quarter" ? `Target for ${period.label} saved.` : `Target for ${period.year} saved.`);
+    reloadTarget({ requestPolicy: "network-only" });
     onSaved();
   }
 

@@ -49,10 +49,34 @@ export async function assertDurableSqlite(dataSource: DataSource): Promise<void>
   }
 }
 
+/** One key for every instance's start-up work on a database (pg_advisory_lock is per database). */
+const STARTUP_LOCK = 727_002;
+
+/**
+ * Runs `work` (migrations, the demo seed) while holding a database-wide lock, so that instances starting together
+ * take turns: the first does the work, the next waits and then finds it done. PostgreSQL only; a SQLite file has
+ * one server.
+ */
+export async function withStartupLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (dataSource.options.type !== "postgres") return work();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query("SELECT pg_advisory_lock($1)", [STARTUP_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await runner.query("SELECT pg_advisory_unlock($1)", [STARTUP_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
 export async function openDatabase(config: DatabaseConfig, schema?: string): Promise<DataSource> {
   const dataSource = createDataSource(config, schema);
   await dataSource.initialize();
   await assertDurableSqlite(dataSource);
-  await dataSource.runMigrations({ transaction: "each" });
+  await withStartupLock(dataSource, () => dataSource.runMigrations({ transaction: "each" }));
   return dataSource;
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { hashPassword } from "../../auth/passwords.js";
+import { withStartupLock } from "../data-source.js";
 import { Office } from "../../modules/offices/office.entity.js";
 import { DEMO_PASSWORD, seedUsers } from "./demo-users.js";
 import { dorset } from "./dorset-2019-20.js";
@@ -30,6 +31,11 @@ export async function seedDemoData(dataSource: DataSource): Promise<void> {
   if ((await dataSource.getRepository(Office).count()) > 0) return;
   // Hashed before the transaction opens: bcrypt is slow and one hash serves every demo account.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  // Instances starting together on one PostgreSQL database take turns; the later ones find the offices and stop.
+  await withStartupLock(dataSource, () => seedInTransaction(dataSource, passwordHash));
+}
+
+async function seedInTransaction(dataSource: DataSource, passwordHash: string): Promise<void> {
   await dataSource.transaction(async (em) => {
     if ((await em.count(Office)) > 0) return;
 

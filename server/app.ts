@@ -2,7 +2,6 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import { rateLimit } from "express-rate-limit";
@@ -12,6 +11,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { authenticate, createContext, type Context } from "./context.js";
 import { ErrorCode, maskError } from "./errors.js";
+import { createHttpDrain } from "./http-drain.js";
 import { createSchema } from "./schema.js";
 import { checkOperationLimits } from "./security/operation-limits.js";
 import type { Services } from "./services.js";
@@ -59,7 +59,10 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   const schema = await createSchema();
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = http.createServer(app);
+  // Stopping answers every request already taken and refuses new ones cleanly (server/http-drain.ts).
+  const httpDrain = createHttpDrain();
+  const httpServer = http.createServer(httpDrain.guard(app));
+  httpDrain.attach(httpServer);
 
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -108,14 +111,16 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     wsServer,
   );
 
+  let wsDisposed: Promise<void> | null = null;
+  const disposeWs = () => (wsDisposed ??= Promise.resolve(wsCleanup.dispose()));
+
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true, // limited per request by operationLimitsPlugin: anonymous callers get none in production
     formatError: (formatted, error) => maskError(formatted, error),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       operationLimitsPlugin(services),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await disposeWs(); } }; } },
     ],
   });
   await apollo.start();
@@ -163,8 +168,9 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     schema,
     url: `http://${host === "0.0.0.0" ? "localhost" : host}:${actualPort}`,
     async stop() {
+      // Subscribers are told 1001 (going away) while the requests already taken are answered.
+      await Promise.all([httpDrain.drain(), disposeWs()]);
       await apollo.stop();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }

@@ -15,13 +15,26 @@ console.log(`  GraphQL (HTTP and WebSocket): ${app.url}/graphql   GraphiQL: ${ap
 console.log(`  Data: ${where}${config.redisUrl ? "; events shared through Redis" : ""}`);
 if (config.seedDemoData) console.log("  Demo logins are listed in README.md (section \"Demo logins\"); every demo password is demo-password-2026.");
 
+/** A stop that has not finished by then is cut short: the process exits 1 rather than hang. */
+const STOP_LIMIT_MS = 10_000;
+
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
-    await app.stop();
-    await services.close();
+    console.log(`${signal}: answering the requests in flight, then stopping.`);
+    setTimeout(() => {
+      console.error(`Still stopping after ${STOP_LIMIT_MS} ms; exiting.`);
+      process.exit(1);
+    }, STOP_LIMIT_MS).unref();
+    try {
+      await app.stop();
+      await services.close();
+    } catch (error) {
+      console.error("Stopping failed:", error);
+      process.exit(1);
+    }
     process.exit(0);
   });
 }

@@ -143,7 +143,7 @@ describe("access rules: every role against a sample of operations", () => {
     expect(((await before.json()) as any).data.me.email).toBe(USERS.dorsetOfficer);
     const dorsetOfficer = await server.run<any>(USERS.admin, "query($o: Int) { users(officeId: $o) { id email } }", { o: ids.dorset });
     const id = dorsetOfficer.data!.users.find((u: { email: string }) => u.email === USERS.dorsetOfficer).id;
-    expect((await server.run(USERS.admin, "mutation($id: Int!) { updateUser(id: $id, input: { active: false }) { active } }", { id })).errors).toBeUndefined();
+    expect((await server.run(USERS.admin, "mutation($id: Int!) { updateUser(id: $id, version: 1, input: { active: false }) { active } }", { id })).errors).toBeUndefined();
     const after = await fetch(`${server.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: "{ contracts { totalCount } }" }) });
     expect(codes((await after.json()) as never)).toEqual(["UNAUTHENTICATED"]);
   });
@@ -151,7 +151,7 @@ describe("access rules: every role against a sample of operations", () => {
 
 describe("administrators manage offices", () => {
   it("renames an office; nobody else may", async () => {
-    const rename = 'mutation($id: Int!) { updateOffice(id: $id, input: { commissionerTitle: "Police, Crime and Victims\' Commissioner" }) { commissionerTitle } }';
+    const rename = 'mutation($id: Int!) { updateOffice(id: $id, version: 1, input: { commissionerTitle: "Police, Crime and Victims\' Commissioner" }) { commissionerTitle } }';
     expect(codes(await server.run(USERS.commissioner, rename, { id: ids.wiltshire }))).toEqual(["FORBIDDEN"]);
     const done = await server.run<any>(USERS.admin, rename, { id: ids.wiltshire });
     expect(done.data!.updateOffice.commissionerTitle).toBe("Police, Crime and Victims' Commissioner");

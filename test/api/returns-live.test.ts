@@ -420,7 +420,7 @@ describe("a deactivated user's live subscription", () => {
     const ret = await new Cycler("WSW-VV-09", period).create();
     await watched.until((seen) => seen.some((e) => e.returnId === ret.id && e.change === "CREATED"));
 
-    await ok(ADMIN, "mutation($id: Int!) { updateUser(id: $id, input: { active: false }) { active } }", { id: created.id });
+    await ok(ADMIN, "mutation($id: Int!) { updateUser(id: $id, version: 1, input: { active: false }) { active } }", { id: created.id });
     await ret.submit();
     await control.until((seen) => seen.some((e) => e.returnId === ret.id && e.change === "SUBMITTED"));
     const ended = await watched.ended(2000);

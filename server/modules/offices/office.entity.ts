@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, VersionColumn } from "typeorm";
 import { TIMESTAMP } from "../../db/column-types.js";
 
 /** An Office of the Police and Crime Commissioner: the tenant boundary. */
@@ -26,4 +26,9 @@ export class Office {
   @Field(() => Date)
   @CreateDateColumn({ type: TIMESTAMP })
   createdAt!: Date;
+
+  /** Edits carry it (updateOffice); the default fills the rows that predate it (migration 1701000000000). */
+  @Field(() => Int)
+  @VersionColumn({ type: "integer", default: 1 })
+  version!: number;
 }

@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, Field, InputType, Int, Mutation, Query, Resolver 
 import { In } from "typeorm";
 import { canReadOffice, isCrossOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
+import { updateVersioned } from "../../db/versioned.js";
 import { badInput, notFound } from "../../errors.js";
 import { Contract } from "../contracts/contract.entities.js";
 import { Role } from "../users/role.js";
@@ -74,14 +75,19 @@ export class OfficeResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Office)
-  async updateOffice(@Ctx() ctx: Context, @Arg("id", () => Int) id: number, @Arg("input", () => UpdateOfficeInput) input: UpdateOfficeInput): Promise<Office> {
+  async updateOffice(
+    @Ctx() ctx: Context,
+    @Arg("id", () => Int) id: number,
+    @Arg("version", () => Int, { description: "The version you are editing; a stale one fails with CONFLICT." }) version: number,
+    @Arg("input", () => UpdateOfficeInput) input: UpdateOfficeInput,
+  ): Promise<Office> {
     return ctx.services.writer.run(requireUser(ctx), async (uow) => {
       const office = await uow.manager.findOneBy(Office, { id });
       if (!office) throw notFound("Office", id);
       if (input.name && input.name !== office.name && (await uow.manager.existsBy(Office, { name: input.name }))) {
         throw badInput("An office with that name exists.", [{ field: "name", rule: "unique", message: "Already in use." }]);
       }
-      const updated = await uow.manager.save(Office, { ...office, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) });
+      const updated = await updateVersioned(uow, Office, office, version, Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) as Partial<Office>, "Office");
       await uow.audit("office.update", { type: "Office", id, officeId: id }, office, updated);
       return updated;
     });

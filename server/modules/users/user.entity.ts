@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from "typeorm";
 import { TIMESTAMP } from "../../db/column-types.js";
 import { Office } from "../offices/office.entity.js";
 import { Provider } from "../providers/provider.entity.js";
@@ -51,6 +51,11 @@ export class User {
   /** Bumped to revoke every token issued before. */
   @Column("integer", { default: 0 })
   tokenVersion!: number;
+
+  /** Edits carry it (updateUser); the default fills the rows that predate it (migration 1701000000000). */
+  @Field(() => Int)
+  @VersionColumn({ type: "integer", default: 1 })
+  version!: number;
 
   @Field(() => Date)
   @CreateDateColumn({ type: TIMESTAMP })

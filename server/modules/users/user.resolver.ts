@@ -47,8 +47,13 @@ export class UserResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => User)
-  updateUser(@Ctx() ctx: Context, @Arg("id", () => Int) id: number, @Arg("input", () => UpdateUserInput) input: UpdateUserInput): Promise<User> {
-    return users.updateUser(ctx, id, input);
+  updateUser(
+    @Ctx() ctx: Context,
+    @Arg("id", () => Int) id: number,
+    @Arg("version", () => Int, { description: "The version you are editing; a stale one fails with CONFLICT." }) version: number,
+    @Arg("input", () => UpdateUserInput) input: UpdateUserInput,
+  ): Promise<User> {
+    return users.updateUser(ctx, id, version, input);
   }
 
   @FieldResolver(() => Office, { nullable: true })

@@ -2,6 +2,7 @@ import { requireUser } from "../../auth/access.js";
 import { hashPassword, verifyPassword } from "../../auth/passwords.js";
 import { issueToken } from "../../auth/tokens.js";
 import type { Context } from "../../context.js";
+import { updateVersioned } from "../../db/versioned.js";
 import { badInput, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
 import { Office } from "../offices/office.entity.js";
 import { Provider } from "../providers/provider.entity.js";
@@ -57,7 +58,7 @@ export async function createUser(ctx: Context, input: CreateUserInput): Promise<
   });
 }
 
-export async function updateUser(ctx: Context, id: number, input: UpdateUserInput): Promise<User> {
+export async function updateUser(ctx: Context, id: number, version: number, input: UpdateUserInput): Promise<User> {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return ctx.services.writer.run(requireUser(ctx), async (uow) => {
     const user = await uow.manager.findOneBy(User, { id });
@@ -70,13 +71,13 @@ export async function updateUser(ctx: Context, id: number, input: UpdateUserInpu
     };
     await checkMembership(ctx, next.role, next.officeId, next.providerId);
     const endsSessions = passwordHash !== undefined || input.active === false || next.role !== user.role;
-    Object.assign(user, next, {
+    const saved = await updateVersioned(uow, User, user, version, {
+      ...next,
       name: input.name ?? user.name,
       active: input.active ?? user.active,
       passwordHash: passwordHash ?? user.passwordHash,
       tokenVersion: endsSessions ? user.tokenVersion + 1 : user.tokenVersion,
-    });
-    const saved = await uow.manager.save(user);
+    }, "User");
     await uow.audit("user.update", { type: "User", id, officeId: saved.officeId }, before, auditView(saved));
     return saved;
   });

@@ -148,7 +148,8 @@ export class Writer {
         try {
           return await this.once(actor, work);
         } catch (error) {
-          if (!(options.idempotent && attempt < 4 && isConflict(error))) throw error;
+          // Only concurrent transactions race; SQLite's serial writer has the first request commit before the next starts.
+          if (!(options.idempotent && !this.serial && attempt < 4 && isConflict(error))) throw error;
           await sleep(5 * attempt);
         }
       }

@@ -192,7 +192,9 @@ export class Writer {
     if (isRaceFailure(error)) return conflict("Someone else saved the same record at the same moment. Reload and try again.");
     const fault = storeFault(error);
     if (!fault) return error;
-    if (fault !== "BUSY") this.markUnavailable(fault, error);
+    // A lock passes and a dropped PostgreSQL connection is replaced by the pool: only a full disk or a file that
+    // cannot be written stops every write until a probe succeeds.
+    if (fault === "DISK_FULL" || fault === "IO_ERROR") this.markUnavailable(fault, error);
     return storeUnavailable(fault, FAULT_MESSAGES[fault]);
   }
 

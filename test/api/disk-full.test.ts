@@ -91,6 +91,7 @@ describe.skipIf(!mounted)(`the writer on a full disk (a real ${TMPFS_MB} MB tmpf
       const officer = await login(server.url, "officer@wiltshire.demo.example", DEMO_PASSWORD);
       const acked = new Set<string>();
       const failures: GqlResponse<unknown>[] = [];
+      const refusedTitles: string[] = [];
       let sent = 0;
       const write = async (label: string): Promise<GqlResponse<{ createRisk: { title: string } }>> => {
         const title = `disk ${label} ${++sent}`;
@@ -98,7 +99,10 @@ describe.skipIf(!mounted)(`the writer on a full disk (a real ${TMPFS_MB} MB tmpf
         if (acknowledged(response)) {
           expect(response.data.createRisk.title).toBe(title);
           acked.add(title);
-        } else failures.push(response);
+        } else {
+          failures.push(response);
+          refusedTitles.push(title);
+        }
         return response;
       };
 
@@ -159,6 +163,8 @@ describe.skipIf(!mounted)(`the writer on a full disk (a real ${TMPFS_MB} MB tmpf
       for (const f of failures) byCode.set(f.errors?.[0]?.extensions?.code ?? `HTTP ${f.status}`, (byCode.get(f.errors?.[0]?.extensions?.code ?? `HTTP ${f.status}`) ?? 0) + 1);
       console.log(`disk full: ${sent} writes sent, ${acked.size} acknowledged, ${durable.size} durable, refused ${JSON.stringify(Object.fromEntries(byCode))}, ${lost.length} acknowledged but lost; /healthz while full ${healthWhileFull.status}`);
       expect(lost.length, `acknowledged but not durable: ${lost.slice(0, 5).join(", ")}`).toBe(0);
+      // A refusal says "nothing was saved": none of the refused writes is in the file either.
+      expect(refusedTitles.filter((t) => durable.has(t))).toEqual([]);
       server = await startServer({ databasePath: file });
       const after = await gql<{ risks: { id: number }[] }>(server.url, (await login(server.url, "officer@wiltshire.demo.example", DEMO_PASSWORD)).token, "{ risks { id } }");
       expect(acknowledged(after)).toBe(true);

@@ -130,6 +130,7 @@ function entity<T>(read: Check<T>, fields?: Record<string, Check<T>>): Policy {
 const derived = (roles: readonly Role[] | "any"): Policy => ({ kind: "derived", roles });
 
 const isProvider = (viewer: User) => viewer.role === Role.PROVIDER;
+const notProvider = (viewer: User) => !isProvider(viewer);
 
 /** Office records that every reader of the office sees, and a provider only in offices where it holds a contract. */
 async function officeOrProviderOffice(viewer: User, officeId: number, scope: ViewerScope): Promise<boolean> {
@@ -210,7 +211,8 @@ export const POLICIES: Record<string, Policy> = {
   PortfolioAllocation: entity<PortfolioAllocation>(async (v, a, s) => officeStaff(v, await streamOffice(a.streamId, s))),
 
   // Contracts and what hangs off them.
-  Contract: entity<Contract>((v, c) => canSee(v, c)),
+  // A provider sees its own contract, with its value, but not the office's re-procurement plan for it.
+  Contract: entity<Contract>((v, c) => canSee(v, c), { reviewWindow: notProvider, plannedStartDate: notProvider, potentialValuePence: notProvider }),
   FundingLine: entity<FundingLine>((v, l, s) => withContract(v, l.contractId, s)),
   CoCommissioner: entity<CoCommissioner>((v, c, s) => withContract(v, c.contractId, s)),
   ContractSpend: entity<ContractSpend>((v, c, s) => withContract(v, c.contractId, s)),

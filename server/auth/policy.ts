@@ -23,11 +23,11 @@ import { ReportingPeriod } from "../modules/periods/reporting-period.entity.js";
 import { KeyPerformanceQuestion, PlanPriority, StrategicPlan } from "../modules/plans/plan.entities.js";
 import { Portfolio, PortfolioAllocation } from "../modules/portfolios/portfolio.entities.js";
 import { Provider } from "../modules/providers/provider.entity.js";
-import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue } from "../modules/returns/return.entities.js";
+import { PerformanceReturn, ReturnRevision, ReturnValue } from "../modules/returns/return.entities.js";
 import { Risk, RiskReview } from "../modules/risks/risk.entities.js";
 import { OFFICE_READERS, OFFICE_WRITERS, Role } from "../modules/users/role.js";
 import { User } from "../modules/users/user.entity.js";
-import { canReadOffice, canSee, isCrossOffice } from "./access.js";
+import { canReadOffice, canSee, canSeeReturn, isCrossOffice } from "./access.js";
 
 /**
  * One read policy per GraphQL object type, applied where records leave the server: every field whose type is
@@ -144,11 +144,7 @@ async function withContract(viewer: User, contractId: number, scope: ViewerScope
   return contract != null && canSee(viewer, contract);
 }
 
-/** A return: its contract's office readers (analysts once accepted) and the contract's provider. */
-export function canReadReturn(viewer: User, contract: Pick<Contract, "officeId" | "providerId">, state: ReturnState): boolean {
-  if (!canSee(viewer, contract)) return false;
-  return viewer.role !== Role.ANALYST || state === ReturnState.ACCEPTED;
-}
+const canReadReturn = canSeeReturn;
 
 async function withReturn(viewer: User, returnId: number, scope: ViewerScope): Promise<boolean> {
   const ret = await scope.load(PerformanceReturn, returnId);

@@ -40,22 +40,60 @@ import { canReadOffice, canSee, canSeeReturn, isCrossOffice } from "./access.js"
  * `applyAccessPolicies` refuses to build a schema with an object type that has no policy here.
  */
 
-/** Who is asking, and what their provider holds: computed at most once per request (per event for subscriptions). */
+type MaybePromise<T> = T | Promise<T>;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value != null && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** Applies `next` now if the value is already there, later if it is a promise: most checks never wait. */
+function then<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+  return isThenable(value) ? (value as Promise<T>).then(next) : next(value as T);
+}
+
+interface Footprint {
+  offices: Set<number>;
+  portfolios: Set<number>;
+  streams: Set<number>;
+}
+
+/**
+ * Who is asking, and what their provider holds: computed at most once per request (per event for subscriptions).
+ * It remembers every record a check has seen, so a funding line's check finds its contract without waiting.
+ */
 export class ViewerScope {
-  private footprint?: Promise<{ offices: Set<number>; portfolios: Set<number>; streams: Set<number> }>;
-  private officeProviders?: Promise<Set<number>>;
+  private footprint?: MaybePromise<Footprint>;
+  private officeProviders?: MaybePromise<Set<number>>;
+  private readonly seen = new Map<string, Map<number, unknown>>();
 
   constructor(
     readonly viewer: User,
     private readonly ctx: Context,
   ) {}
 
-  load<T extends { id: number }>(entity: new () => T, id: number | null | undefined): Promise<T | null> {
-    return id == null ? Promise.resolve(null) : this.ctx.loaders.byId<T>(entity).load(id);
+  remember(typeName: string, row: { id?: unknown }): void {
+    if (typeof row.id !== "number") return;
+    let rows = this.seen.get(typeName);
+    if (!rows) this.seen.set(typeName, (rows = new Map()));
+    rows.set(row.id, row);
+  }
+
+  /** A record by id through the request's DataLoader (so checks of a whole list cost one batched query). */
+  load<T extends { id: number }>(entity: new () => T, id: number | null | undefined): MaybePromise<T | null> {
+    if (id == null) return null;
+    const known = this.seen.get(entity.name)?.get(id);
+    if (known) return known as T;
+    return this.ctx.loaders
+      .byId<T>(entity)
+      .load(id)
+      .then((row) => {
+        if (row) this.remember(entity.name, row);
+        return row;
+      });
   }
 
   /** A provider user's offices, portfolios and funding streams: those of its own contracts. */
-  providerFootprint() {
+  providerFootprint(): MaybePromise<Footprint> {
     this.footprint ??= (async () => {
       const manager = this.ctx.services.db.manager;
       const providerId = this.viewer.providerId ?? -1;
@@ -70,24 +108,28 @@ export class ViewerScope {
         .select("DISTINCT l.streamId", "streamId")
         .where("c.providerId = :providerId", { providerId })
         .getRawMany();
-      return {
+      const footprint = {
         offices: new Set(contracts.map((c) => Number(c.officeId))),
         portfolios: new Set(contracts.map((c) => Number(c.portfolioId))),
         streams: new Set(streams.map((s) => Number(s.streamId))),
       };
+      this.footprint = footprint;
+      return footprint;
     })();
     return this.footprint;
   }
 
   /** The providers holding contracts with the viewer's office (whose users office staff may see). */
-  providersOfOffice(): Promise<Set<number>> {
+  providersOfOffice(): MaybePromise<Set<number>> {
     this.officeProviders ??= (async () => {
       const rows: { providerId: number }[] = await this.ctx.services.db.manager
         .createQueryBuilder(Contract, "c")
         .select("DISTINCT c.providerId", "providerId")
         .where("c.officeId = :officeId", { officeId: this.viewer.officeId ?? -1 })
         .getRawMany();
-      return new Set(rows.map((r) => Number(r.providerId)));
+      const providers = new Set(rows.map((r) => Number(r.providerId)));
+      this.officeProviders = providers;
+      return providers;
     })();
     return this.officeProviders;
   }
@@ -106,7 +148,7 @@ export function scopeOf(ctx: Context): ViewerScope | null {
   return scope;
 }
 
-type Check<T> = (viewer: User, row: T, scope: ViewerScope) => boolean | Promise<boolean>;
+type Check<T> = (viewer: User, row: T, scope: ViewerScope) => MaybePromise<boolean>;
 
 interface EntityPolicy<T> {
   kind: "entity";
@@ -133,39 +175,37 @@ const isProvider = (viewer: User) => viewer.role === Role.PROVIDER;
 const notProvider = (viewer: User) => !isProvider(viewer);
 
 /** Office records that every reader of the office sees, and a provider only in offices where it holds a contract. */
-async function officeOrProviderOffice(viewer: User, officeId: number, scope: ViewerScope): Promise<boolean> {
+function officeOrProviderOffice(viewer: User, officeId: number, scope: ViewerScope): MaybePromise<boolean> {
   if (!isProvider(viewer)) return canReadOffice(viewer, officeId);
-  return (await scope.providerFootprint()).offices.has(officeId);
+  return then(scope.providerFootprint(), (f) => f.offices.has(officeId));
 }
 
 /** Contract-level records: visible with their contract (office readers; the provider that holds it). */
-async function withContract(viewer: User, contractId: number, scope: ViewerScope): Promise<boolean> {
-  const contract = await scope.load(Contract, contractId);
-  return contract != null && canSee(viewer, contract);
+function withContract(viewer: User, contractId: number, scope: ViewerScope): MaybePromise<boolean> {
+  return then(scope.load(Contract, contractId), (contract) => contract != null && canSee(viewer, contract));
 }
 
 const canReadReturn = canSeeReturn;
 
-async function withReturn(viewer: User, returnId: number, scope: ViewerScope): Promise<boolean> {
-  const ret = await scope.load(PerformanceReturn, returnId);
-  const contract = ret && (await scope.load(Contract, ret.contractId));
-  return contract != null && canReadReturn(viewer, contract, ret!.state);
+function withReturn(viewer: User, returnId: number, scope: ViewerScope): MaybePromise<boolean> {
+  return then(scope.load(PerformanceReturn, returnId), (ret) =>
+    ret == null ? false : then(scope.load(Contract, ret.contractId), (contract) => contract != null && canReadReturn(viewer, contract, ret.state)),
+  );
 }
 
 /** Staff of the office only: office money, plans, risks, briefs. Never a provider. */
 const officeStaff = (viewer: User, officeId: number | null | undefined) => officeId != null && canReadOffice(viewer, officeId);
 
-async function streamOffice(streamId: number, scope: ViewerScope): Promise<number | null> {
-  return (await scope.load(FundingStream, streamId))?.officeId ?? null;
+function streamOffice(streamId: number, scope: ViewerScope): MaybePromise<number | null> {
+  return then(scope.load(FundingStream, streamId), (s) => s?.officeId ?? null);
 }
 
-async function planOffice(planId: number, scope: ViewerScope): Promise<number | null> {
-  return (await scope.load(StrategicPlan, planId))?.officeId ?? null;
+function planOffice(planId: number, scope: ViewerScope): MaybePromise<number | null> {
+  return then(scope.load(StrategicPlan, planId), (p) => p?.officeId ?? null);
 }
 
-async function priorityOffice(priorityId: number, scope: ViewerScope): Promise<number | null> {
-  const priority = await scope.load(PlanPriority, priorityId);
-  return priority ? planOffice(priority.planId, scope) : null;
+function priorityOffice(priorityId: number, scope: ViewerScope): MaybePromise<number | null> {
+  return then(scope.load(PlanPriority, priorityId), (p) => (p ? planOffice(p.planId, scope) : null));
 }
 
 /**
@@ -173,14 +213,14 @@ async function priorityOffice(priorityId: number, scope: ViewerScope): Promise<n
  * administrators and the users of providers holding contracts with their office; provider users their own
  * provider's users and the staff of the offices they hold contracts with (as names and roles).
  */
-async function canReadUser(viewer: User, user: User, scope: ViewerScope): Promise<boolean> {
+function canReadUser(viewer: User, user: User, scope: ViewerScope): MaybePromise<boolean> {
   if (viewer.id === user.id || isCrossOffice(viewer) || user.role === Role.ADMIN) return true;
   if (isProvider(viewer)) {
     if (user.providerId != null) return user.providerId === viewer.providerId;
-    return user.officeId != null && (await scope.providerFootprint()).offices.has(user.officeId);
+    return user.officeId != null && then(scope.providerFootprint(), (f) => f.offices.has(user.officeId!));
   }
   if (user.officeId != null) return user.officeId === viewer.officeId;
-  return user.providerId != null && (await scope.providersOfOffice()).has(user.providerId);
+  return user.providerId != null && then(scope.providersOfOffice(), (providers) => providers.has(user.providerId!));
 }
 
 /** Providers never see a staff member's e-mail address: their own provider's users only. */
@@ -201,10 +241,10 @@ export const POLICIES: Record<string, Policy> = {
 
   // Money. A provider sees the funding lines of its own contracts (the amounts it is paid, and the name of each
   // stream that pays them); never a stream's yearly amounts, an allocation, or any stream that does not fund it.
-  FundingStream: entity<FundingStream>(async (v, f, s) => (isProvider(v) ? (await s.providerFootprint()).streams.has(f.id) : canReadOffice(v, f.officeId))),
-  FundingStreamYear: entity<FundingStreamYear>(async (v, y, s) => officeStaff(v, await streamOffice(y.streamId, s))),
-  Portfolio: entity<Portfolio>(async (v, p, s) => (isProvider(v) ? (await s.providerFootprint()).portfolios.has(p.id) : canReadOffice(v, p.officeId))),
-  PortfolioAllocation: entity<PortfolioAllocation>(async (v, a, s) => officeStaff(v, await streamOffice(a.streamId, s))),
+  FundingStream: entity<FundingStream>((v, f, s) => (isProvider(v) ? then(s.providerFootprint(), (p) => p.streams.has(f.id)) : canReadOffice(v, f.officeId))),
+  FundingStreamYear: entity<FundingStreamYear>((v, y, s) => then(streamOffice(y.streamId, s), (office) => officeStaff(v, office))),
+  Portfolio: entity<Portfolio>((v, p, s) => (isProvider(v) ? then(s.providerFootprint(), (f) => f.portfolios.has(p.id)) : canReadOffice(v, p.officeId))),
+  PortfolioAllocation: entity<PortfolioAllocation>((v, a, s) => then(streamOffice(a.streamId, s), (office) => officeStaff(v, office))),
 
   // Contracts and what hangs off them.
   // A provider sees its own contract, with its value, but not the office's re-procurement plan for it.
@@ -213,28 +253,25 @@ export const POLICIES: Record<string, Policy> = {
   CoCommissioner: entity<CoCommissioner>((v, c, s) => withContract(v, c.contractId, s)),
   ContractSpend: entity<ContractSpend>((v, c, s) => withContract(v, c.contractId, s)),
   ContractKpi: entity<ContractKpi>((v, k, s) => withContract(v, k.contractId, s)),
-  Target: entity<Target>(async (v, t, s) => {
+  Target: entity<Target>((v, t, s) => {
     if (t.contractId != null) return withContract(v, t.contractId, s);
-    const portfolio = await s.load(Portfolio, t.portfolioId);
-    return officeStaff(v, portfolio?.officeId ?? (await s.load(Indicator, t.indicatorId))?.officeId);
+    if (t.portfolioId != null) return then(s.load(Portfolio, t.portfolioId), (p) => officeStaff(v, p?.officeId));
+    return then(s.load(Indicator, t.indicatorId), (i) => officeStaff(v, i?.officeId));
   }),
   Measure: entity<Measure>((v, m, s) => officeOrProviderOffice(v, m.officeId, s)),
   Indicator: entity<Indicator>((v, i, s) => officeOrProviderOffice(v, i.officeId, s)),
 
   // Returns: analysts see accepted ones only.
-  PerformanceReturn: entity<PerformanceReturn>(async (v, r, s) => {
-    const contract = await s.load(Contract, r.contractId);
-    return contract != null && canReadReturn(v, contract, r.state);
-  }),
+  PerformanceReturn: entity<PerformanceReturn>((v, r, s) => then(s.load(Contract, r.contractId), (contract) => contract != null && canReadReturn(v, contract, r.state))),
   ReturnValue: entity<ReturnValue>((v, r, s) => withReturn(v, r.returnId, s)),
   ReturnRevision: entity<ReturnRevision>((v, r, s) => withReturn(v, r.returnId, s)),
 
   // The office's own governance: its staff only.
   StrategicPlan: entity<StrategicPlan>((v, p) => officeStaff(v, p.officeId)),
-  PlanPriority: entity<PlanPriority>(async (v, p, s) => officeStaff(v, await planOffice(p.planId, s))),
-  KeyPerformanceQuestion: entity<KeyPerformanceQuestion>(async (v, q, s) => officeStaff(v, await priorityOffice(q.priorityId, s))),
+  PlanPriority: entity<PlanPriority>((v, p, s) => then(planOffice(p.planId, s), (office) => officeStaff(v, office))),
+  KeyPerformanceQuestion: entity<KeyPerformanceQuestion>((v, q, s) => then(priorityOffice(q.priorityId, s), (office) => officeStaff(v, office))),
   Risk: entity<Risk>((v, r) => officeStaff(v, r.officeId)),
-  RiskReview: entity<RiskReview>(async (v, r, s) => officeStaff(v, (await s.load(Risk, r.riskId))?.officeId)),
+  RiskReview: entity<RiskReview>((v, r, s) => then(s.load(Risk, r.riskId), (risk) => officeStaff(v, risk?.officeId))),
   ProjectBrief: entity<ProjectBrief>((v, b) => officeStaff(v, b.officeId)),
   // Analysts see published decisions only.
   Decision: entity<Decision>((v, d) => officeStaff(v, d.officeId) && (v.role !== Role.ANALYST || d.published)),
@@ -285,12 +322,13 @@ export function typesWithoutPolicy(schema: GraphQLSchema): string[] {
 }
 
 /** Whether the viewer may read this record of this GraphQL type. */
-export function mayRead(ctx: Context, typeName: string, row: unknown): boolean | Promise<boolean> {
+export function mayRead(ctx: Context, typeName: string, row: unknown): MaybePromise<boolean> {
   const policy = POLICIES[typeName];
   if (!policy) return false;
   const scope = scopeOf(ctx);
   if (policy.kind === "derived") return policy.roles === "any" || (scope != null && policy.roles.includes(scope.viewer.role));
   if (!scope || row == null) return false;
+  scope.remember(typeName, row as { id?: unknown });
   return (policy as EntityPolicy<unknown>).read(scope.viewer, row, scope);
 }
 
@@ -301,26 +339,28 @@ export async function loadVisible<T extends { id: number }>(ctx: Context, entity
   return row;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value != null && typeof (value as { then?: unknown }).then === "function";
-}
-
 /** Keeps the visible items of a (possibly nested) list; a refused single value becomes null or an error. */
-async function guardValue(ctx: Context, type: GraphQLOutputType, typeName: string, value: unknown, root: boolean): Promise<unknown> {
+function guardValue(ctx: Context, type: GraphQLOutputType, typeName: string, value: unknown, root: boolean): MaybePromise<unknown> {
   if (value == null) return value;
   const inner = getNullableType(type);
   if (isListType(inner)) return visibleItems(ctx, inner.ofType, typeName, value as Iterable<unknown>);
-  if (await mayRead(ctx, typeName, value)) return value;
-  if (!isNonNullType(type)) return null;
-  throw root ? notFound(typeName, "") : forbidden(`You cannot see this ${typeName}.`);
+  return then(mayRead(ctx, typeName, value), (allowed) => {
+    if (allowed) return value;
+    if (!isNonNullType(type)) return null;
+    throw root ? notFound(typeName, "") : forbidden(`You cannot see this ${typeName}.`);
+  });
 }
 
-async function visibleItems(ctx: Context, itemType: GraphQLOutputType, typeName: string, items: Iterable<unknown>): Promise<unknown[]> {
+function visibleItems(ctx: Context, itemType: GraphQLOutputType, typeName: string, items: Iterable<unknown>): MaybePromise<unknown[]> {
   const list = [...items];
   const inner = getNullableType(itemType);
-  if (isListType(inner)) return Promise.all(list.map((item) => (item == null ? item : visibleItems(ctx, inner.ofType, typeName, item as Iterable<unknown>))));
-  const allowed = await Promise.all(list.map((item) => item == null || mayRead(ctx, typeName, item)));
-  return list.filter((_, i) => allowed[i]);
+  if (isListType(inner)) {
+    const nested = list.map((item) => (item == null ? item : visibleItems(ctx, inner.ofType, typeName, item as Iterable<unknown>)));
+    return nested.some(isThenable) ? Promise.all(nested) : nested;
+  }
+  const allowed = list.map((item) => item == null || mayRead(ctx, typeName, item));
+  const keep = (flags: readonly boolean[]) => list.filter((_, i) => flags[i]);
+  return allowed.some(isThenable) ? Promise.all(allowed).then(keep) : keep(allowed as boolean[]);
 }
 
 function wrapObjectField(field: GraphQLField<unknown, Context>, root: boolean): void {
@@ -329,18 +369,15 @@ function wrapObjectField(field: GraphQLField<unknown, Context>, root: boolean): 
   const resolve = field.resolve ?? defaultFieldResolver;
   // Computed shapes open to everyone need no check: leave their resolvers exactly as they were (hot paths).
   if (policy?.kind === "derived" && policy.roles === "any") return;
-  field.resolve = (source, args, ctx, info) => {
-    const result = resolve(source, args, ctx, info);
-    return isThenable(result) ? Promise.resolve(result).then((value) => guardValue(ctx, field.type, typeName, value, root)) : guardValue(ctx, field.type, typeName, result, root);
-  };
+  field.resolve = (source, args, ctx, info) => then(resolve(source, args, ctx, info), (value) => guardValue(ctx, field.type, typeName, value, root));
 }
 
 function wrapScalarField(field: GraphQLField<unknown, Context>, check: Check<unknown>): void {
   const resolve = field.resolve ?? defaultFieldResolver;
-  field.resolve = async (source, args, ctx, info) => {
+  field.resolve = (source, args, ctx, info) => {
     const scope = scopeOf(ctx);
-    if (!scope || !(await check(scope.viewer, source, scope))) return null;
-    return resolve(source, args, ctx, info);
+    if (!scope) return null;
+    return then(check(scope.viewer, source, scope), (allowed) => (allowed ? resolve(source, args, ctx, info) : null));
   };
 }
 

@@ -386,6 +386,7 @@ async function operationsFor(who: Who): Promise<Operation[]> {
         const walk = isObjectType(named) ? selection(named, ids, 1, [named.name]) : { text: "", paths: 0 };
         const body = walk.text ? `${field.name}${args} { ${walk.text} }` : `${field.name}${args}`;
         out.push({ kind, field: field.name, variant, text: `${kind} { ${body} }`, paths: 1 + walk.paths });
+        report.maxDocumentBytes = Math.max(report.maxDocumentBytes, out[out.length - 1].text.length);
       }
     }
   }
@@ -399,7 +400,7 @@ async function limited<T>(items: T[], concurrency: number, each: (item: T) => Pr
   }));
 }
 
-const report = { wsEventsBy: {} as Record<string, number>, skipped: new Set<string>(), answeredBy: {} as Record<string, number>, mutationRefusals: {} as Record<string, number>, documents: 0, paths: 0, answered: 0, refused: 0, wsDocuments: 0, wsEvents: 0, leaks: [] as Leak[], forbiddenWrites: [] as string[], unexpected: [] as string[] };
+const report = { maxDocumentBytes: 0, wsEventsBy: {} as Record<string, number>, skipped: new Set<string>(), answeredBy: {} as Record<string, number>, mutationRefusals: {} as Record<string, number>, documents: 0, paths: 0, answered: 0, refused: 0, wsDocuments: 0, wsEvents: 0, leaks: [] as Leak[], forbiddenWrites: [] as string[], unexpected: [] as string[] };
 
 beforeAll(async () => {
   server = await startTestServer({ env: { MAX_QUERY_DEPTH: "30", MAX_QUERY_COST: "100000000", MAX_QUERY_ALIASES: "1000" } });

@@ -146,5 +146,5 @@ export async function listContracts(ctx: Context, filter: ContractFilter, page: 
 }
 
 export function findContract(ctx: Context, id: number): Promise<Contract> {
-  return findVisible(ctx, ContractRecord, id, (c) => c.providerId);
+  return findVisible(ctx, ContractRecord, id);
 }

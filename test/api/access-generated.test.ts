@@ -186,6 +186,7 @@ async function inspect(who: Who, value: unknown, path: string, found: (path: str
   const provider = facts[who].user.role === "PROVIDER";
   if (type) {
     if (provider && STAFF_ONLY.has(type) && !rows.has(type)) found(path, "office-only " + type);
+    if (facts[who].user.role === "ANALYST" && obj.provisional === true) found(path, "a provisional figure (analysts: accepted returns only)");
     if (typeof obj.id === "number" && rows.has(type)) {
       const why = await violation(who, type, obj.id, obj);
       if (why) found(path, why);

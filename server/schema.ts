@@ -3,6 +3,7 @@ import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { buildSchema } from "type-graphql";
 import { authChecker } from "./auth/auth-checker.js";
+import { applyAccessPolicies } from "./auth/policy.js";
 import { validateInput } from "./common/input-problems.js";
 import { resolvers } from "./resolvers.js";
 
@@ -19,5 +20,6 @@ export async function createSchema(): Promise<GraphQLSchema> {
     pubSub: createPubSub(),
     emitSchemaFile: false,
   });
-  return lexicographicSortSchema(schema);
+  // Every object-typed field behind its type's read policy (server/auth/policy.ts).
+  return applyAccessPolicies(lexicographicSortSchema(schema));
 }

@@ -1,6 +1,8 @@
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { Context } from "../context.js";
 import { badInput, forbidden, unauthenticated } from "../errors.js";
 import { OFFICE_READERS, OFFICE_WRITERS, Role } from "../modules/users/role.js";
+import type { ReturnState } from "../modules/returns/return.entities.js";
 import type { User } from "../modules/users/user.entity.js";
 
 /**
@@ -47,4 +49,34 @@ export function assertCanWriteOffice(ctx: Context, officeId: number): User {
 export function canSee(user: User, record: { officeId: number; providerId?: number | null }): boolean {
   if (user.role === Role.PROVIDER) return record.providerId != null && record.providerId === user.providerId;
   return canReadOffice(user, record.officeId);
+}
+
+/** A return: its contract's office readers (analysts only once accepted) and the contract's provider. */
+export function canSeeReturn(user: User, contract: { officeId: number; providerId: number }, state: ReturnState): boolean {
+  if (!canSee(user, contract)) return false;
+  return user.role !== Role.ANALYST || state === ("ACCEPTED" as ReturnState);
+}
+
+/**
+ * The one scoping rule for lists of contracts and of what belongs to them, as a filter on a query that has the
+ * contract under `alias`: a provider user gets its own provider's contracts (in every office, or in the office
+ * named); everyone else the office named, or their own (naming an office they may not read is FORBIDDEN).
+ */
+export function scopeToContracts<T extends ObjectLiteral>(ctx: Context, query: SelectQueryBuilder<T>, alias: string, officeId?: number | null): SelectQueryBuilder<T> {
+  const user = requireUser(ctx);
+  if (user.role === Role.PROVIDER) {
+    query.andWhere(`${alias}.providerId = :scopeProviderId`, { scopeProviderId: user.providerId ?? -1 });
+    if (officeId != null) query.andWhere(`${alias}.officeId = :scopeOfficeId`, { scopeOfficeId: officeId });
+  } else {
+    query.andWhere(`${alias}.officeId = :scopeOfficeId`, { scopeOfficeId: officeToRead(ctx, officeId) });
+  }
+  return query;
+}
+
+/**
+ * The office whose event stream a subscriber follows. Office staff: one they may read. Provider users: any office
+ * named, because every event is then filtered to their own provider's records (see eventStream's `visible`).
+ */
+export function officeToFollow(ctx: Context, officeId: number): number {
+  return requireUser(ctx).role === Role.PROVIDER ? officeId : officeToRead(ctx, officeId);
 }

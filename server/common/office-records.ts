@@ -1,5 +1,6 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import { assertCanWriteOffice, canSee, requireUser } from "../auth/access.js";
+import { loadVisible } from "../auth/policy.js";
 import type { Context } from "../context.js";
 import { loadForUpdate, updateVersioned } from "../db/versioned.js";
 import type { UnitOfWork } from "../db/writer.js";
@@ -68,12 +69,8 @@ export async function updateRecord<T extends { id: number; version: number }>(
   });
 }
 
-/** Loads a row by id for reading; NOT_FOUND when it does not exist or the caller may not see it. */
-export async function findVisible<T extends { id: number }>(ctx: Context, kind: RecordKind<T>, id: number, providerOf?: (row: T) => number | null): Promise<T> {
-  const user = requireUser(ctx);
-  const row = await ctx.loaders.byId(kind.entity).load(id);
-  if (!row) throw notFound(kind.label, id);
-  const officeId = await kind.officeOf(row, ctx.services.db.manager);
-  if (!canSee(user, { officeId, providerId: providerOf?.(row) ?? null })) throw notFound(kind.label, id);
-  return row;
+/** Loads a row by id for reading through its type's read policy; NOT_FOUND when it does not exist or the caller may not see it. */
+export function findVisible<T extends { id: number }>(ctx: Context, kind: RecordKind<T>, id: number): Promise<T> {
+  requireUser(ctx);
+  return loadVisible(ctx, kind.entity as new () => T, id, undefined, kind.label);
 }

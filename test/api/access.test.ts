@@ -157,3 +157,77 @@ describe("administrators manage offices", () => {
     expect(done.data!.updateOffice.commissionerTitle).toBe("Police, Crime and Victims' Commissioner");
   });
 });
+
+describe("nested paths reach no more than the root queries allow", () => {
+  const CONTRACT_PATHS = `{ contracts(first: 100) { items { id reference annualValuePence potentialValuePence reviewWindow plannedStartDate
+      portfolio { id name allocations { id amountPence } priorities { id } }
+      fundingLines { year amountPence stream { id name years { year amountPence } year(year: "2023-24") { amountPence } children { id name } parent { id } } }
+      mainPriority { id plan { id priorities { id title } } } otherPriorities { id } } } }`;
+
+  it("gives a provider no office allocations through contracts → portfolio → allocations (the office still sees them)", async () => {
+    const provider = await server.run<any>(USERS.providerB, CONTRACT_PATHS);
+    expect(provider.errors).toBeUndefined();
+    const items = provider.data!.contracts.items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((c: any) => c.portfolio.name && c.portfolio.allocations.length === 0 && c.portfolio.priorities.length === 0)).toBe(true);
+    const officer = await server.run<any>(USERS.officer, CONTRACT_PATHS);
+    expect(officer.data!.contracts.items.some((c: any) => c.portfolio.allocations.length > 0)).toBe(true);
+  });
+
+  it("shows a provider its own contracts' funding lines and their amounts, but no stream's yearly amounts, parent or other funds", async () => {
+    const items = (await server.run<any>(USERS.providerA, CONTRACT_PATHS)).data!.contracts.items;
+    const lines = items.flatMap((c: any) => c.fundingLines);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l: any) => Number.isInteger(l.amountPence) && typeof l.stream.name === "string")).toBe(true);
+    expect(lines.every((l: any) => l.stream.years.length === 0 && l.stream.year === null && l.stream.parent === null)).toBe(true);
+    const fundingItsContracts = new Set(lines.map((l: any) => l.stream.id));
+    expect(lines.flatMap((l: any) => l.stream.children).every((s: any) => fundingItsContracts.has(s.id))).toBe(true);
+    const officerLines = (await server.run<any>(USERS.officer, CONTRACT_PATHS)).data!.contracts.items.flatMap((c: any) => c.fundingLines);
+    expect(officerLines.some((l: any) => l.stream.years.length > 0)).toBe(true);
+  });
+
+  it("shows a provider a contract's value but not the office's re-procurement plan for it", async () => {
+    const items = (await server.run<any>(USERS.providerA, CONTRACT_PATHS)).data!.contracts.items;
+    expect(items.some((c: any) => c.annualValuePence != null)).toBe(true);
+    expect(items.every((c: any) => c.potentialValuePence === null && c.reviewWindow === null && c.plannedStartDate === null)).toBe(true);
+    const officer = (await server.run<any>(USERS.officer, CONTRACT_PATHS)).data!.contracts.items;
+    expect(officer.some((c: any) => c.potentialValuePence != null || c.reviewWindow != null)).toBe(true);
+  });
+
+  it("gives a provider no plan through mainPriority → plan → priorities, as strategicPlans refuses it", async () => {
+    expect(await outcome("providerB", "{ strategicPlans { id } }")).toBe("FORBIDDEN");
+    const items = (await server.run<any>(USERS.providerB, CONTRACT_PATHS)).data!.contracts.items;
+    expect(items.every((c: any) => c.mainPriority === null && c.otherPriorities.length === 0)).toBe(true);
+    const officer = (await server.run<any>(USERS.officer, CONTRACT_PATHS)).data!.contracts.items;
+    expect(officer.some((c: any) => c.mainPriority?.plan.priorities.length > 0)).toBe(true);
+  });
+
+  it("shows a provider staff by name and role only: no e-mail through revisions → submittedBy / reviewedBy or acceptedBy", async () => {
+    const query = "{ returns(first: 100) { items { acceptedBy { name role email } revisions { submittedBy { name role email } reviewedBy { name role email } } } } }";
+    for (const who of ["providerA", "providerB"] as const) {
+      const items = (await server.run<any>(USERS[who], query)).data!.returns.items;
+      const people = items.flatMap((r: any) => [r.acceptedBy, ...r.revisions.flatMap((v: any) => [v.submittedBy, v.reviewedBy])]).filter(Boolean);
+      const staff = people.filter((p: any) => p.role !== "PROVIDER");
+      expect(staff.length).toBeGreaterThan(0);
+      expect(staff.every((p: any) => p.email === null && p.name.length > 0)).toBe(true);
+    }
+    const officer = (await server.run<any>(USERS.officer, query)).data!.returns.items;
+    expect(officer.some((r: any) => r.acceptedBy?.email?.endsWith("@wiltshire.demo.example") || r.acceptedBy?.email === USERS.admin)).toBe(true);
+  });
+
+  it("lets only an office with a contract with the provider, or an administrator, edit the shared provider register", async () => {
+    const rename = "mutation($id: Int!, $v: Int!, $n: String!) { updateProvider(id: $id, version: $v, input: { name: $n, type: VOLUNTARY_COMMUNITY }) { name version } }";
+    const harbour = async () => server.services.db.manager.findOneByOrFail(Provider, { id: ids.harbourProvider });
+    const before = await harbour();
+    // Durham holds no contract with Harbour (Wiltshire only): refused, and nothing changes. (Dorset's officer, in the
+    // same position, was deactivated by an earlier case.)
+    expect(codes(await server.run("officer@durham.demo.example", rename, { id: before.id, v: before.version, n: "Renamed by Durham" }))).toEqual(["FORBIDDEN"]);
+    expect(await outcome("analyst", rename, { id: before.id, v: before.version, n: "Renamed by an analyst" })).toBe("FORBIDDEN");
+    expect(await outcome("providerB", rename, { id: before.id, v: before.version, n: "Renamed by itself" })).toBe("FORBIDDEN");
+    expect(await harbour()).toMatchObject({ name: before.name, version: before.version });
+    // Wiltshire holds its contracts; the administrator may edit any entry.
+    expect(await outcome("officer", rename, { id: before.id, v: before.version, n: before.name })).toBe(OK);
+    const current = await harbour();
+    expect(await outcome("admin", rename, { id: current.id, v: current.version, n: before.name })).toBe(OK);
+  });
+});

@@ -158,7 +158,7 @@ describe("a provider's return from draft to accepted, with a send-back, a correc
     ).sendBackReturn;
     expect(sentBack).toMatchObject({ state: "RETURNED", reviewReason: "Cases closed looks low against referrals.", revisionCount: 1, version: before.version + 1 });
 
-    const seen = await ok(PROVIDER_B, "query($id: Int!) { performanceReturn(id: $id) { state reviewReason revisions { number outcome reviewReason reviewedBy { email } measureComments { measureId comment } } } }", { id: returnId });
+    const seen = await ok(PROVIDER_B, "query($id: Int!) { performanceReturn(id: $id) { state reviewReason revisions { number outcome reviewReason reviewedBy { name role email } measureComments { measureId comment } } } }", { id: returnId });
     expect(seen.performanceReturn).toEqual({
       state: "RETURNED",
       reviewReason: "Cases closed looks low against referrals.",
@@ -167,7 +167,8 @@ describe("a provider's return from draft to accepted, with a send-back, a correc
           number: 1,
           outcome: "RETURNED",
           reviewReason: "Cases closed looks low against referrals.",
-          reviewedBy: { email: OFFICER },
+          // Providers see who reviewed it by name and role, never the officer's e-mail address.
+          reviewedBy: { name: "Demo Commissioning Officer", role: "OFFICER", email: null },
           measureComments: [{ measureId: measure.CASES_CLOSED, comment: "Include cases closed by the outreach team?" }],
         },
       ],

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
-import { canSee, officeToRead, requireUser } from "../../auth/access.js";
+import { canSee, officeToFollow } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { Page, PageArgs, type PageResult } from "../../common/pagination.js";
 import { eventStream } from "../../realtime/event-stream.js";
@@ -11,7 +11,7 @@ import { PlanPriority } from "../plans/plan.entities.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
 import { reportedMeasures } from "../returns/return-form.js";
-import { OFFICE_WRITERS, Role } from "../users/role.js";
+import { OFFICE_WRITERS } from "../users/role.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
 import { ContractFilter, ContractInput } from "./contract.inputs.js";
 import * as contracts from "./contract.service.js";
@@ -67,8 +67,7 @@ export class ContractResolver {
     description: "Contracts of an office as they are created and changed (provider users: their own only).",
     subscribe: ({ args, context }) => {
       const ctx = context as Context;
-      const user = requireUser(ctx);
-      const officeId = user.role === Role.PROVIDER ? (args.officeId as number) : officeToRead(ctx, args.officeId as number);
+      const officeId = officeToFollow(ctx, args.officeId as number);
       return eventStream(ctx, {
         topic: Topic.CONTRACT_CHANGED,
         officeId,

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { canSee, officeToRead, requireUser } from "../../auth/access.js";
+import { canSee, requireUser, scopeToContracts } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { toPage, type PageArgs, type PageResult } from "../../common/pagination.js";
 import { createRecord, findVisible, updateRecord, type RecordKind } from "../../common/office-records.js";
@@ -11,7 +11,6 @@ import { PlanPriority, StrategicPlan } from "../plans/plan.entities.js";
 import { fundingRuleBreaches } from "../money/funding-rules.js";
 import { Portfolio, PortfolioAllocation } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
-import { Role } from "../users/role.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
 import type { ContractFilter, ContractInput } from "./contract.inputs.js";
 
@@ -138,15 +137,8 @@ export async function updateContract(ctx: Context, id: number, version: number, 
 }
 
 export async function listContracts(ctx: Context, filter: ContractFilter, page: PageArgs): Promise<PageResult<Contract>> {
-  const user = requireUser(ctx);
-  const query = ctx.services.db.manager.createQueryBuilder(Contract, "c");
-  if (user.role === Role.PROVIDER) {
-    query.where("c.providerId = :providerId", { providerId: user.providerId ?? -1 });
-    if (filter.officeId != null) query.andWhere("c.officeId = :officeId", { officeId: filter.officeId });
-  } else {
-    query.where("c.officeId = :officeId", { officeId: officeToRead(ctx, filter.officeId) });
-    if (filter.providerId != null) query.andWhere("c.providerId = :providerId", { providerId: filter.providerId });
-  }
+  const query = scopeToContracts(ctx, ctx.services.db.manager.createQueryBuilder(Contract, "c"), "c", filter.officeId);
+  if (filter.providerId != null) query.andWhere("c.providerId = :providerId", { providerId: filter.providerId });
   if (filter.portfolioId != null) query.andWhere("c.portfolioId = :portfolioId", { portfolioId: filter.portfolioId });
   if (filter.status != null) query.andWhere("c.status = :status", { status: filter.status });
   const [items, total] = await query.orderBy("c.reference", "ASC").addOrderBy("c.id", "ASC").take(page.first).skip(page.offset).getManyAndCount();
@@ -154,5 +146,5 @@ export async function listContracts(ctx: Context, filter: ContractFilter, page: 
 }
 
 export function findContract(ctx: Context, id: number): Promise<Contract> {
-  return findVisible(ctx, ContractRecord, id, (c) => c.providerId);
+  return findVisible(ctx, ContractRecord, id);
 }

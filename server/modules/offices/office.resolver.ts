@@ -1,7 +1,8 @@
 import { IsOptional, Length, Matches } from "class-validator";
 import { Arg, Authorized, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from "type-graphql";
 import { In } from "typeorm";
-import { canReadOffice, isCrossOffice, requireUser } from "../../auth/access.js";
+import { isCrossOffice, requireUser } from "../../auth/access.js";
+import { loadVisible } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { updateVersioned } from "../../db/versioned.js";
 import { badInput, notFound } from "../../errors.js";
@@ -55,9 +56,7 @@ export class OfficeResolver {
   @Authorized(Role.ADMIN, Role.COMMISSIONER, Role.OFFICER, Role.ANALYST)
   @Query(() => Office)
   async office(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Office> {
-    const office = await ctx.loaders.byId(Office).load(id);
-    if (!office || !canReadOffice(requireUser(ctx), id)) throw notFound("Office", id);
-    return office;
+    return loadVisible(ctx, Office, id);
   }
 
   @Authorized(Role.ADMIN)

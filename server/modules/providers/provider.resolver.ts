@@ -2,10 +2,11 @@ import { IsOptional, Length, Matches } from "class-validator";
 import { Arg, Args, Authorized, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import { Like } from "typeorm";
 import { requireUser } from "../../auth/access.js";
+import { canEditProvider, loadVisible } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { Page, PageArgs, toPage, type PageResult } from "../../common/pagination.js";
 import { updateVersioned } from "../../db/versioned.js";
-import { badInput, notFound } from "../../errors.js";
+import { badInput, forbidden, notFound } from "../../errors.js";
 import { Role } from "../users/role.js";
 import { Provider, ProviderType } from "./provider.entity.js";
 
@@ -52,11 +53,8 @@ export class ProviderResolver {
 
   @Authorized()
   @Query(() => Provider)
-  async provider(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Provider> {
-    const user = requireUser(ctx);
-    const provider = await ctx.loaders.byId(Provider).load(id);
-    if (!provider || (user.role === Role.PROVIDER && user.providerId !== id)) throw notFound("Provider", id);
-    return provider;
+  provider(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Provider> {
+    return loadVisible(ctx, Provider, id);
   }
 
   @Authorized(Role.ADMIN, Role.COMMISSIONER, Role.OFFICER)
@@ -81,6 +79,7 @@ export class ProviderResolver {
     return ctx.services.writer.run(requireUser(ctx), async (uow) => {
       const current = await uow.manager.findOneBy(Provider, { id });
       if (!current) throw notFound("Provider", id);
+      if (!(await canEditProvider(ctx, requireUser(ctx), id))) throw forbidden("Only an office that holds a contract with this provider, or an administrator, can change its entry in the register.");
       const clash = await uow.manager.findOneBy(Provider, { name: input.name });
       if (clash && clash.id !== id) throw badInput("A provider with that name exists.", [{ field: "name", rule: "unique", message: "Already registered." }]);
       const updated = await updateVersioned(uow, Provider, current, version, input, "Provider");

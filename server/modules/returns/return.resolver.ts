@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
-import { canReadOffice, officeToRead, requireUser } from "../../auth/access.js";
+import { canReadOffice, officeToFollow, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { Page, PageArgs, type PageResult } from "../../common/pagination.js";
 import { badInput, notFound } from "../../errors.js";
@@ -206,8 +206,7 @@ export class ReturnResolver {
     description: "Every change of state of the office's returns that you may see. With `since`, first replays what you missed.",
     subscribe: ({ args, context }) => {
       const ctx = context as Context;
-      const user = requireUser(ctx);
-      const officeId = user.role === Role.PROVIDER ? (args.officeId as number) : officeToRead(ctx, args.officeId as number);
+      const officeId = officeToFollow(ctx, args.officeId as number);
       return eventStream(ctx, {
         topic: Topic.RETURN_CHANGED,
         officeId,

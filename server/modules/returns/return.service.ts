@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { canSee, canWriteOffice, officeToRead, requireUser } from "../../auth/access.js";
+import { canSee, canSeeReturn, canWriteOffice, requireUser, scopeToContracts } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { toPage, type PageArgs, type PageResult } from "../../common/pagination.js";
 import { updateVersioned } from "../../db/versioned.js";
@@ -30,11 +30,8 @@ export interface ReturnChange {
   change: "CREATED" | "SUBMITTED" | "ACCEPTED" | "RETURNED" | "REOPENED";
 }
 
-/** Whether a user may see a return: its office's readers (analysts only once accepted) and its provider. */
-export function canSeeReturn(user: User, contract: Pick<Contract, "officeId" | "providerId">, state: ReturnState): boolean {
-  if (!canSee(user, contract)) return false;
-  return user.role !== Role.ANALYST || state === ReturnState.ACCEPTED;
-}
+/** Whether a user may see a return: the one rule, in auth/access.ts. */
+export { canSeeReturn } from "../../auth/access.js";
 
 /** The provider holding the contract, or the office's commissioning staff on its behalf. */
 export function canFillIn(user: User, contract: Contract): boolean {
@@ -270,12 +267,7 @@ export function reopenReturn(ctx: Context, returnId: number, version: number, re
 export async function listReturns(ctx: Context, filter: ReturnFilter, page: PageArgs): Promise<PageResult<PerformanceReturn>> {
   const user = requireUser(ctx);
   const query = ctx.services.db.manager.createQueryBuilder(PerformanceReturn, "r").innerJoin(Contract, "c", "c.id = r.contractId");
-  if (user.role === Role.PROVIDER) {
-    query.where("c.providerId = :providerId", { providerId: user.providerId ?? -1 });
-    if (filter.officeId != null) query.andWhere("c.officeId = :officeId", { officeId: filter.officeId });
-  } else {
-    query.where("c.officeId = :officeId", { officeId: officeToRead(ctx, filter.officeId) });
-  }
+  scopeToContracts(ctx, query, "c", filter.officeId);
   if (user.role === Role.ANALYST) query.andWhere("r.state = :accepted", { accepted: ReturnState.ACCEPTED });
   if (filter.periodId != null) query.andWhere("r.periodId = :periodId", { periodId: filter.periodId });
   if (filter.contractId != null) query.andWhere("r.contractId = :contractId", { contractId: filter.contractId });

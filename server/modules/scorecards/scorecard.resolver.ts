@@ -57,7 +57,7 @@ export class ScorecardResolver {
     @Arg("contractId", () => Int) contractId: number,
     @Arg("includeSubmitted", () => Boolean, { defaultValue: false }) includeSubmitted = false,
   ): Promise<Scorecard | null> {
-    const contract = await findVisible(ctx, ContractRecord, contractId, (c) => c.providerId);
+    const contract = await findVisible(ctx, ContractRecord, contractId);
     const { scorecards } = await computeScorecards(ctx.services.db.manager, { officeId: contract.officeId, contractId, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
     return scorecards[0] ?? null;
   }

@@ -14,7 +14,7 @@ export class User {
   @PrimaryGeneratedColumn("increment")
   id!: number;
 
-  @Field(() => String)
+  @Field(() => String, { nullable: true, description: "Null where you may not see it: providers see staff by name and role only." })
   @Column("varchar", { length: 200, unique: true })
   email!: string;
 

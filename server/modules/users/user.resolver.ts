@@ -23,8 +23,11 @@ class AuthPayload {
 @Resolver(() => User)
 export class UserResolver {
   @Mutation(() => AuthPayload, { description: "Exchange an email and password for a signed, expiring token." })
-  login(@Ctx() ctx: Context, @Arg("email", () => String) email: string, @Arg("password", () => String) password: string): Promise<AuthPayload> {
-    return users.login(ctx, email, password);
+  async login(@Ctx() ctx: Context, @Arg("email", () => String) email: string, @Arg("password", () => String) password: string): Promise<AuthPayload> {
+    const payload = await users.login(ctx, email, password);
+    // The rest of this answer (the user, their office) is read as the user who just signed in.
+    ctx.user = payload.user;
+    return payload;
   }
 
   @Query(() => User, { nullable: true, description: "The signed-in user, or null." })

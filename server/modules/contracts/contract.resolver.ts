@@ -15,6 +15,12 @@ import { OFFICE_WRITERS, Role } from "../users/role.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
 import { ContractFilter, ContractInput } from "./contract.inputs.js";
 import * as contracts from "./contract.service.js";
+import { ReportingSchedule } from "./reporting-schedule.js";
+import { ReprocurementDue, endsWithoutPlan, reprocurementDue } from "./review-window.js";
+import { IsoDateArgs, YearArgs } from "./contract.inputs.js";
+import { GraphQLSafeInt } from "graphql-scalars";
+
+const today = () => new Date().toISOString().slice(0, 10);
 
 @ObjectType()
 class ContractPage extends Page(Contract) {}
@@ -60,6 +66,17 @@ export class ContractResolver {
     @Arg("input", () => ContractInput) input: ContractInput,
   ): Promise<Contract> {
     return contracts.updateContract(ctx, id, version, input);
+  }
+
+  @Authorized(...OFFICE_WRITERS)
+  @Mutation(() => Contract, { description: "Set how often the contract's provider reports (proportionate monitoring). A stale version fails with CONFLICT." })
+  setReportingSchedule(
+    @Ctx() ctx: Context,
+    @Arg("id", () => Int) id: number,
+    @Arg("version", () => Int) version: number,
+    @Arg("schedule", () => ReportingSchedule) schedule: ReportingSchedule,
+  ): Promise<Contract> {
+    return contracts.setReportingSchedule(ctx, id, version, schedule);
   }
 
   @Authorized()
@@ -112,6 +129,22 @@ export class ContractResolver {
     const links = await ctx.loaders.manyBy(ContractPriority, "contractId").load(c.id);
     const rows = await ctx.loaders.byId(PlanPriority).loadMany(links.map((l) => l.priorityId));
     return rows.filter((p): p is PlanPriority => p instanceof PlanPriority);
+  }
+
+  @FieldResolver(() => ReprocurementDue, { description: "Where its re-procurement stands on `asOf` (ISO date; today when omitted): not planned, upcoming, due, overdue or done." })
+  reprocurementDue(@Root() c: Contract, @Args(() => IsoDateArgs) { asOf }: IsoDateArgs): ReprocurementDue {
+    return reprocurementDue(c, asOf ?? today());
+  }
+
+  @FieldResolver(() => Boolean, { description: "Still running, ends within 12 months of `asOf` (or has passed its end date), and has no re-procurement plan." })
+  endsWithoutPlan(@Root() c: Contract, @Args(() => IsoDateArgs) { asOf }: IsoDateArgs): boolean {
+    return endsWithoutPlan(c, asOf ?? today());
+  }
+
+  @FieldResolver(() => GraphQLSafeInt, { nullable: true, description: "The office's money for the contract in a financial year: its committed and planned funding lines, the figures the money summary adds up. Null when it has none that year." })
+  async fundingPence(@Root() c: Contract, @Ctx() ctx: Context, @Args(() => YearArgs) { year }: YearArgs): Promise<number | null> {
+    const lines = (await ctx.loaders.manyBy(FundingLine, "contractId", { year: "ASC", id: "ASC" }).load(c.id)).filter((l) => l.year === year);
+    return lines.length ? lines.reduce((sum, l) => sum + l.amountPence, 0) : null;
   }
 
   @FieldResolver(() => [FundingLine])

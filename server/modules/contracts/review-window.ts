@@ -6,15 +6,17 @@ import { registerEnumType } from "type-graphql";
  * last day, so the pipeline can say what is due and what is overdue.
  */
 
-const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 /** Loose seasons, as the documents use them: the months they start and end in. */
 const SEASONS: Record<string, [number, number]> = { early: [0, 3], spring: [2, 4], summer: [5, 7], autumn: [8, 10], late: [8, 11], winter: [11, 1] };
 
 const iso = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
 const lastDay = (y: number, m: number) => iso(y, m + 1, 0);
 
+/** A month's full name or an abbreviation of it ("Sep", "Sept"); -1 for anything else. */
 function monthOf(word: string): number {
-  return MONTHS.indexOf(word.toLowerCase().slice(0, 3));
+  const w = word.toLowerCase();
+  return w.length < 3 ? -1 : MONTHS.findIndex((m) => m.startsWith(w));
 }
 
 /** One end of a window: a month, a season or a bare year, with an optional year. */
@@ -24,7 +26,7 @@ function part(text: string): { first: number; last: number; year: number | null 
   const year = m[2] ? Number(m[2]) : null;
   if (!m[1]) return { first: 0, last: 11, year };
   const month = monthOf(m[1]);
-  if (month >= 0 && m[1].length >= 3) return { first: month, last: month, year };
+  if (month >= 0) return { first: month, last: month, year };
   const season = SEASONS[m[1].toLowerCase()];
   return season ? { first: season[0], last: season[1], year } : null;
 }

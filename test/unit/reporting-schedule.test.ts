@@ -34,7 +34,7 @@ describe("is a return due for contract C in period P", () => {
   });
 
   it("treats an unknown schedule as quarterly, so a typo never hides a missing return", () => {
-    expect(dueQuarters({ reportingSchedule: "FORTNIGHTLY", startDate: null, endDate: null })).toEqual([1, 2, 3, 4]);
+    expect(dueQuarters({ reportingSchedule: "FORTNIGHTLY" as ReportingSchedule, startDate: null, endDate: null })).toEqual([1, 2, 3, 4]);
   });
 });
 

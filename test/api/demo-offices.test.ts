@@ -170,3 +170,32 @@ describe("pipeline dates", () => {
     expect(bad.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   });
 });
+
+describe("the board's opening summary", () => {
+  it("counts portfolio indicators by rating, lists the exceptions and biggest changes with their cells, and the returns outstanding", async () => {
+    const periods = await periodsOf(OFFICERS.wiltshire);
+    const q4 = periods.find((p) => p.label === "2023-24 Q4")!;
+    const Q = "query($p: Int!, $s: Boolean) { boardAttention(periodId: $p, includeSubmitted: $s) { period { label } previous { label } offTarget nearTarget onTarget unrated exceptions { portfolioId indicatorId periodId rag actual target } biggestChanges { portfolioId indicatorId change } returns { due missing submitted accepted } } }";
+    const { boardAttention: a } = await ok(OFFICERS.wiltshire, Q, { p: q4.id, s: true });
+    expect(a.period.label).toBe("2023-24 Q4");
+    expect(a.previous.label).toBe("2023-24 Q3");
+    // The counts agree with the portfolio cells of the board's own scorecards.
+    const { scorecards } = await ok(OFFICERS.wiltshire, "query($p: [Int!]) { scorecards(periodIds: $p, includeSubmitted: true) { portfolioId rows { indicatorId cells { periodId rag change } } } }", { p: [q4.id] });
+    const cells = scorecards.filter((s: any) => s.portfolioId != null).flatMap((s: any) => s.rows.map((r: any) => ({ portfolioId: s.portfolioId, indicatorId: r.indicatorId, ...r.cells[0] })));
+    const count = (rag: string) => cells.filter((c: any) => c.rag === rag).length;
+    expect([a.offTarget, a.nearTarget, a.onTarget]).toEqual([count("RED"), count("AMBER"), count("GREEN")]);
+    expect(a.offTarget + a.nearTarget + a.onTarget + a.unrated).toBe(cells.length);
+    expect(a.exceptions.length).toBe(a.offTarget + a.nearTarget);
+    expect(a.exceptions.map((e: any) => e.rag)).toEqual([...a.exceptions.map((e: any) => e.rag)].sort((x: string, y: string) => (x === y ? 0 : x === "RED" ? -1 : 1)));
+    for (const e of a.exceptions) expect(cells.find((c: any) => c.portfolioId === e.portfolioId && c.indicatorId === e.indicatorId)?.rag).toBe(e.rag);
+    expect(a.biggestChanges.length).toBeGreaterThan(0);
+    expect(a.returns.missing).toBeGreaterThan(0);
+    // Analysts never see provisional figures here either.
+    const analyst = (await ok("analyst@wiltshire.demo.example", Q, { p: q4.id, s: true })).boardAttention;
+    const accepted = (await ok(OFFICERS.wiltshire, Q, { p: q4.id, s: false })).boardAttention;
+    expect(analyst.exceptions).toEqual(accepted.exceptions);
+    // Another office's quarter is not found.
+    const other = await server.run(OFFICERS.dorset, Q, { p: q4.id });
+    expect(other.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+  });
+});

@@ -75,6 +75,27 @@ describe.skipIf(!browserAvailable())("every office's officer", () => {
     });
   }
 
+  test("an office with no data shows empty states on the board, explorer and returns view, never an endless spinner", async () => {
+    const created = await e2e.server.run<{ createOffice: { id: number } }>("admin@demo.example", 'mutation { createOffice(input: { code: "empty-test", name: "Empty Test Office", commissionerTitle: "Commissioner" }) { id } }');
+    expect(created.errors).toBeUndefined();
+    const id = created.data!.createOffice.id;
+    const { context, page } = await e2e.open("admin@demo.example", `/explorer?office=${id}`);
+    try {
+      await page.getByTestId("explorer-no-quarters").waitFor({ timeout: 20_000 });
+      await expect.poll(() => page.getByText("The office has no contracts.").count(), { timeout: 20_000 }).toBe(1);
+      await settled(page);
+      await page.goto(`${e2e.server.url}/board?office=${id}`);
+      await page.getByText("This office has no reporting quarters yet, so there is nothing to review.").waitFor({ timeout: 20_000 });
+      await settled(page);
+      await page.goto(`${e2e.server.url}/returns?office=${id}`);
+      await page.getByText("This office has no reporting quarters yet, so no returns are due.").waitFor({ timeout: 20_000 });
+      await settled(page);
+      await screenshot(page, "demo-empty-office-returns");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("Wiltshire's explorer shows every contract's 2023-24 value from its funding lines", async () => {
     const { context, page } = await e2e.open(OFFICERS[0].email, "/explorer");
     try {

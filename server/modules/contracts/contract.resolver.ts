@@ -164,6 +164,8 @@ export class ContractResolver {
 
   @FieldResolver(() => GraphQLSafeInt, { nullable: true, description: "The office's money for the contract in a financial year: its committed and planned funding lines, the figures the money summary adds up. Null when it has none that year." })
   async fundingPence(@Root() c: Contract, @Ctx() ctx: Context, @Args(() => YearArgs) { year }: YearArgs): Promise<number | null> {
+    // The office's money: not for provider users (the access policy decides what they may see of funding lines).
+    if (requireUser(ctx).role === Role.PROVIDER) return null;
     const lines = (await ctx.loaders.manyBy(FundingLine, "contractId", { year: "ASC", id: "ASC" }).load(c.id)).filter((l) => l.year === year);
     return lines.length ? lines.reduce((sum, l) => sum + l.amountPence, 0) : null;
   }

@@ -1,6 +1,6 @@
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
-import { formatDate, formatPence } from "../../format";
+import { formatDate, formatMoney } from "../../format";
 import { graphql } from "../../gql";
 
 const BoardPipelineQuery = graphql(`
@@ -143,7 +143,7 @@ export function PipelineTimeline({ officeId, portfolioId, asOf }: { officeId: nu
                     </p>
                     <p className="timeline__facts">
                       Review: {contract.reviewStartDate && contract.reviewEndDate ? `${formatDate(contract.reviewStartDate)} to ${formatDate(contract.reviewEndDate)}` : (contract.reviewWindow ?? "not set")} · New service starts {contract.plannedStartDate ? formatDate(contract.plannedStartDate) : "not set"} · Potential value{" "}
-                      {contract.potentialValuePence != null ? formatPence(contract.potentialValuePence) : "not set"}
+                      {contract.potentialValuePence != null ? formatMoney(contract.potentialValuePence) : "not set"}
                     </p>
                   </div>
                   <div className="timeline__track" aria-hidden="true">
@@ -152,7 +152,7 @@ export function PipelineTimeline({ officeId, portfolioId, asOf }: { officeId: nu
                     ))}
                     {window && (
                       <span className="timeline__bar" style={{ left: at(window.from), width: `${((window.to + 1 - window.from) / span) * 100}%` }}>
-                        {contract.potentialValuePence != null ? formatPence(contract.potentialValuePence) : ""}
+                        {contract.potentialValuePence != null ? formatMoney(contract.potentialValuePence) : ""}
                       </span>
                     )}
                     {start != null && (

@@ -14,6 +14,7 @@ import { ProviderResolver } from "./modules/providers/provider.resolver.js";
 import { ReturnResolver, ReturnRevisionResolver, ReturnValueResolver } from "./modules/returns/return.resolver.js";
 import { ReturnCsvResolver } from "./modules/returns/return-csv.resolver.js";
 import { RiskResolver } from "./modules/risks/risk.resolver.js";
+import { AttentionItemResolver, BoardAttentionResolver } from "./modules/scorecards/attention.resolver.js";
 import { FreezeResolver } from "./modules/scorecards/freeze.resolver.js";
 import { IndicatorStatusResolver, ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
 import { UserResolver } from "./modules/users/user.resolver.js";
@@ -46,4 +47,5 @@ export const resolvers: NonEmptyArray<Function> = [
   StrategicPlanResolver, PlanPriorityResolver, KeyPerformanceQuestionResolver,
   MeasureResolver, IndicatorResolver, ContractKpiResolver, TargetResolver,
   ReturnCsvResolver,
+  BoardAttentionResolver, AttentionItemResolver,
 ];

@@ -121,3 +121,38 @@ export function formatDateTime(iso: string | null | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
 }
+
+/**
+ * Money in a summary, where pence are noise: whole pounds ("£4,561,000"), except a small amount that has pence
+ * ("£12.50"). Negative amounts keep their sign ("−£11,000").
+ */
+export function formatMoney(pence: number): string {
+  if (Math.abs(pence) < 100_00 && pence % 100 !== 0) return formatPence(pence);
+  return formatPence(pence, { wholePounds: true });
+}
+
+const compactNumber = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 3 });
+
+/** Money in a headline or chart axis: "£4.561m", "£250k", "£900"; exact to the thousand, never rounded to a guess. */
+export function formatMoneyShort(pence: number): string {
+  const pounds = pence / 100;
+  const sign = pounds < 0 ? "\u2212" : "";
+  const abs = Math.abs(pounds);
+  if (abs >= 1_000_000) return `${sign}£${compactNumber.format(abs / 1_000_000)}m`;
+  if (abs >= 1_000) return `${sign}£${compactNumber.format(abs / 1_000)}k`;
+  return `${sign}£${compactNumber.format(Math.round(abs))}`;
+}
+
+/**
+ * Axis ticks that land on round amounts (1, 2 or 5 × a power of ten) from 0 to at least `max`, so every tick label
+ * is exact: [0, 500000, 1000000, …] pence for a £2.9m axis.
+ */
+export function niceTicks(max: number, count = 5): number[] {
+  if (!(max > 0)) return [0];
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let t = 0; t < max + step; t += step) ticks.push(Math.round(t));
+  return ticks;
+}

@@ -119,7 +119,9 @@ export function defaultPeriodId(data: {
   sentBack: { items: { period: { id: number } }[] };
 }): number | null {
   const withReturns = [...data.submitted.items, ...data.accepted.items, ...data.sentBack.items].map((r) => r.period.id);
-  if (withReturns.length) return Math.max(...withReturns);
+  // Newest by date, not by id: periods can be added out of order (the demo's frozen 2022-23 Q4 came last).
+  const startOf = new Map(data.reportingPeriods.map((p) => [p.id, p.startDate]));
+  if (withReturns.length) return withReturns.reduce((best, id) => ((startOf.get(id) ?? "") > (startOf.get(best) ?? "") ? id : best));
   const today = new Date().toISOString().slice(0, 10);
   const started = data.reportingPeriods.filter((p) => p.startDate <= today);
   const newestFirst = [...(started.length ? started : data.reportingPeriods)].sort((a, b) => (a.startDate < b.startDate ? 1 : -1));

@@ -513,7 +513,7 @@ describe("who may do what", () => {
     expect(await snapshot(q3Return.id)).toEqual(q3Before);
 
     // A return still with the provider when its quarter closes can no longer be edited or submitted.
-    const opened = (await ok(OFFICER, OPEN_PERIOD, { q: "2022-23 Q4" })).openReportingPeriod;
+    const opened = (await ok(OFFICER, OPEN_PERIOD, { q: "2022-23 Q3" })).openReportingPeriod; // 2022-23 Q4 is the demo's frozen quarter
     const draft = (await ok(PROVIDER_B, SAVE, { input: { contractId: ids.vv09, periodId: opened.id, values: values({ REFERRALS: 400, REFERRALS_CONTACTED_2D: 350, CASES_CLOSED: 200, CASES_CLOSED_IMPROVED: 150 }) } })).saveReturnDraft;
     const period = await m().findOneByOrFail(ReportingPeriod, { id: opened.id });
     await ok(OFFICER, "mutation($id: Int!, $v: Int!) { closeReportingPeriod(id: $id, version: $v) { state } }", { id: opened.id, v: period.version });

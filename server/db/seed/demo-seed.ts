@@ -6,7 +6,11 @@ import { DEMO_PASSWORD, seedUsers } from "./demo-users.js";
 import { dorset } from "./dorset-2019-20.js";
 import { durham } from "./durham-2018-19.js";
 import { seedOffice, type OfficeSeed } from "./office-seed.js";
+import { DORSET_KPI_CONTRACTS, DORSET_PERIODS, DORSET_SHARE_OF } from "./dorset-kpis.js";
+import { DURHAM_KPI_CONTRACTS, DURHAM_PERIODS, DURHAM_SHARE_OF } from "./durham-services.js";
+import { seedOfficePerformance } from "./office-performance.js";
 import { seedWiltshirePerformance } from "./performance.js";
+import { seedWiltshireFrozenQuarter } from "./wiltshire-frozen.js";
 import { seedProviders } from "./providers.js";
 import { wiltshire2020 } from "./wiltshire-2020-21.js";
 import { wiltshire2023 } from "./wiltshire-2023-24.js";
@@ -52,5 +56,13 @@ async function seedInTransaction(dataSource: DataSource, passwordHash: string): 
     const { officeId, keys } = seeded.get("wiltshire")!;
     const returnIds = await seedWiltshirePerformance(em, { officeId, keys, users });
     await seedWiltshireGovernance(em, { officeId, keys, users, returnIds });
+
+    // Dorset and Durham: their documents' year in closed quarters, with accepted returns (illustrative figures).
+    const dorsetSeed = seeded.get("dorset")!;
+    await seedOfficePerformance(em, { ...dorsetSeed, users, officerKey: "officer:dorset", periods: DORSET_PERIODS, contracts: DORSET_KPI_CONTRACTS, shareOf: DORSET_SHARE_OF, seed: "dorset" });
+    const durhamSeed = seeded.get("durham")!;
+    await seedOfficePerformance(em, { ...durhamSeed, users, officerKey: "officer:durham", periods: DURHAM_PERIODS, contracts: DURHAM_KPI_CONTRACTS, shareOf: DURHAM_SHARE_OF, seed: "durham" });
+
+    await seedWiltshireFrozenQuarter(em, { officeId, keys, users });
   });
 }

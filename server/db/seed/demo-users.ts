@@ -5,6 +5,8 @@ import { PROVIDERS } from "./providers.js";
 import { insertRows, KeyRegistry } from "./seed-kit.js";
 import { KPI_CONTRACTS } from "./wiltshire-kpis.js";
 import { wiltshire2023 } from "./wiltshire-2023-24.js";
+import { DORSET_KPI_CONTRACTS } from "./dorset-kpis.js";
+import { DURHAM_KPI_CONTRACTS } from "./durham-services.js";
 
 /** Every demo account uses this password. Demo data only: never enable the demo seed on a real deployment. */
 export const DEMO_PASSWORD = "demo-password-2026";
@@ -46,12 +48,13 @@ const PEOPLE: DemoUser[] = [
 export const DEMO_LOGINS: DemoLogin[] = PEOPLE.map(({ email, role, office, provider }) => ({ email, role, office, ...(provider ? { provider } : {}) }));
 
 /*
- * Every other provider that sends Wiltshire returns gets a reporting account, so each seeded return is submitted by a
+ * Every other provider that sends returns (in any office) gets a reporting account, so each seeded return is submitted by a
  * user of its own provider, as the product requires. They work with the same password but are not advertised.
  */
-const providersReporting = new Set(
-  KPI_CONTRACTS.map((kc) => wiltshire2023.contracts!.find((c) => c.ref === kc.contract)!.provider),
-);
+const providersReporting = new Set([
+  ...KPI_CONTRACTS.map((kc) => wiltshire2023.contracts!.find((c) => c.ref === kc.contract)!.provider),
+  ...[...DORSET_KPI_CONTRACTS, ...DURHAM_KPI_CONTRACTS].map((kc) => kc.provider),
+]);
 const REPORTERS: DemoUser[] = [...providersReporting]
   .filter((key) => !PEOPLE.some((p) => p.providerKey === key))
   .map((key) => ({

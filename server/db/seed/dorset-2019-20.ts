@@ -8,7 +8,9 @@ import {
   PlanKind,
   type ContractSeed,
   type OfficeSeed,
+  type SeedPart,
 } from "./office-seed.js";
+import { dorsetKpis } from "./dorset-kpis.js";
 import { ProviderType } from "../../modules/providers/provider.entity.js";
 import { gbp, gbpK } from "./seed-kit.js";
 
@@ -165,6 +167,42 @@ function toContract(c: Commitment, status: FundingLineStatus): ContractSeed {
   };
 }
 
+/*
+ * Two more figures from the 2019/20 intentions, both from 2018/19: the £15,300 pledged to the Immersion Project
+ * with Devon and Cornwall PCC, and the £250k Wellbeing Fund allocated to the Force. Neither is a 2019/20
+ * commitment, so neither has a 2019/20 funding line: the pledge is the collaboration's value, the Wellbeing Fund
+ * a stream of its own with its 2018/19 allocation.
+ */
+const dorsetEarlier: SeedPart = {
+  streams: [
+    {
+      key: "wellbeing",
+      name: "Wellbeing Fund",
+      source: FundingSource.PCC_BUDGET,
+      ringFencedPurpose: "Wellbeing activities for police officers and staff",
+      years: [{ year: "2018-19", amountPence: gbp(250_000), note: "Allocated to the Force in 2018/19; 21 initiatives designed, nearly £200k requested to date, £39k spent in 2018/19 and the rest in 2019/20." }],
+    },
+  ],
+  allocations: [{ stream: "wellbeing", kind: AllocationKind.RESERVED, year: "2018-19", label: "Force wellbeing activities", amountPence: gbp(250_000) }],
+  contracts: [
+    {
+      ref: "DOR-IMM-01",
+      portfolio: "pcs",
+      provider: "devon-cornwall-opcc",
+      title: "Immersion Project: road traffic collision evidence capture",
+      description: "Pledged in 2018/19 with Devon and Cornwall PCC: ways to cut police officer time at road traffic collisions by 50% through better evidence capture and recording.",
+      mechanism: Mechanism.PARTNERSHIP_AGREEMENT,
+      stage: LifecycleStage.REVIEW,
+      status: ContractStatus.ENDED,
+      startDate: "2018-04-01", // illustrative
+      endDate: "2019-03-31", // illustrative
+      annualValuePence: gbp(15_300),
+      mainPriority: pillar("future"),
+      coCommissioners: [{ partnerName: "Police and Crime Commissioner for Devon and Cornwall" }],
+    },
+  ],
+};
+
 export const dorset: OfficeSeed = {
   office: { name: "Dorset", code: "dorset", commissionerTitle: "Police and Crime Commissioner for Dorset" },
   parts: [
@@ -267,6 +305,8 @@ export const dorset: OfficeSeed = {
         ...PLANNED.map((c) => toContract(c, FundingLineStatus.PLANNED)),
       ],
     },
+    dorsetEarlier,
+    dorsetKpis,
   ],
 };
 

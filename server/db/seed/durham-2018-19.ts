@@ -1,4 +1,5 @@
 import { AllocationKind, Direction, FundingSource, MeasureUnit, PlanKind, type OfficeSeed } from "./office-seed.js";
+import { durhamServices } from "./durham-services.js";
 import { gbp } from "./seed-kit.js";
 
 /*
@@ -91,5 +92,6 @@ export const durham: OfficeSeed = {
         { priority: "strategy.reoffending", question: "Do people who complete an intervention stop offending?", indicators: ["PCT_NOT_REOFFENDING", "PCT_COMPLETED"] },
       ],
     },
+    durhamServices,
   ],
 };

@@ -25,7 +25,17 @@ import { Office } from "../../modules/offices/office.entity.js";
 import { KeyPerformanceQuestion, KpqIndicator, PlanKind, PlanPriority, StrategicPlan } from "../../modules/plans/plan.entities.js";
 import { AllocationKind, Portfolio, PortfolioAllocation, PortfolioPriority } from "../../modules/portfolios/portfolio.entities.js";
 import type { ProviderType } from "../../modules/providers/provider.entity.js";
+import { defaultReportingSchedule, ReportingSchedule } from "../../modules/contracts/reporting-schedule.js";
+import { parseReviewWindow } from "../../modules/contracts/review-window.js";
 import { insertRows, KeyRegistry } from "./seed-kit.js";
+
+/** A contract's value for choosing its default reporting schedule: its annual value, or its largest year of funding. */
+function seedValue(c: ContractSeed): number | null {
+  if (c.annualValuePence != null) return c.annualValuePence;
+  const byYear = new Map<string, number>();
+  for (const f of c.funding ?? []) byYear.set(f.year, (byYear.get(f.year) ?? 0) + f.amountPence);
+  return byYear.size ? Math.max(...byYear.values()) : null;
+}
 
 /*
  * The shape every office's demo data is written in. Rows refer to one another by key; `seedOffice` inserts them in
@@ -92,6 +102,8 @@ export interface ContractSeed {
   coCommissioners?: { partnerName: string; annualContributionPence?: number }[];
   funding?: { stream: string; year: string; amountPence: number; status?: FundingLineStatus }[];
   reprocurement?: { reviewWindow: string; plannedStartDate: string; potentialValuePence: number };
+  /** Defaults by mechanism and value (defaultReportingSchedule), as for a contract created through the API. */
+  reportingSchedule?: ReportingSchedule;
 }
 
 export interface MeasureSeed {
@@ -257,6 +269,9 @@ async function seedPart(em: EntityManager, officeId: number, part: SeedPart, key
         annualValuePence: c.annualValuePence ?? null,
         mainPriorityId: keys.optional("priority", c.mainPriority),
         reviewWindow: c.reprocurement?.reviewWindow ?? null,
+        reviewStartDate: parseReviewWindow(c.reprocurement?.reviewWindow)?.startDate ?? null,
+        reviewEndDate: parseReviewWindow(c.reprocurement?.reviewWindow)?.endDate ?? null,
+        reportingSchedule: c.reportingSchedule ?? defaultReportingSchedule(c.mechanism, seedValue(c)),
         plannedStartDate: c.reprocurement?.plannedStartDate ?? null,
         potentialValuePence: c.reprocurement?.potentialValuePence ?? null,
       },
@@ -373,4 +388,5 @@ async function seedPart(em: EntityManager, officeId: number, part: SeedPart, key
   );
 }
 
+export { ReportingSchedule };
 export { AllocationKind, BriefDriver, BriefState, ContractStatus, Direction, FundingLineStatus, FundingSource, LifecycleStage, Mechanism, MeasureUnit, PlanKind, ReportingCadence };

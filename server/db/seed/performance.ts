@@ -12,6 +12,7 @@ import {
 } from "../../modules/returns/return.entities.js";
 import { between, dayOffset, gbp, insertRows, seededRandom, type KeyRegistry } from "./seed-kit.js";
 import { wiltshire2023 } from "./wiltshire-2023-24.js";
+import { demoOpenQuarterDueDate } from "./demo-clock.js";
 import { INDICATORS, KPI_CONTRACTS, SHARE_OF, type KpiContract } from "./wiltshire-kpis.js";
 
 /*
@@ -24,6 +25,8 @@ import { INDICATORS, KPI_CONTRACTS, SHARE_OF, type KpiContract } from "./wiltshi
 interface PeriodSeed extends Quarter {
   state: PeriodState;
   closedOn?: string;
+  /** Overrides the default due date. */
+  dueDate?: string;
 }
 
 export const WILTSHIRE_PERIODS: PeriodSeed[] = [
@@ -31,7 +34,9 @@ export const WILTSHIRE_PERIODS: PeriodSeed[] = [
   { year: "2023-24", quarter: 2, state: PeriodState.CLOSED, closedOn: "2023-11-30" },
   { year: "2023-24", quarter: 3, state: PeriodState.CLOSED, closedOn: "2024-02-29" },
   { year: "2023-24", quarter: 4, state: PeriodState.OPEN },
-  { year: "2024-25", quarter: 1, state: PeriodState.OPEN },
+  // The demo's one current quarter: its due date is set from the day the demo data is loaded (illustrative), so a
+  // newcomer sees what is due rather than "Late". 2023-24 Q4 stays open with its returns still coming in late.
+  { year: "2024-25", quarter: 1, state: PeriodState.OPEN, dueDate: demoOpenQuarterDueDate() },
 ];
 
 type Story =
@@ -172,7 +177,7 @@ export async function seedWiltshirePerformance(em: EntityManager, { officeId, ke
         quarter: p.quarter,
         startDate: start,
         endDate: end,
-        dueDate: defaultDueDate(p),
+        dueDate: p.dueDate ?? defaultDueDate(p),
         state: p.state,
         closedAt: p.closedOn ? dayOffset(p.closedOn, 0, 17) : null,
         frozenAt: null,
@@ -207,7 +212,7 @@ export async function seedWiltshirePerformance(em: EntityManager, { officeId, ke
       const story = storyFor(kc.contract, period, index);
       if (story === "missing") continue;
       const random = seededRandom(`${kc.contract}|${label(period)}`);
-      const due = defaultDueDate(period);
+      const due = period.dueDate ?? defaultDueDate(period);
       const values = figures(kc, index, random);
       const spendPence = quarterSpend(kc.contract, annualFunding(kc.contract), period);
       const text = narrative(kc.contract, random, spendPence);

@@ -66,6 +66,17 @@ export const PROVIDERS: ProviderSeed[] = [
   { key: "coastline-wellbeing", name: "Coastline Wellbeing Partnership", type: VOLUNTARY_COMMUNITY }, // illustrative
   { key: "safe-haven-housing", name: "Safe Haven Housing Dorset", type: VOLUNTARY_COMMUNITY }, // illustrative
   { key: "roadsafe-tech", name: "RoadSafe Evidence Technology Ltd", type: PRIVATE }, // illustrative
+  { key: "devon-cornwall-opcc", name: "Office of the Police and Crime Commissioner for Devon and Cornwall", type: PUBLIC_BODY },
+
+  // Durham providers: the 2018-19 strategy names none, so all are illustrative.
+  { key: "durham-constabulary", name: "Durham Constabulary", type: PUBLIC_BODY },
+  { key: "wear-victim-care", name: "Wear Valley Victim Care", type: VOLUNTARY_COMMUNITY }, // illustrative
+  { key: "tees-isva", name: "North East Sexual Violence Advisers", type: VOLUNTARY_COMMUNITY }, // illustrative
+  { key: "durham-csp", name: "County Durham Community Safety Partnership", type: PUBLIC_BODY }, // illustrative
+  { key: "darlington-youth", name: "Darlington Youth Diversion Trust", type: VOLUNTARY_COMMUNITY }, // illustrative
+  { key: "shildon-residents", name: "Shildon Residents' Association", type: VOLUNTARY_COMMUNITY }, // illustrative
+  { key: "northern-recovery", name: "Northern Recovery Partnership", type: VOLUNTARY_COMMUNITY }, // illustrative
+  { key: "durham-women", name: "Durham Women's Diversion Project", type: VOLUNTARY_COMMUNITY }, // illustrative
 ];
 
 export async function seedProviders(em: EntityManager): Promise<KeyRegistry> {

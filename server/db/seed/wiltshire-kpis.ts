@@ -184,7 +184,8 @@ export const KPI_CONTRACTS: KpiContract[] = [
 ];
 
 const PERCENT_INDICATORS = new Set(INDICATORS.filter((i) => i.unit === MeasureUnit.PERCENT).map((i) => i.code));
-const TARGET_YEARS = ["2023-24", "2024-25"];
+// 2022-23 too: the quarter frozen for the Panel (2022-23 Q4) is rated against the same illustrative bars.
+const TARGET_YEARS = ["2022-23", "2023-24", "2024-25"];
 
 function contractTargets(kc: KpiContract): TargetSeed[] {
   return Object.entries(kc.targets).flatMap(([indicator, value]) =>

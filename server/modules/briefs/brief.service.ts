@@ -14,6 +14,7 @@ import { Role } from "../users/role.js";
 import type { BriefContractInput, BriefScoresInput, SubmitBriefInput } from "./brief.inputs.js";
 import { approvalPortfolio, briefMoveRefusal, scoreProblems } from "./brief.rules.js";
 import { BriefState, ProjectBrief } from "./project-brief.entity.js";
+import { defaultReportingSchedule } from "../contracts/reporting-schedule.js";
 
 /** Approving or declining commits the office's money, so it is the Commissioner's call (or an administrator's). */
 export const BRIEF_DECIDERS = [Role.ADMIN, Role.COMMISSIONER];
@@ -126,6 +127,9 @@ async function insertContract(uow: UnitOfWork, brief: ProjectBrief, input: Brief
       annualValuePence: brief.proposedValuePence,
       mainPriorityId: null,
       reviewWindow: null,
+      reviewStartDate: null,
+      reviewEndDate: null,
+      reportingSchedule: defaultReportingSchedule(input.mechanism, brief.proposedValuePence),
       plannedStartDate: null,
       potentialValuePence: null,
     }),

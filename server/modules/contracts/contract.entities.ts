@@ -7,6 +7,7 @@ import { Office } from "../offices/office.entity.js";
 import { PlanPriority } from "../plans/plan.entities.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
+import { ReportingSchedule } from "./reporting-schedule.js";
 
 export enum Mechanism {
   CONTRACTED_SERVICE = "CONTRACTED_SERVICE",
@@ -110,9 +111,17 @@ export class Contract {
   @JoinColumn({ name: "mainPriorityId" })
   mainPriority?: PlanPriority;
 
-  @Field(() => String, { nullable: true, description: 'Re-procurement: when the review or procurement runs, e.g. "March to May 2023".' })
+  @Field(() => String, { nullable: true, description: 'Re-procurement: the review window as written, e.g. "March to May 2023"; its dates are reviewStartDate and reviewEndDate.' })
   @Column("varchar", { length: 100, nullable: true })
   reviewWindow!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Re-procurement: first day of the review or procurement window (ISO date)." })
+  @Column("date", { nullable: true })
+  reviewStartDate!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Re-procurement: last day of the review or procurement window (ISO date)." })
+  @Column("date", { nullable: true })
+  reviewEndDate!: string | null;
 
   @Field(() => String, { nullable: true, description: "Re-procurement: when the new service starts (ISO date)." })
   @Column("date", { nullable: true })
@@ -121,6 +130,10 @@ export class Contract {
   @Field(() => GraphQLSafeInt, { nullable: true, description: "Re-procurement: potential contract value to the office, in pence." })
   @Column("integer", { nullable: true })
   potentialValuePence!: number | null;
+
+  @Field(() => ReportingSchedule, { description: "When its provider owes a return: set by an officer (setReportingSchedule); new contracts get a default by mechanism and value." })
+  @Column("varchar", { length: 20, default: ReportingSchedule.QUARTERLY })
+  reportingSchedule!: ReportingSchedule;
 
   @Field(() => Int)
   @VersionColumn({ type: "integer" })

@@ -3,6 +3,7 @@ import { GraphQLSafeInt } from "graphql-scalars";
 import { ArgsType, Field, InputType, Int } from "type-graphql";
 import { IsFinancialYear, IsIsoDate } from "../../common/validators.js";
 import { ContractStatus, FundingLineStatus, LifecycleStage, Mechanism } from "./contract.entities.js";
+import { ReportingSchedule } from "./reporting-schedule.js";
 
 @InputType()
 export class FundingLineInput {
@@ -120,6 +121,16 @@ export class ContractInput {
   @Length(0, 100)
   reviewWindow?: string | null;
 
+  @Field(() => String, { nullable: true, description: "First day of the review window (ISO date). When only reviewWindow is given, its dates are read from the text." })
+  @IsOptional()
+  @IsIsoDate()
+  reviewStartDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Last day of the review window (ISO date)." })
+  @IsOptional()
+  @IsIsoDate()
+  reviewEndDate?: string | null;
+
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsIsoDate()
@@ -130,6 +141,10 @@ export class ContractInput {
   @IsInt()
   @Min(0)
   potentialValuePence?: number | null;
+
+  @Field(() => ReportingSchedule, { nullable: true, description: "On create only; defaults by mechanism and value (see README). Change it later with setReportingSchedule." })
+  @IsOptional()
+  reportingSchedule?: ReportingSchedule | null;
 
   @Field(() => [FundingLineInput], { nullable: true })
   @IsOptional()
@@ -163,4 +178,19 @@ export class ContractFilter {
 
   @Field(() => ContractStatus, { nullable: true })
   status?: ContractStatus | null;
+}
+
+@ArgsType()
+export class IsoDateArgs {
+  @Field(() => String, { nullable: true, description: "ISO date; today when omitted." })
+  @IsOptional()
+  @IsIsoDate()
+  asOf?: string | null;
+}
+
+@ArgsType()
+export class YearArgs {
+  @Field(() => String, { description: 'Financial year, e.g. "2023-24".' })
+  @IsFinancialYear()
+  year!: string;
 }

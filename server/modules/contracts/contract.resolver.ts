@@ -15,6 +15,15 @@ import { OFFICE_WRITERS } from "../users/role.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
 import { ContractFilter, ContractInput } from "./contract.inputs.js";
 import * as contracts from "./contract.service.js";
+import { isReturnDue, isShortForm, ReportingSchedule } from "./reporting-schedule.js";
+import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity.js";
+import type { Quarter } from "../periods/financial-year.js";
+import { NOT_REPORTING } from "../returns/completeness.js";
+import { ReprocurementDue, endsWithoutPlan, reprocurementDue } from "./review-window.js";
+import { IsoDateArgs, YearArgs } from "./contract.inputs.js";
+import { GraphQLSafeInt } from "graphql-scalars";
+
+const today = () => new Date().toISOString().slice(0, 10);
 
 @ObjectType()
 class ContractPage extends Page(Contract) {}
@@ -60,6 +69,17 @@ export class ContractResolver {
     @Arg("input", () => ContractInput) input: ContractInput,
   ): Promise<Contract> {
     return contracts.updateContract(ctx, id, version, input);
+  }
+
+  @Authorized(...OFFICE_WRITERS)
+  @Mutation(() => Contract, { description: "Set how often the contract's provider reports (proportionate monitoring). A stale version fails with CONFLICT." })
+  setReportingSchedule(
+    @Ctx() ctx: Context,
+    @Arg("id", () => Int) id: number,
+    @Arg("version", () => Int) version: number,
+    @Arg("schedule", () => ReportingSchedule) schedule: ReportingSchedule,
+  ): Promise<Contract> {
+    return contracts.setReportingSchedule(ctx, id, version, schedule);
   }
 
   @Authorized()
@@ -111,6 +131,42 @@ export class ContractResolver {
     const links = await ctx.loaders.manyBy(ContractPriority, "contractId").load(c.id);
     const rows = await ctx.loaders.byId(PlanPriority).loadMany(links.map((l) => l.priorityId));
     return rows.filter((p): p is PlanPriority => p instanceof PlanPriority);
+  }
+
+  @FieldResolver(() => ReprocurementDue, { description: "Where its re-procurement stands on `asOf` (ISO date; today when omitted): not planned, upcoming, due, overdue or done." })
+  reprocurementDue(@Root() c: Contract, @Args(() => IsoDateArgs) { asOf }: IsoDateArgs): ReprocurementDue {
+    return reprocurementDue(c, asOf ?? today());
+  }
+
+  @FieldResolver(() => Boolean, { description: "Still running, ends within 12 months of `asOf` (or has passed its end date), and has no re-procurement plan." })
+  endsWithoutPlan(@Root() c: Contract, @Args(() => IsoDateArgs) { asOf }: IsoDateArgs): boolean {
+    return endsWithoutPlan(c, asOf ?? today());
+  }
+
+  @FieldResolver(() => [Int], { description: "Ids of the office's open quarters in which this contract owes a return under its reporting schedule (isReturnDue)." })
+  async returnsDueIn(@Root() c: Contract, @Ctx() ctx: Context): Promise<number[]> {
+    const periods = await ctx.loaders.manyBy(ReportingPeriod, "officeId", { id: "ASC" }).load(c.officeId);
+    return periods.filter((p) => p.state === PeriodState.OPEN && isReturnDue(c, p as Quarter)).map((p) => p.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: "Whether the contract owes a return for the quarter (its status, term and reporting schedule): what completeness, scorecards and chasers count." })
+  async returnDue(@Root() c: Contract, @Ctx() ctx: Context, @Arg("periodId", () => Int) periodId: number): Promise<boolean> {
+    const period = await ctx.loaders.byId(ReportingPeriod).load(periodId);
+    if (!period || period.officeId !== c.officeId || NOT_REPORTING.includes(c.status)) return false;
+    return isReturnDue(c, period as Quarter);
+  }
+
+  @FieldResolver(() => Boolean, { description: "Whether its returns use the short form (end-of-grant reports): figures and a summary, no case study or emerging risks." })
+  shortForm(@Root() c: Contract): boolean {
+    return isShortForm(c.reportingSchedule);
+  }
+
+  @FieldResolver(() => GraphQLSafeInt, { nullable: true, description: "The office's money for the contract in a financial year: its committed and planned funding lines, the figures the money summary adds up. Null when it has none that year." })
+  async fundingPence(@Root() c: Contract, @Ctx() ctx: Context, @Args(() => YearArgs) { year }: YearArgs): Promise<number | null> {
+    // The office's money: not for provider users (the access policy decides what they may see of funding lines).
+    if (requireUser(ctx).role === Role.PROVIDER) return null;
+    const lines = (await ctx.loaders.manyBy(FundingLine, "contractId", { year: "ASC", id: "ASC" }).load(c.id)).filter((l) => l.year === year);
+    return lines.length ? lines.reduce((sum, l) => sum + l.amountPence, 0) : null;
   }
 
   @FieldResolver(() => [FundingLine])

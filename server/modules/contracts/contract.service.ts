@@ -13,6 +13,8 @@ import { Portfolio, PortfolioAllocation } from "../portfolios/portfolio.entities
 import { Provider } from "../providers/provider.entity.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
 import type { ContractFilter, ContractInput } from "./contract.inputs.js";
+import { defaultReportingSchedule, type ReportingSchedule } from "./reporting-schedule.js";
+import { parseReviewWindow } from "./review-window.js";
 
 export interface ContractChange {
   contractId: number;
@@ -110,8 +112,21 @@ async function replaceChildren(uow: UnitOfWork, contract: Contract, input: Contr
 }
 
 function contractColumns(input: ContractInput): Partial<Contract> {
-  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, ...columns } = input;
+  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, reportingSchedule: _r, ...columns } = input;
+  // A window given only as text gets its dates read from the text; dates given explicitly win.
+  if (input.reviewWindow && input.reviewStartDate === undefined && input.reviewEndDate === undefined) {
+    const dates = parseReviewWindow(input.reviewWindow);
+    if (dates) Object.assign(columns, { reviewStartDate: dates.startDate, reviewEndDate: dates.endDate });
+  }
   return columns as Partial<Contract>;
+}
+
+/** The office's money for a new contract's busiest year: its annual value, or the largest year of its funding lines. */
+function valueForSchedule(input: ContractInput): number | null {
+  if (input.annualValuePence != null) return input.annualValuePence;
+  const byYear = new Map<string, number>();
+  for (const line of input.fundingLines ?? []) byYear.set(line.year, (byYear.get(line.year) ?? 0) + line.amountPence);
+  return byYear.size ? Math.max(...byYear.values()) : null;
 }
 
 export async function createContract(ctx: Context, input: ContractInput): Promise<Contract> {
@@ -119,7 +134,8 @@ export async function createContract(ctx: Context, input: ContractInput): Promis
   if (required.length) throw badInput("A new contract needs more detail.", required.map((field) => ({ field, rule: "required", message: `${field} is required.` })));
   const portfolio = await ctx.services.db.manager.findOneBy(Portfolio, { id: input.portfolioId! });
   if (!portfolio || !canSee(requireUser(ctx), portfolio)) throw badInput("Unknown portfolio.", [{ field: "portfolioId", rule: "exists", message: `Portfolio ${input.portfolioId} does not exist.` }]);
-  return createRecord(ctx, contractKind(input), { ...contractColumns(input), officeId: portfolio.officeId }, async (contract, uow) => {
+  const reportingSchedule = input.reportingSchedule ?? defaultReportingSchedule(input.mechanism!, valueForSchedule(input));
+  return createRecord(ctx, contractKind(input), { ...contractColumns(input), reportingSchedule, officeId: portfolio.officeId }, async (contract, uow) => {
     await replaceChildren(uow, contract, input);
     await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "CREATED" });
   });
@@ -147,4 +163,11 @@ export async function listContracts(ctx: Context, filter: ContractFilter, page: 
 
 export function findContract(ctx: Context, id: number): Promise<Contract> {
   return findVisible(ctx, ContractRecord, id);
+}
+
+/** The officer sets how often a contract reports (proportionate monitoring); guarded by the version they read. */
+export async function setReportingSchedule(ctx: Context, id: number, version: number, schedule: ReportingSchedule): Promise<Contract> {
+  return updateRecord(ctx, ContractRecord, id, version, { reportingSchedule: schedule }, async (contract, uow) => {
+    await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "UPDATED" });
+  });
 }

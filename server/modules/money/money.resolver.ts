@@ -1,9 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Brackets } from "typeorm";
 import { officeToRead } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { badInput } from "../../errors.js";
 import { Contract, ContractStatus } from "../contracts/contract.entities.js";
+import { IsoDateArgs } from "../contracts/contract.inputs.js";
+import { addMonths, endsWithoutPlan } from "../contracts/review-window.js";
 import { isFinancialYear } from "../periods/financial-year.js";
 import { PlanPriority } from "../plans/plan.entities.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
@@ -30,6 +32,25 @@ export class MoneyResolver {
       .orderBy("c.plannedStartDate", "ASC")
       .addOrderBy("c.reference", "ASC")
       .getMany();
+  }
+
+  @Authorized(...OFFICE_READERS)
+  @Query(() => [Contract], { description: "Contracts still running that end within 12 months of `asOf` (or have passed their end date) with no re-procurement plan: no review window and no new start. Soonest end first." })
+  async contractsEndingWithoutPlan(
+    @Ctx() ctx: Context,
+    @Args(() => IsoDateArgs) { asOf }: IsoDateArgs,
+    @Arg("officeId", () => Int, { nullable: true }) officeId?: number | null,
+  ): Promise<Contract[]> {
+    const on = asOf ?? new Date().toISOString().slice(0, 10);
+    const rows = await ctx.services.db.manager
+      .createQueryBuilder(Contract, "c")
+      .where("c.officeId = :officeId", { officeId: officeToRead(ctx, officeId) })
+      .andWhere("c.endDate IS NOT NULL")
+      .andWhere("c.endDate <= :until", { until: addMonths(on, 12) })
+      .orderBy("c.endDate", "ASC")
+      .addOrderBy("c.reference", "ASC")
+      .getMany();
+    return rows.filter((c) => endsWithoutPlan(c, on));
   }
 }
 

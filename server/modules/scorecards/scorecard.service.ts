@@ -4,7 +4,8 @@ import { ContractKpi, Indicator, IndicatorMeasure, MeasureRole, Target } from ".
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PerformanceReturn, ReturnState, ReturnValue } from "../returns/return.entities.js";
-import { NOT_REPORTING } from "../returns/completeness.js";
+import { isoOrNull, NOT_REPORTING } from "../returns/completeness.js";
+import { isReturnDue } from "../contracts/reporting-schedule.js";
 import { actual, rag, Rag, type IndicatorRule, type Sums } from "./scorecard.rules.js";
 
 export interface ScorecardScope {
@@ -68,12 +69,13 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
   const kpiQuery = manager
     .createQueryBuilder(ContractKpi, "k")
     .innerJoin(Contract, "c", "c.id = k.contractId")
-    .select(["k.contractId AS \"contractId\"", "k.indicatorId AS \"indicatorId\"", "c.portfolioId AS \"portfolioId\""])
+    .select(["k.contractId AS \"contractId\"", "k.indicatorId AS \"indicatorId\"", "c.portfolioId AS \"portfolioId\"", "c.reportingSchedule AS \"reportingSchedule\"", "c.startDate AS \"startDate\"", "c.endDate AS \"endDate\""])
     .where("c.officeId = :officeId", { officeId: scope.officeId })
     .andWhere("c.status NOT IN (:...idle)", { idle: NOT_REPORTING });
   if (scope.portfolioId != null) kpiQuery.andWhere("c.portfolioId = :portfolioId", { portfolioId: scope.portfolioId });
   if (scope.contractId != null) kpiQuery.andWhere("c.id = :contractId", { contractId: scope.contractId });
-  const kpis = (await kpiQuery.getRawMany()).map((r) => ({ contractId: Number(r.contractId), indicatorId: Number(r.indicatorId), portfolioId: Number(r.portfolioId) }));
+  const kpiRows = await kpiQuery.getRawMany();
+  const kpis = kpiRows.map((r) => ({ contractId: Number(r.contractId), indicatorId: Number(r.indicatorId), portfolioId: Number(r.portfolioId) }));
   const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
   if (!periods.length || !kpis.length) return { periods, indicators: [], scorecards: [] };
 
@@ -88,6 +90,14 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
   // Contract-level figures as numeric series over the periods, so the rollup below does arithmetic on arrays
   // rather than building keys: an office of 2,000 contracts over 40 quarters is about a million additions.
   const P = periods.length;
+  // Which contracts owe a return in which period: the one rule (isReturnDue), asked once per contract and period.
+  const dueIn = new Map<number, Uint8Array>();
+  for (const r of kpiRows) {
+    const contractId = Number(r.contractId);
+    if (dueIn.has(contractId)) continue;
+    const contract = { reportingSchedule: String(r.reportingSchedule), startDate: isoOrNull(r.startDate), endDate: isoOrNull(r.endDate) };
+    dueIn.set(contractId, Uint8Array.from(periods, (period) => (isReturnDue(contract, period as Quarter) ? 1 : 0)));
+  }
   const periodIndex = new Map(periods.map((period, i) => [period.id, i]));
   const series = new Map<number, Map<number, Series>>(); // indicator → contract → series
   const seriesOf = (indicatorId: number, contractId: number): Series => {
@@ -147,14 +157,18 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
         let denominator = 0;
         let provisional = false;
         let returnsIn = 0;
+        let returnsDue = 0;
         let targetSum = 0;
         let targetCount = 0;
         let weightedTarget = 0;
         let weight = 0;
         for (let m = 0; m < members.length; m++) {
+          const due = dueIn.get(members[m])![p];
+          returnsDue += due;
           const contractTarget = memberTargets[m]?.[p];
           const hasTarget = contractTarget !== undefined && !Number.isNaN(contractTarget);
-          if (hasTarget) {
+          // A contract that owes no return this quarter adds nothing to the group's target either.
+          if (hasTarget && due) {
             targetSum += contractTarget;
             targetCount += 1;
           }
@@ -174,7 +188,7 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
         const explicit = explicitTargets && !Number.isNaN(explicitTargets[p]) ? explicitTargets[p] : null;
         // Without a target of its own, a group's target follows its contracts': summed for counts, weighted by
         // each contract's denominator for ratios (the same way the actual is formed).
-        const derived = rule.hasDenominator ? (weight > 0 ? weightedTarget / weight : null) : targetCount === members.length ? targetSum : null;
+        const derived = rule.hasDenominator ? (weight > 0 ? weightedTarget / weight : null) : targetCount === returnsDue && returnsDue > 0 ? targetSum : null;
         const target = explicit ?? derived;
         const period = periods[p];
         cells.push({
@@ -187,7 +201,7 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
           rag: rag(rule, value, target),
           change: value != null && previous != null ? value - previous : null,
           returnsIn,
-          returnsDue: members.length,
+          returnsDue,
           provisional,
         });
         previous = value;

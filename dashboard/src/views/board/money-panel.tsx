@@ -2,11 +2,10 @@ import { useEffect, useRef } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
-import { formatPence } from "../../format";
+import { formatMoney, formatMoneyShort, niceTicks } from "../../format";
 import { graphql } from "../../gql";
 import type { BoardMoneyQuery } from "../../gql/graphql";
 import { useResyncKey } from "../../live";
-import { formatPoundsCompact } from "./board-format";
 
 export const BoardMoneyQueryDocument = graphql(`
   query BoardMoney($officeId: Int, $year: String!) {
@@ -154,7 +153,7 @@ export function MoneyTiles({ money, compact = false }: { money: MoneySummaryData
       {tiles.map(([label, pence]) => (
         <div key={label} className="money-tile">
           <dt>{label}</dt>
-          <dd>{formatPence(pence)}</dd>
+          <dd>{formatMoney(pence)}</dd>
         </div>
       ))}
     </dl>
@@ -168,6 +167,8 @@ interface MoneyRow extends Partial<Record<SeriesKey, number>> {
 
 function MoneyChart({ Heading, id, title, description, firstColumn, rows, chartSeries, tableSeries }: { Heading: "h3" | "h4"; id: string; title: string; description: string; firstColumn: string; rows: MoneyRow[]; chartSeries: SeriesKey[]; tableSeries: SeriesKey[] }) {
   const height = Math.max(160, rows.length * (chartSeries.length * 12 + 18) + 60);
+  // Exact ticks on round amounts, from zero to past the largest bar.
+  const ticks = niceTicks(Math.max(0, ...rows.flatMap((row) => chartSeries.map((key) => row[key] ?? 0))));
   const chartLabel = `Bar chart of ${title.toLowerCase()}: ${chartSeries.map((s) => SERIES[s].label.toLowerCase()).join(", ")}. The table that follows gives every figure.`;
   return (
     <figure className="money-figure" aria-labelledby={`${id}-title`}>
@@ -183,9 +184,9 @@ function MoneyChart({ Heading, id, title, description, firstColumn, rows, chartS
             <ResponsiveContainer width="100%" height="100%">
               <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }} accessibilityLayer={false} barCategoryGap={8}>
                 <CartesianGrid horizontal={false} stroke="#d5dae1" />
-                <XAxis type="number" tickFormatter={(v: number) => formatPoundsCompact(v)} tick={{ fill: "#1b1f24", fontSize: 12 }} stroke="#5f6b7a" />
+                <XAxis type="number" domain={[0, ticks.at(-1)!]} ticks={ticks} interval={0} tickFormatter={(v: number) => formatMoneyShort(v)} tick={{ fill: "#1b1f24", fontSize: 12 }} stroke="#5f6b7a" />
                 <YAxis type="category" dataKey="name" width={170} tick={{ fill: "#1b1f24", fontSize: 12 }} stroke="#5f6b7a" tickFormatter={(name: string) => (name.length > 28 ? `${name.slice(0, 27)}…` : name)} />
-                <Tooltip formatter={(value) => formatPence(Number(value))} />
+                <Tooltip formatter={(value) => formatMoney(Number(value))} />
                 <Legend wrapperStyle={{ color: "#1b1f24", fontSize: 13 }} />
                 {chartSeries.map((key) => (
                   <Bar key={key} dataKey={key} name={SERIES[key].label} fill={SERIES[key].colour} isAnimationActive={false} />
@@ -215,7 +216,7 @@ function MoneyChart({ Heading, id, title, description, firstColumn, rows, chartS
                     </th>
                     {tableSeries.map((key) => (
                       <td key={key} className="num">
-                        {formatPence(row[key] ?? 0)}
+                        {formatMoney(row[key] ?? 0)}
                       </td>
                     ))}
                   </tr>

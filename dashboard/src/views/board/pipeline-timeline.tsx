@@ -1,10 +1,10 @@
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
-import { formatDate, formatPence } from "../../format";
+import { formatDate, formatMoney } from "../../format";
 import { graphql } from "../../gql";
 
 const BoardPipelineQuery = graphql(`
-  query BoardPipeline($officeId: Int) {
+  query BoardPipeline($officeId: Int, $asOf: String) {
     reprocurementPipeline(officeId: $officeId) {
       id
       reference
@@ -12,9 +12,27 @@ const BoardPipelineQuery = graphql(`
       status
       stage
       reviewWindow
+      reviewStartDate
+      reviewEndDate
       plannedStartDate
       potentialValuePence
       annualValuePence
+      endDate
+      reprocurementDue(asOf: $asOf)
+      portfolio {
+        id
+        name
+      }
+      provider {
+        id
+        name
+      }
+    }
+    contractsEndingWithoutPlan(officeId: $officeId, asOf: $asOf) {
+      id
+      reference
+      title
+      endDate
       portfolio {
         id
         name
@@ -26,6 +44,22 @@ const BoardPipelineQuery = graphql(`
     }
   }
 `);
+
+/** Where each re-procurement stands, in words (never colour alone). */
+const DUE_LABELS: Record<string, string> = {
+  NOT_PLANNED: "No dates set",
+  UPCOMING: "Upcoming",
+  DUE: "Due now",
+  OVERDUE: "Overdue",
+  DONE: "Done",
+};
+
+/** The last day of a financial quarter ("2023-24", 4 → "2024-03-31"). */
+export function quarterEndDate(year: string, quarter: number): string {
+  const start = Number(year.slice(0, 4));
+  const lastMonth = 3 + quarter * 3; // months after January of the start year: Q1 → June (index 5)
+  return new Date(Date.UTC(start, lastMonth, 0)).toISOString().slice(0, 10);
+}
 
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 const STATUS_LABELS: Record<string, string> = {
@@ -42,22 +76,6 @@ type MonthIndex = number;
 const monthIndex = (year: number, month: number): MonthIndex => year * 12 + month;
 const monthLabel = (m: MonthIndex) => new Intl.DateTimeFormat("en-GB", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(Math.floor(m / 12), m % 12, 1)));
 
-/**
- * Review windows are written as people write them: "March to May 2023", "November 2023 to February 2024".
- * Returns the first and last month, or null when the text does not read as a span of months.
- */
-export function parseReviewWindow(text: string | null | undefined): { from: MonthIndex; to: MonthIndex } | null {
-  if (!text) return null;
-  const match = /([a-z]+)(?:\s+(\d{4}))?\s+(?:to|-|–)\s+([a-z]+)\s+(\d{4})/i.exec(text.trim());
-  if (!match) return null;
-  const fromMonth = MONTHS.findIndex((m) => m.startsWith(match[1].toLowerCase().slice(0, 3)));
-  const toMonth = MONTHS.findIndex((m) => m.startsWith(match[3].toLowerCase().slice(0, 3)));
-  if (fromMonth < 0 || toMonth < 0) return null;
-  const toYear = Number(match[4]);
-  const fromYear = match[2] ? Number(match[2]) : fromMonth <= toMonth ? toYear : toYear - 1;
-  return { from: monthIndex(fromYear, fromMonth), to: monthIndex(toYear, toMonth) };
-}
-
 function startMonth(iso: string | null | undefined): MonthIndex | null {
   if (!iso) return null;
   const [y, m] = iso.split("-").map(Number);
@@ -65,10 +83,15 @@ function startMonth(iso: string | null | undefined): MonthIndex | null {
 }
 
 /** Contracts under review or being re-procured: review windows as bars, new starts as markers, on one month scale. */
-export function PipelineTimeline({ officeId, portfolioId }: { officeId: number; portfolioId?: number | null }) {
-  const [{ data, error, fetching }] = useQuery({ query: BoardPipelineQuery, variables: { officeId } });
+export function PipelineTimeline({ officeId, portfolioId, asOf }: { officeId: number; portfolioId?: number | null; asOf?: string | null }) {
+  const [{ data, error, fetching }] = useQuery({ query: BoardPipelineQuery, variables: { officeId, asOf: asOf ?? null } });
   const items = (data?.reprocurementPipeline ?? []).filter((c) => portfolioId == null || c.portfolio.id === portfolioId);
-  const spans = items.map((c) => ({ contract: c, window: parseReviewWindow(c.reviewWindow), start: startMonth(c.plannedStartDate) }));
+  const unplanned = (data?.contractsEndingWithoutPlan ?? []).filter((c) => portfolioId == null || c.portfolio.id === portfolioId);
+  const spans = items.map((c) => {
+    const from = startMonth(c.reviewStartDate);
+    const to = startMonth(c.reviewEndDate);
+    return { contract: c, window: from != null && to != null ? { from, to } : null, start: startMonth(c.plannedStartDate) };
+  });
   const months = spans.flatMap((s) => [s.window?.from, s.window?.to, s.start].filter((m): m is number => m != null));
   const first = months.length ? Math.min(...months) : 0;
   const last = months.length ? Math.max(...months) + 1 : 1;
@@ -82,13 +105,14 @@ export function PipelineTimeline({ officeId, portfolioId }: { officeId: number; 
   return (
     <section className="board-section print-break" aria-labelledby="pipeline-heading">
       <h2 id="pipeline-heading">Re-procurement timeline</h2>
+      {asOf && <p className="timeline__asof">Due and overdue as at {formatDate(asOf)}, the end of the quarter under review.</p>}
       {error ? (
         <p className="board-error" role="alert">
           {describeError(error)}
         </p>
       ) : fetching && !data ? (
         <p aria-live="polite">Loading the pipeline…</p>
-      ) : items.length === 0 ? (
+      ) : items.length === 0 && unplanned.length === 0 ? (
         <p>No services are under review or being re-procured.</p>
       ) : (
         <>
@@ -111,11 +135,15 @@ export function PipelineTimeline({ officeId, portfolioId }: { officeId: number; 
                       <strong>{contract.reference}</strong> {contract.title}
                     </p>
                     <p className="timeline__meta">
-                      {contract.provider.name} · {contract.portfolio.name} · {STATUS_LABELS[contract.status] ?? contract.status}
+                      {contract.provider.name} · {contract.portfolio.name} · {STATUS_LABELS[contract.status] ?? contract.status} ·{" "}
+                      <span className={`timeline__due timeline__due--${contract.reprocurementDue.toLowerCase()}`} data-testid={`pipeline-due-${contract.reference}`}>
+                        {contract.reprocurementDue === "OVERDUE" && <span aria-hidden="true">⚠ </span>}
+                        {DUE_LABELS[contract.reprocurementDue] ?? contract.reprocurementDue}
+                      </span>
                     </p>
                     <p className="timeline__facts">
-                      Review: {contract.reviewWindow ?? "not set"} · New service starts {contract.plannedStartDate ? formatDate(contract.plannedStartDate) : "not set"} · Potential value{" "}
-                      {contract.potentialValuePence != null ? formatPence(contract.potentialValuePence) : "not set"}
+                      Review: {contract.reviewStartDate && contract.reviewEndDate ? `${formatDate(contract.reviewStartDate)} to ${formatDate(contract.reviewEndDate)}` : (contract.reviewWindow ?? "not set")} · New service starts {contract.plannedStartDate ? formatDate(contract.plannedStartDate) : "not set"} · Potential value{" "}
+                      {contract.potentialValuePence != null ? formatMoney(contract.potentialValuePence) : "not set"}
                     </p>
                   </div>
                   <div className="timeline__track" aria-hidden="true">
@@ -124,7 +152,7 @@ export function PipelineTimeline({ officeId, portfolioId }: { officeId: number; 
                     ))}
                     {window && (
                       <span className="timeline__bar" style={{ left: at(window.from), width: `${((window.to + 1 - window.from) / span) * 100}%` }}>
-                        {contract.potentialValuePence != null ? formatPence(contract.potentialValuePence) : ""}
+                        {contract.potentialValuePence != null ? formatMoney(contract.potentialValuePence) : ""}
                       </span>
                     )}
                     {start != null && (
@@ -137,6 +165,20 @@ export function PipelineTimeline({ officeId, portfolioId }: { officeId: number; 
               ))}
             </ol>
           </div>
+          {unplanned.length > 0 && (
+            <div className="timeline__unplanned" data-testid="pipeline-unplanned">
+              <h3>
+                <span aria-hidden="true">⚠ </span>Ending within 12 months with no re-procurement plan
+              </h3>
+              <ul>
+                {unplanned.map((c) => (
+                  <li key={c.id}>
+                    <strong>{c.reference}</strong> {c.title} · {c.provider.name} · ends {formatDate(c.endDate)}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </>
       )}
     </section>

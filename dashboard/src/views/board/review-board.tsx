@@ -8,9 +8,10 @@ import { useLiveSubscription } from "../../live";
 import { useSession } from "../../session";
 import { useOfficeId, usePortfolioId, useQuarterId } from "../../url-state";
 import { ReturnsStatus, useReturnCompleteness } from "../returns/returns-status";
+import { AttentionSummary } from "../../features/attention/attention-summary";
 import { CellDrilldown } from "./cell-drilldown";
 import { MoneyPanel } from "./money-panel";
-import { PipelineTimeline } from "./pipeline-timeline";
+import { PipelineTimeline, quarterEndDate } from "./pipeline-timeline";
 import { RiskHeatMap } from "./risk-heat-map";
 import { ScorecardGrid, type OpenCell } from "./scorecard-grid";
 import { useBoardFrame, type FramePortfolio } from "./use-board-frame";
@@ -192,6 +193,8 @@ export default function ReviewBoard() {
             </div>
           </div>
 
+          <AttentionSummary periodId={frame.selected.id} portfolioId={portfolioFilter} includeSubmitted={includeSubmitted} />
+
           <ReturnsStatus
             rows={completeness.data?.returnCompleteness}
             error={completeness.error}
@@ -245,7 +248,7 @@ export default function ReviewBoard() {
           )}
 
           <MoneyPanel officeId={officeId!} year={frame.selected.year} />
-          <PipelineTimeline officeId={officeId!} portfolioId={portfolioFilter} />
+          <PipelineTimeline officeId={officeId!} portfolioId={portfolioFilter} asOf={quarterEndDate(frame.selected.year, frame.selected.quarter)} />
           <RiskHeatMap officeId={officeId!} portfolioId={portfolioFilter} />
 
           {visiblePortfolios.map((p) => (

@@ -118,7 +118,7 @@ function ScorecardCell({ portfolioId, row, cell, selected, updated, onOpen }: { 
     </>
   );
   return (
-    <td className={classes} data-testid={`cell-${portfolioId ?? "office"}-${row.indicator.code}-${cell.periodId}`} data-rag={cell.rag} data-updated={updated ? "true" : undefined}>
+    <td className={classes} id={`cell-${portfolioId ?? "office"}-${row.indicator.code}-${cell.periodId}`} data-testid={`cell-${portfolioId ?? "office"}-${row.indicator.code}-${cell.periodId}`} data-rag={cell.rag} data-updated={updated ? "true" : undefined}>
       {onOpen ? (
         <button type="button" className="cell__button" aria-haspopup="dialog" onClick={() => onOpen({ portfolioId, row, cell })}>
           {body}

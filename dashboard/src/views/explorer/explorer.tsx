@@ -2,7 +2,7 @@ import { useId, useMemo, useState, type ReactNode } from "react";
 import { useClient, useQuery } from "urql";
 import { RagBadge } from "../../components/rag-badge";
 import { describeError } from "../../errors";
-import { formatDate, formatDateTime, formatPence, formatValue, ragLabel } from "../../format";
+import { formatDate, formatDateTime, formatMoney, formatValue, ragLabel } from "../../format";
 import { graphql } from "../../gql";
 import { BoardMoneyQueryDocument } from "../board/money-panel";
 import type { ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit } from "../../gql/graphql";
@@ -61,7 +61,7 @@ const ScorecardsQuery = graphql(`
 const MoneyQuery = BoardMoneyQueryDocument;
 
 const ContractsQuery = graphql(`
-  query ExplorerContracts($officeId: Int!, $first: Int!, $offset: Int!) {
+  query ExplorerContracts($officeId: Int!, $first: Int!, $offset: Int!, $year: String!) {
     contracts(officeId: $officeId, first: $first, offset: $offset) {
       totalCount
       hasMore
@@ -73,6 +73,8 @@ const ContractsQuery = graphql(`
         stage
         mechanism
         annualValuePence
+        fundingPence(year: $year)
+        reportingSchedule
         startDate
         endDate
         provider {
@@ -145,6 +147,17 @@ function csvNumber(value: number | null | undefined): number | null {
   return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
 }
 
+/** The newest quarter of a list, or null for none. */
+function newestPeriod<P extends { year: string; quarter: number }>(periods: readonly P[]): P | null {
+  return periods.reduce<P | null>((best, p) => (!best || p.year > best.year || (p.year === best.year && p.quarter > best.quarter) ? p : best), null);
+}
+
+/** The financial year today falls in ("2026-27" from 1 April 2026). */
+function currentFinancialYear(now = new Date()): string {
+  const start = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  return `${start}-${String((start + 1) % 100).padStart(2, "0")}`;
+}
+
 function pounds(pence: number | null | undefined): number | null {
   return pence == null ? null : pence / 100;
 }
@@ -158,8 +171,13 @@ export default function Explorer() {
   const [officeId] = useOfficeId();
   const [periodId] = useQuarterId();
   const [{ data: periodsData }] = useQuery({ query: PeriodsQuery, variables: { officeId: officeId ?? 0 }, pause: officeId == null });
-  const period = periodsData?.reportingPeriods.find((p) => p.id === periodId) ?? null;
+  // The URL's quarter, or (when it names none of this office's quarters) the office's newest one; an office with
+  // no quarters at all gets an empty state, never an endless "Loading".
+  const periods = periodsData?.reportingPeriods ?? [];
+  const period = periods.find((p) => p.id === periodId) ?? newestPeriod(periods);
+  const periodsLoaded = periodsData != null;
   const office = periodsData?.offices.find((o) => o.id === officeId) ?? null;
+  const year = period?.year ?? currentFinancialYear();
 
   return (
     <div className="ex">
@@ -193,10 +211,10 @@ export default function Explorer() {
         <p role="status">Loading…</p>
       ) : (
         <>
-          <ScorecardSection officeId={officeId} period={period} officeName={office?.name ?? ""} />
-          <MoneySection officeId={officeId} year={period?.year ?? null} officeName={office?.name ?? ""} />
+          <ScorecardSection officeId={officeId} period={period} periodsLoaded={periodsLoaded} officeName={office?.name ?? ""} />
+          <MoneySection officeId={officeId} year={periodsLoaded ? year : null} officeName={office?.name ?? ""} />
           {/* Another office starts again at its first page of contracts. */}
-          <ContractsSection key={officeId} officeId={officeId} officeName={office?.name ?? ""} />
+          <ContractsSection key={officeId} officeId={officeId} year={year} officeName={office?.name ?? ""} />
           <FrozenSection officeId={officeId} officeName={office?.name ?? ""} />
         </>
       )}
@@ -266,7 +284,7 @@ function scorecardLines(scorecards: ScorecardList, periodId: number) {
   );
 }
 
-function ScorecardSection({ officeId, period, officeName }: { officeId: number; period: { id: number; label: string } | null; officeName: string }) {
+function ScorecardSection({ officeId, period, periodsLoaded, officeName }: { officeId: number; period: { id: number; label: string } | null; periodsLoaded: boolean; officeName: string }) {
   const [{ data, error, fetching }] = useQuery({ query: ScorecardsQuery, variables: { officeId, periodId: period?.id ?? 0 }, pause: !period });
   const lines = useMemo(() => (data && period ? scorecardLines(data.scorecards, period.id) : []), [data, period]);
 
@@ -300,7 +318,8 @@ function ScorecardSection({ officeId, period, officeName }: { officeId: number; 
       intro={<p>Each portfolio’s indicators for the quarter, from accepted returns only. “Returns” says how many of the returns due are counted.</p>}
     >
       {error && <Problem>{describeError(error)}</Problem>}
-      {(fetching || !period) && !data && <p role="status">Loading scorecards…</p>}
+      {(fetching || !periodsLoaded) && !data && <p role="status">Loading scorecards…</p>}
+      {periodsLoaded && !period && <p data-testid="explorer-no-quarters">This office has no reporting quarters yet, so there are no scorecards to show.</p>}
       {data && lines.length === 0 && <p>No indicators are reported for this quarter.</p>}
       {lines.length > 0 && (
         <div className="ex-scroll" role="region" aria-label="Scorecards table" tabIndex={0}>
@@ -391,8 +410,8 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
         intro={
           money ? (
             <p>
-              {formatPence(money.totalPence, { wholePounds: true })} across every stream in {money.year}: {formatPence(money.committedPence, { wholePounds: true })} committed,{" "}
-              {formatPence(money.plannedPence, { wholePounds: true })} planned and {formatPence(money.spentPence, { wholePounds: true })} spent so far.
+              {formatMoney(money.totalPence)} across every stream in {money.year}: {formatMoney(money.committedPence)} committed,{" "}
+              {formatMoney(money.plannedPence)} planned and {formatMoney(money.spentPence)} spent so far.
             </p>
           ) : (
             <p>The financial year of the chosen quarter.</p>
@@ -428,12 +447,12 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
                         </span>
                       ))}
                     </th>
-                    <td className="ex-num">{formatPence(s.amountPence, { wholePounds: true })}</td>
-                    <td className="ex-num">{formatPence(s.allocatedPence, { wholePounds: true })}</td>
-                    <td className="ex-num">{formatPence(s.committedPence, { wholePounds: true })}</td>
-                    <td className="ex-num">{formatPence(s.plannedPence, { wholePounds: true })}</td>
-                    <td className="ex-num">{formatPence(s.spentPence, { wholePounds: true })}</td>
-                    <td className={`ex-num${s.remainingPence < 0 ? " ex-negative" : ""}`}>{formatPence(s.remainingPence, { wholePounds: true })}</td>
+                    <td className="ex-num">{formatMoney(s.amountPence)}</td>
+                    <td className="ex-num">{formatMoney(s.allocatedPence)}</td>
+                    <td className="ex-num">{formatMoney(s.committedPence)}</td>
+                    <td className="ex-num">{formatMoney(s.plannedPence)}</td>
+                    <td className="ex-num">{formatMoney(s.spentPence)}</td>
+                    <td className={`ex-num${s.remainingPence < 0 ? " ex-negative" : ""}`}>{formatMoney(s.remainingPence)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -460,11 +479,11 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
                 {portfolios.map((p) => (
                   <tr key={p.portfolioId ?? "pipeline"}>
                     <th scope="row">{p.portfolio?.name ?? "Pipeline and reserves"}</th>
-                    <td className="ex-num">{formatPence(p.allocatedPence, { wholePounds: true })}</td>
-                    <td className="ex-num">{formatPence(p.committedPence, { wholePounds: true })}</td>
-                    <td className="ex-num">{formatPence(p.plannedPence, { wholePounds: true })}</td>
-                    <td className="ex-num">{formatPence(p.spentPence, { wholePounds: true })}</td>
-                    <td className={`ex-num${p.remainingPence < 0 ? " ex-negative" : ""}`}>{formatPence(p.remainingPence, { wholePounds: true })}</td>
+                    <td className="ex-num">{formatMoney(p.allocatedPence)}</td>
+                    <td className="ex-num">{formatMoney(p.committedPence)}</td>
+                    <td className="ex-num">{formatMoney(p.plannedPence)}</td>
+                    <td className="ex-num">{formatMoney(p.spentPence)}</td>
+                    <td className={`ex-num${p.remainingPence < 0 ? " ex-negative" : ""}`}>{formatMoney(p.remainingPence)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -476,11 +495,11 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
   );
 }
 
-function ContractsSection({ officeId, officeName }: { officeId: number; officeName: string }) {
+function ContractsSection({ officeId, year, officeName }: { officeId: number; year: string; officeName: string }) {
   const client = useClient();
   const [page, setPage] = useState(0);
   const [downloadError, setDownloadError] = useState<string | null>(null);
-  const [{ data, error, fetching }] = useQuery({ query: ContractsQuery, variables: { officeId, first: CONTRACTS_PAGE, offset: page * CONTRACTS_PAGE } });
+  const [{ data, error, fetching }] = useQuery({ query: ContractsQuery, variables: { officeId, first: CONTRACTS_PAGE, offset: page * CONTRACTS_PAGE, year } });
   const contracts = data?.contracts;
   const pages = contracts ? Math.max(1, Math.ceil(contracts.totalCount / CONTRACTS_PAGE)) : 1;
   const from = page * CONTRACTS_PAGE + 1;
@@ -491,7 +510,7 @@ function ContractsSection({ officeId, officeName }: { officeId: number; officeNa
     setDownloadError(null);
     const all: NonNullable<typeof contracts>["items"] = [];
     for (let offset = 0; ; offset += 100) {
-      const result = await client.query(ContractsQuery, { officeId, first: 100, offset }, { requestPolicy: "network-only" }).toPromise();
+      const result = await client.query(ContractsQuery, { officeId, first: 100, offset, year }, { requestPolicy: "network-only" }).toPromise();
       if (!result.data) {
         setDownloadError(result.error ? describeError(result.error) : "The contracts could not be loaded.");
         return;
@@ -502,14 +521,14 @@ function ContractsSection({ officeId, officeName }: { officeId: number; officeNa
     downloadCsv(
       `contracts-${fileSlug(officeName)}.csv`,
       toCsv(
-        ["Reference", "Title", "Provider", "Portfolio", "Status", "Stage", "Mechanism", "Annual value (£)", "Start date", "End date"],
-        all.map((c) => [c.reference, c.title, c.provider.name, c.portfolio.name, c.status, c.stage, c.mechanism, pounds(c.annualValuePence), c.startDate, c.endDate]),
+        ["Reference", "Title", "Provider", "Portfolio", "Status", "Stage", "Mechanism", `Office funding ${year} (£)`, "Whole annual value, all funders (£)", "Reporting", "Start date", "End date"],
+        all.map((c) => [c.reference, c.title, c.provider.name, c.portfolio.name, c.status, c.stage, c.mechanism, pounds(c.fundingPence), pounds(c.annualValuePence), c.reportingSchedule, c.startDate, c.endDate]),
       ),
     );
   }
 
   return (
-    <Section id="ex-contracts" title="Contracts" downloadName="of every contract" onDownload={contracts?.totalCount ? download : undefined} intro={<p>Every contract of the office. The CSV file has all of them, not just this page.</p>}>
+    <Section id="ex-contracts" title="Contracts" downloadName="of every contract" onDownload={contracts?.totalCount ? download : undefined} intro={<p>Every contract of the office, with the office’s funding for it in {year}: its committed and planned funding lines, the figures the money summary adds up. The CSV file has all of them, not just this page.</p>}>
       {error && <Problem>{describeError(error)}</Problem>}
       {downloadError && <Problem>{downloadError}</Problem>}
       {fetching && !data && <p role="status">Loading contracts…</p>}
@@ -525,7 +544,7 @@ function ContractsSection({ officeId, officeName }: { officeId: number; officeNa
                   <th scope="col">Portfolio</th>
                   <th scope="col">Status</th>
                   <th scope="col" className="ex-num">
-                    Annual value
+                    Funding {year}
                   </th>
                   <th scope="col">Ends</th>
                 </tr>
@@ -538,7 +557,7 @@ function ContractsSection({ officeId, officeName }: { officeId: number; officeNa
                     <td>{c.provider.name}</td>
                     <td>{c.portfolio.name}</td>
                     <td>{words(c.status)}</td>
-                    <td className="ex-num">{c.annualValuePence != null ? formatPence(c.annualValuePence, { wholePounds: true }) : "–"}</td>
+                    <td className="ex-num">{c.fundingPence != null ? formatMoney(c.fundingPence) : "–"}</td>
                     <td>{c.endDate ? formatDate(c.endDate) : "–"}</td>
                   </tr>
                 ))}

@@ -23,6 +23,9 @@ const ContractsQuery = graphql(`
         reference
         title
         status
+        reportingSchedule
+        returnsDueIn
+        shortForm
         office {
           id
           name
@@ -303,6 +306,8 @@ function ContractCard({ contract, open, earlier, returnFor, loaded }: ContractCa
   const headingId = useId();
   const reports = contract.reportedMeasures.length > 0;
   const pastReturns = earlier.map((period) => ({ period, ret: returnFor(contract.id, period.id) })).filter(({ ret }) => ret);
+  // Only the open quarters its reporting schedule asks for (or where a return was started anyway).
+  const dueOpen = open.filter((period) => contract.returnsDueIn.includes(period.id) || returnFor(contract.id, period.id));
 
   return (
     <article className="pv-card" aria-labelledby={headingId} data-testid={`contract-${contract.id}`}>
@@ -313,12 +318,17 @@ function ContractCard({ contract, open, earlier, returnFor, loaded }: ContractCa
         <p className="pv-card__meta">
           <span>{contract.reference}</span>
           <span>{contract.portfolio.name}</span>
+          <span data-testid={`schedule-${contract.id}`}>{SCHEDULE_LABELS[contract.reportingSchedule] ?? contract.reportingSchedule}</span>
         </p>
       </header>
 
       {!reports && <p className="pv-muted">This contract has no quarterly figures to report.</p>}
 
-      {reports && loaded && open.length > 0 && (
+      {reports && loaded && open.length > 0 && dueOpen.length === 0 && (
+        <p className="pv-muted">No return is due for the open quarters: this contract {SCHEDULE_SENTENCES[contract.reportingSchedule] ?? "reports on its own schedule"}.</p>
+      )}
+
+      {reports && loaded && dueOpen.length > 0 && (
         <table className="pv-table">
           <caption className="visually-hidden">Open quarters for {contract.title}</caption>
           <thead>
@@ -332,7 +342,7 @@ function ContractCard({ contract, open, earlier, returnFor, loaded }: ContractCa
             </tr>
           </thead>
           <tbody>
-            {open.map((period) => {
+            {dueOpen.map((period) => {
               const ret = returnFor(contract.id, period.id);
               return (
                 <tr key={period.id} data-testid={`provider-return-${contract.id}-${period.id}`}>
@@ -379,6 +389,20 @@ function ContractCard({ contract, open, earlier, returnFor, loaded }: ContractCa
     </article>
   );
 }
+
+/** How often a contract reports (proportionate monitoring). */
+const SCHEDULE_LABELS: Record<string, string> = {
+  QUARTERLY: "Reports quarterly",
+  HALF_YEARLY: "Reports half-yearly",
+  YEARLY: "Reports yearly",
+  END_OF_GRANT: "One end-of-grant report",
+};
+const SCHEDULE_SENTENCES: Record<string, string> = {
+  QUARTERLY: "reports every quarter",
+  HALF_YEARLY: "reports half-yearly, in Q2 and Q4",
+  YEARLY: "reports once a year, in Q4",
+  END_OF_GRANT: "makes one short report when the grant ends",
+};
 
 function actionLabel(ret: ReturnItem | null): string {
   if (!ret) return "Start return";

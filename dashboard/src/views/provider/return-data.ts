@@ -7,6 +7,7 @@ export const ReturnFormQuery = graphql(`
       id
       reference
       title
+      shortForm
       office {
         id
         name

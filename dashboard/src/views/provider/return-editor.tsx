@@ -568,8 +568,10 @@ export function EditReturn({ contract, period, ret, onReload, onSubmitted }: Edi
         </fieldset>
 
         <fieldset className="pv-section">
-          <legend className="pv-legend">About the quarter</legend>
-          {NARRATIVE.map(({ key, label, hint }) => (
+          <legend className="pv-legend">{contract.shortForm ? "About the grant" : "About the quarter"}</legend>
+          {contract.shortForm && <p className="pv-muted">End-of-grant report: the short form. Tell us what the grant achieved and anything that got in the way.</p>}
+          {/* The end-of-grant short form asks only for achievements and challenges (proportionate monitoring). */}
+          {NARRATIVE.filter(({ key }) => !contract.shortForm || key === "achievements" || key === "challenges").map(({ key, label, hint }) => (
             <Field key={key} id={inputId(key)} label={label} hint={hint} errors={errorFor(key)}>
               {(describedBy, invalid) => (
                 <textarea

@@ -50,13 +50,15 @@ const ReturnsReviewListDocument = graphql(`
 `);
 
 const ReturnsContractsDocument = graphql(`
-  query ReturnsContracts($officeId: Int) {
+  query ReturnsContracts($officeId: Int, $periodId: Int!) {
     contracts(officeId: $officeId, first: 100) {
       items {
         id
         reference
         title
         status
+        reportingSchedule
+        returnDue(periodId: $periodId)
         provider {
           id
           name
@@ -73,8 +75,6 @@ const ReturnsContractsDocument = graphql(`
   }
 `);
 
-/** Contracts in these states owe no returns (the server's rule for completeness). */
-const NOT_REPORTING = new Set(["PIPELINE", "ENDED", "DECOMMISSIONED"]);
 
 const ReturnsAcceptMutation = graphql(`
   mutation ReturnsAccept($id: Int!, $version: Int!) {
@@ -125,12 +125,13 @@ export default function ReturnsReview() {
   }, [resyncKey, refetchList]);
 
   const items = useMemo(() => list.data?.returns.items ?? [], [list.data]);
-  const [contracts] = useQuery({ query: ReturnsContractsDocument, variables: { officeId }, pause: officeId == null });
+  const [contracts] = useQuery({ query: ReturnsContractsDocument, variables: { officeId, periodId: frame.selected?.id ?? 0 }, pause: officeId == null || !frame.selected });
   // Contracts that owe a return for the quarter and have not started one: the ones to chase.
   const notStarted = useMemo(() => {
     if (!list.data || !contracts.data) return [];
     const started = new Set(items.map((r) => r.contract.id));
-    return contracts.data.contracts.items.filter((c) => !NOT_REPORTING.has(c.status) && c.kpis.length > 0 && !started.has(c.id));
+    // The server says which contracts owe a return this quarter (status, term and reporting schedule).
+    return contracts.data.contracts.items.filter((c) => c.returnDue && c.kpis.length > 0 && !started.has(c.id));
   }, [contracts.data, list.data, items]);
   const labelOf = (r: ReturnItem) => `${r.contract.reference} ${r.contract.title}`;
 

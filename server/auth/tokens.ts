@@ -24,10 +24,10 @@ export async function issueToken(claims: TokenClaims, config: Pick<Config, "toke
   return { token, expiresAt };
 }
 
-/** Returns the claims of a valid, unexpired token, or null for anything else. */
+/** Returns the claims of a valid, unexpired token, or null for anything else (a token without `exp` included). */
 export async function verifyToken(token: string, config: Pick<Config, "tokenSecret">): Promise<TokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, key(config.tokenSecret), { issuer: ISSUER, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, key(config.tokenSecret), { issuer: ISSUER, algorithms: ["HS256"], requiredClaims: ["exp"] });
     const userId = Number(payload.sub);
     const tokenVersion = Number(payload.ver);
     if (!Number.isInteger(userId) || !Number.isInteger(tokenVersion)) return null;

@@ -1,21 +1,18 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
 import type { Config } from "../config.js";
 import { ErrorCode } from "../errors.js";
+import { tooComplex, withoutSuggestions } from "./request-limits.js";
 
 export type Limits = Pick<Config, "maxDepth" | "maxAliases" | "maxCost">;
-
-function tooComplex(message: string): GraphQLError {
-  // Apollo reads `http` for the response status and strips it from what the caller sees.
-  return new GraphQLError(message.replace(/^Syntax Error: /, ""), { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } } });
-}
 
 /**
  * The limits every operation must pass before it runs, whichever transport brought it: depth, aliases
  * and estimated cost (list fields multiply their children by the page size they ask for).
- * HTTP runs this from an Apollo plugin, WebSocket from graphql-ws's onSubscribe.
+ * HTTP runs this from an Apollo plugin (after Apollo's own validation), WebSocket from graphql-ws's onSubscribe
+ * with `specifiedRules: true`, since there nothing else validates.
  */
 export function checkOperationLimits(
   schema: GraphQLSchema,
@@ -23,15 +20,21 @@ export function checkOperationLimits(
   variables: Record<string, unknown> | undefined,
   operationName: string | null | undefined,
   limits: Limits,
-  options: { allowIntrospection: boolean },
+  options: { allowIntrospection: boolean; specifiedRules?: boolean; onCost?: (cost: number) => void },
 ): readonly GraphQLError[] {
+  if (!options.allowIntrospection) {
+    const introspection = validate(schema, document, [NoSchemaIntrospectionCustomRule]);
+    if (introspection.length) return introspection.map((p) => new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } }));
+  }
   // The armor rules throw by default, which would surface as an internal error; report through the context instead.
-  const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message))] };
+  const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, "")))] };
   const rules: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })];
-  if (!options.allowIntrospection) rules.push(NoSchemaIntrospectionCustomRule);
-  const problems = validate(schema, document, rules);
+  if (options.specifiedRules) rules.unshift(...specifiedRules);
+  const problems = validate(schema, document, rules, { maxErrors: 20 });
   if (problems.length) {
-    return problems.map((p) => (p.extensions?.code ? p : new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } })));
+    return problems.map((p) =>
+      p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+    );
   }
   let cost: number;
   try {
@@ -43,9 +46,10 @@ export function checkOperationLimits(
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
     });
   } catch (error) {
-    // Unknown operation name or bad variables: graphql-js will report it properly when it executes.
+    // Bad variables: graphql-js reports them properly when it executes.
     return error instanceof GraphQLError && error.extensions?.code ? [error] : [];
   }
+  options.onCost?.(cost);
   if (cost > limits.maxCost) return [tooComplex(`This operation would cost ${cost}, above the limit of ${limits.maxCost}. Ask for fewer rows or fields.`)];
   return [];
 }

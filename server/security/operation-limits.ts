@@ -1,12 +1,17 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { createRequire } from "node:module";
 import type { Config } from "../config.js";
 import { ErrorCode } from "../errors.js";
 import { tooComplex, withoutSuggestions } from "./request-limits.js";
 
 export type Limits = Pick<Config, "maxDepth" | "maxAliases" | "maxCost">;
+
+// graphql-query-complexity's ESM build imports graphql/index.mjs: a second graphql beside the CommonJS one
+// type-graphql builds the schema with, so every estimate failed ("from another module or realm") and the
+// cost limit never applied. Its CommonJS build shares our graphql.
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
 
 /**
  * The limits every operation must pass before it runs, whichever transport brought it: depth, aliases
@@ -46,8 +51,9 @@ export function checkOperationLimits(
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
     });
   } catch (error) {
-    // Bad variables: graphql-js reports them properly when it executes.
-    return error instanceof GraphQLError && error.extensions?.code ? [error] : [];
+    // Bad variables: graphql-js reports them properly when it executes. Anything else is a bug, not a pass.
+    if (!(error instanceof GraphQLError)) throw error;
+    return error.extensions?.code ? [error] : [];
   }
   options.onCost?.(cost);
   if (cost > limits.maxCost) return [tooComplex(`This operation would cost ${cost}, above the limit of ${limits.maxCost}. Ask for fewer rows or fields.`)];

@@ -44,6 +44,14 @@ describe("limits before parsing, over HTTP", () => {
     expect((await post({ query: `{ me { ${directives(50)} } }` })).body).toEqual({ data: { me: { id: expect.any(Number) } } });
   });
 
+  it("refuses an operation whose estimated cost is over the limit (the estimate works against the real schema)", async () => {
+    const page = (alias: string) => `${alias}: contracts(first: 100) { items { id title reference status provider { name } portfolio { name } fundingLines { year amountPence status stream { name } } } }`;
+    const costly = await post({ query: `{ ${["a", "b", "c", "d", "e"].map(page).join(" ")} }` });
+    expect([costly.status, codes(costly.body as never)]).toEqual([400, ["QUERY_TOO_COMPLEX"]]);
+    expect(costly.body.errors![0].message).toMatch(/would cost \d+, above the limit of 5000/);
+    expect((await post({ query: `{ ${page("a")} }` })).body.errors).toBeUndefined();
+  });
+
   it("refuses variables over the byte limit with BAD_USER_INPUT, except the CSV upload's", async () => {
     const big = await post({ query: "query($x: String) { me { id } }", variables: { x: "x".repeat(70 * 1024) } });
     expect([big.status, codes(big.body as never)]).toEqual([400, ["BAD_USER_INPUT"]]);

@@ -65,9 +65,10 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
       onConnect: async (ctx: WsContext<Record<string, unknown>, { context?: Context; socket: WebSocket }>) => {
         const params = ctx.connectionParams ?? {};
         const authorization = params.authorization ?? params.Authorization;
+        if (!(await wsGuard.allowAttempt(ctx.extra.socket, authorization))) return false;
         const user = await authenticate(services, authorization);
         if (!user) return false;
-        if (!(await wsGuard.admit(ctx.extra.socket, user))) return false;
+        if (!wsGuard.admit(ctx.extra.socket, user)) return false;
         // Subscriptions read through their own connection (see Services.liveDb).
         ctx.extra.context = await createContext({ ...services, db: services.liveDb }, authorization);
         return true;

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { getVariableValues, GraphQLError, Kind, type ExecutionArgs, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { SubscribePayload } from "graphql-ws";
 import type { WebSocket, WebSocketServer } from "ws";
+import { bearerToken, verifyToken } from "../auth/tokens.js";
 import type { Config } from "../config.js";
 import { ErrorCode } from "../errors.js";
 import type { User } from "../modules/users/user.entity.js";
@@ -83,14 +84,23 @@ export class WsGuard {
     });
   }
 
-  /** After the token has been checked: false when the user is over a connection budget (the socket is then closed with its code). */
-  async admit(socket: WebSocket, user: User): Promise<boolean> {
+  /**
+   * Before the account is looked up: charges a connection attempt to the token's user, so reconnecting in a loop
+   * costs a signature check, not a database query. False (and the socket closed with its code) when over budget.
+   */
+  async allowAttempt(socket: WebSocket, authorization: unknown): Promise<boolean> {
+    const token = bearerToken(authorization);
+    const claims = token ? await verifyToken(token, this.config) : null;
+    if (!claims) return true; // refused anyway, by authentication
+    const wait = await spend(this.budgets.wsConnects, `user:${claims.userId}`, 1);
+    if (!wait) return true;
+    socket.close(BudgetCloseCode.TooManyConnects, `Too many connections opened; wait ${Math.ceil(wait / 1000)} s`);
+    return false;
+  }
+
+  /** After authentication: false when the user already holds all the sockets allowed (the socket is then closed with its code). */
+  admit(socket: WebSocket, user: User): boolean {
     const s = this.config.security;
-    const wait = await spend(this.budgets.wsConnects, `user:${user.id}`, 1);
-    if (wait) {
-      socket.close(BudgetCloseCode.TooManyConnects, `Too many connections opened; wait ${Math.ceil(wait / 1000)} s`);
-      return false;
-    }
     const open = this.byUser.get(user.id) ?? new Set<WebSocket>();
     if (open.size >= s.wsConnectionsPerUser) {
       socket.close(BudgetCloseCode.TooManyConnections, `At most ${s.wsConnectionsPerUser} connections per user`);

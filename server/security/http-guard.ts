@@ -34,10 +34,16 @@ async function clientKey(services: Services, req: Request): Promise<string> {
   return claims ? `user:${claims.userId}` : `addr:${req.ip ?? req.socket.remoteAddress ?? "unknown"}`;
 }
 
-/** A refusal in GraphQL's response shape; `close` ends the connection so an unread body is never drained. */
+/**
+ * A refusal in GraphQL's response shape. `close` ends the connection, and when the body has not all arrived,
+ * drops it as soon as the answer is written: otherwise Node would read (and throw away) the rest of a 10 MB body.
+ */
 function refuse(res: Response, status: number, code: string, message: string, options: { close?: boolean; retryAfterMs?: number } = {}): void {
   if (options.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(options.retryAfterMs / 1000)));
-  if (options.close) res.setHeader("Connection", "close");
+  if (options.close) {
+    res.setHeader("Connection", "close");
+    if (!res.req.complete) res.once("finish", () => res.req.socket.destroy());
+  }
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 

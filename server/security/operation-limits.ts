@@ -19,6 +19,15 @@ const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequi
  * HTTP runs this from an Apollo plugin (after Apollo's own validation), WebSocket from graphql-ws's onSubscribe
  * with `specifiedRules: true`, since there nothing else validates.
  */
+/** Validation answers per document object (the parse caches, ours and Apollo's, hand back the same object for the same text). */
+const checked = new WeakMap<DocumentNode, Map<string, Checked>>();
+
+interface Checked {
+  errors: readonly GraphQLError[];
+  /** The estimated cost, when the operation got as far as being costed. */
+  cost?: number;
+}
+
 export function checkOperationLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -27,9 +36,31 @@ export function checkOperationLimits(
   limits: Limits,
   options: { allowIntrospection: boolean; specifiedRules?: boolean; onCost?: (cost: number) => void },
 ): readonly GraphQLError[] {
+  const variablesKey = variables && Object.keys(variables).length ? JSON.stringify(variables) : "";
+  const key = `${options.allowIntrospection}|${options.specifiedRules === true}|${operationName ?? ""}|${limits.maxDepth}|${limits.maxAliases}|${limits.maxCost}|${variablesKey.length > 1024 ? "" : variablesKey}`;
+  const cacheable = variablesKey.length <= 1024;
+  const answers = checked.get(document) ?? new Map<string, Checked>();
+  const answer = (cacheable ? answers.get(key) : undefined) ?? check(schema, document, variables, operationName, limits, options);
+  if (cacheable && !answers.has(key)) {
+    if (answers.size > 50) answers.clear();
+    answers.set(key, answer);
+    checked.set(document, answers);
+  }
+  if (answer.cost !== undefined) options.onCost?.(answer.cost);
+  return answer.errors;
+}
+
+function check(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+  limits: Limits,
+  options: { allowIntrospection: boolean; specifiedRules?: boolean },
+): Checked {
   if (!options.allowIntrospection) {
     const introspection = validate(schema, document, [NoSchemaIntrospectionCustomRule]);
-    if (introspection.length) return introspection.map((p) => new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } }));
+    if (introspection.length) return { errors: introspection.map((p) => new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } })) };
   }
   // The armor rules throw by default, which would surface as an internal error; report through the context instead.
   const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, "")))] };
@@ -37,9 +68,11 @@ export function checkOperationLimits(
   if (options.specifiedRules) rules.unshift(...specifiedRules);
   const problems = validate(schema, document, rules, { maxErrors: 20 });
   if (problems.length) {
-    return problems.map((p) =>
-      p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
-    );
+    return {
+      errors: problems.map((p) =>
+        p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+      ),
+    };
   }
   let cost: number;
   try {
@@ -53,9 +86,8 @@ export function checkOperationLimits(
   } catch (error) {
     // Bad variables: graphql-js reports them properly when it executes. Anything else is a bug, not a pass.
     if (!(error instanceof GraphQLError)) throw error;
-    return error.extensions?.code ? [error] : [];
+    return { errors: error.extensions?.code ? [error] : [] };
   }
-  options.onCost?.(cost);
-  if (cost > limits.maxCost) return [tooComplex(`This operation would cost ${cost}, above the limit of ${limits.maxCost}. Ask for fewer rows or fields.`)];
-  return [];
+  if (cost > limits.maxCost) return { cost, errors: [tooComplex(`This operation would cost ${cost}, above the limit of ${limits.maxCost}. Ask for fewer rows or fields.`)] };
+  return { cost, errors: [] };
 }

@@ -24,6 +24,49 @@ function tooLarge(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 }, problems: [{ field: "variables", rule: "maxBytes", message }] } });
 }
 
+/** A map that forgets its oldest entries past `size`: remembered answers for documents seen again. */
+export class BoundedCache<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly size: number) {}
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: K, value: V): V {
+    this.map.set(key, value);
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as K);
+    return value;
+  }
+}
+
+// A flood repeats itself: the same text is parsed (or refused) once, not once per message. Refusals are kept
+// too, so a repeated hostile document costs a lookup. Keys are the text itself, at most maxDocumentBytes each.
+const parsed = new BoundedCache<string, DocumentNode | GraphQLError>(500);
+
+function parseDocument(query: string, limits: ParseLimits): DocumentNode | GraphQLError {
+  const key = `${limits.maxTokens}|${limits.maxDirectives}|${query}`;
+  const known = parsed.get(key);
+  if (known) return known;
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: limits.maxTokens });
+  } catch (error) {
+    if (error instanceof GraphQLError && /contains more th[ae]t \d+ tokens/.test(error.message)) {
+      return parsed.set(key, tooComplex(`The document has more than ${limits.maxTokens} tokens.`));
+    }
+    const message = error instanceof GraphQLError ? error.message : "Could not parse the document.";
+    return parsed.set(key, new GraphQLError(message, { extensions: { code: "GRAPHQL_PARSE_FAILED", http: { status: 400 } } }));
+  }
+  let directives = 0;
+  visit(document, { Directive: () => void directives++ });
+  if (directives > limits.maxDirectives) return parsed.set(key, tooComplex(`The document has ${directives} directives, above the limit of ${limits.maxDirectives}.`));
+  return parsed.set(key, document);
+}
+
 /**
  * Parses a document under the byte, token and directive limits. `variablesBytes` is the size of the
  * variables as they arrived (JSON). Returns the document, or the one error that refuses it.
@@ -36,19 +79,8 @@ export function parseWithinLimits(query: unknown, variablesBytes: number, operat
   if (query.length * 3 > limits.maxDocumentBytes && Buffer.byteLength(query, "utf8") > limits.maxDocumentBytes) {
     return tooComplex(`The document is larger than ${limits.maxDocumentBytes} bytes.`);
   }
-  let document: DocumentNode;
-  try {
-    document = parse(query, { maxTokens: limits.maxTokens, noLocation: false });
-  } catch (error) {
-    if (error instanceof GraphQLError && /contains more th[ae]t \d+ tokens/.test(error.message)) {
-      return tooComplex(`The document has more than ${limits.maxTokens} tokens.`);
-    }
-    const message = error instanceof GraphQLError ? error.message : "Could not parse the document.";
-    return new GraphQLError(message, { extensions: { code: "GRAPHQL_PARSE_FAILED", http: { status: 400 } } });
-  }
-  let directives = 0;
-  visit(document, { Directive: () => void directives++ });
-  if (directives > limits.maxDirectives) return tooComplex(`The document has ${directives} directives, above the limit of ${limits.maxDirectives}.`);
+  const document = parseDocument(query, limits);
+  if (document instanceof GraphQLError) return document;
   if (variablesBytes > limits.maxVariablesBytes && variablesBytes > largeInputAllowance(document, operationName)) {
     return tooLarge(`The variables are larger than ${limits.maxVariablesBytes} bytes.`);
   }

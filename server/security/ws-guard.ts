@@ -12,7 +12,7 @@ import { mayIntrospect, parseWithinLimits, withoutSuggestions } from "./request-
 
 /** How a socket over its budget is closed: an application close code (4000-4999) and a reason. */
 export enum BudgetCloseCode {
-  /** More subscribe messages than the socket's token bucket allows. */
+  /** More messages (subscribe or any other) than the socket's token bucket allows. */
   TooManySubscribes = 4029,
   /** The user already holds WS_CONNECTIONS_PER_USER open sockets. */
   TooManyConnections = 4030,
@@ -46,7 +46,7 @@ export class TokenBucket {
   }
 }
 
-/** A refused subscribe message costs more of the bucket than an accepted one. */
+/** A refused subscribe message costs this much more of the bucket than an accepted one. */
 const REFUSAL_TOKENS = 5;
 
 /**
@@ -57,6 +57,8 @@ const REFUSAL_TOKENS = 5;
 export class WsGuard {
   private readonly byUser = new Map<number, Set<WebSocket>>();
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
+  /** Sockets closed over budget: whatever they still send is dropped unread. */
+  private readonly closing = new WeakSet<WebSocket>();
 
   constructor(
     private readonly config: Config,
@@ -68,11 +70,25 @@ export class WsGuard {
     return this.config.security.wsMaxPayloadBytes;
   }
 
-  /** Call before graphql-ws attaches: a client's protocol errors (oversized frames) are logged in one line, not as stacks. */
+  /**
+   * Call before graphql-ws attaches. Every message is charged to the socket's bucket before graphql-ws parses it,
+   * and once a socket is over budget nothing more it sends is looked at. A client's protocol errors (oversized
+   * frames) are logged in one line, not as stacks.
+   */
   attach(wsServer: WebSocketServer): void {
+    const s = this.config.security;
     wsServer.on("connection", (socket: WebSocket, request: IncomingMessage) => {
+      const bucket = new TokenBucket(s.wsSubscribeBurst, s.wsSubscribesPerSecond);
+      this.buckets.set(socket, bucket);
       const emit = socket.emit.bind(socket);
       socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+        if (event === "message") {
+          if (this.closing.has(socket)) return false;
+          if (!bucket.take(1)) {
+            this.overBudget(socket);
+            return false;
+          }
+        }
         const error = args[0] as { code?: unknown } | undefined;
         if (event === "error" && typeof error?.code === "string" && error.code.startsWith("WS_ERR_")) {
           // `ws` has already closed the socket with the matching code (1009 for an oversized message).
@@ -108,7 +124,6 @@ export class WsGuard {
     }
     open.add(socket);
     this.byUser.set(user.id, open);
-    this.buckets.set(socket, new TokenBucket(s.wsSubscribeBurst, s.wsSubscribesPerSecond));
     socket.once("close", () => {
       open.delete(socket);
       if (open.size === 0 && this.byUser.get(user.id) === open) this.byUser.delete(user.id);
@@ -127,8 +142,8 @@ export class WsGuard {
    * should execute, or the errors (each with its code), or — for a socket closed over budget — never.
    */
   subscribe(socket: WebSocket, user: User | null, schema: GraphQLSchema, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] | Promise<never> {
+    // The message itself was charged on arrival (attach); a refusal costs more.
     const bucket = this.buckets.get(socket);
-    if (bucket && !bucket.take(1)) return this.overBudget(socket);
     const refuse = (errors: readonly GraphQLError[]) => {
       if (bucket && !bucket.take(REFUSAL_TOKENS)) return this.overBudget(socket);
       // `http` tells Apollo the status of an HTTP response; a WebSocket client has no use for it.
@@ -156,7 +171,12 @@ export class WsGuard {
   }
 
   private overBudget(socket: WebSocket): Promise<never> {
-    socket.close(BudgetCloseCode.TooManySubscribes, "Too many subscribe messages");
+    if (!this.closing.has(socket)) {
+      this.closing.add(socket);
+      socket.close(BudgetCloseCode.TooManySubscribes, "Too many messages");
+      // A client that keeps sending instead of answering the close is cut off.
+      setTimeout(() => socket.terminate(), 1000).unref();
+    }
     // graphql-ws waits on this answer; the socket is closing, so there is nothing left to send.
     return new Promise<never>(() => {});
   }

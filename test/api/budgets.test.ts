@@ -48,7 +48,7 @@ describe("WebSocket budgets", () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => post(OFFICER, { query: "{ me { id } contracts(first: 5) { totalCount } }" })));
     await flood;
     const closed = await flooder.closed;
-    expect(closed).toEqual({ code: 4029, reason: "Too many subscribe messages" });
+    expect(closed).toEqual({ code: 4029, reason: "Too many messages" });
     // No more than the bucket's worth was answered before the close.
     expect(flooder.messages.filter((m) => m.id?.startsWith("f")).length).toBeLessThanOrEqual(11);
     expect(answers.map((a) => [a.status, a.body.errors])).toEqual(answers.map(() => [200, undefined]));

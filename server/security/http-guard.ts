@@ -47,8 +47,26 @@ function refuse(res: Response, status: number, code: string, message: string, op
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
 
-function tooManyRequests(res: Response, retryAfterMs: number): void {
-  refuse(res, 429, ErrorCode.TOO_MANY_REQUESTS, "Too many requests; slow down.", { close: true, retryAfterMs });
+/** Refusals being held back, per client: at most HELD_PER_CLIENT at once, the rest answered at once. */
+const held = new Map<string, number>();
+const HELD_PER_CLIENT = 16;
+const HOLD_MS = 1000;
+
+/**
+ * A client over budget is answered 429 — after up to a second, without reading its body: a flooding client
+ * waiting on its answers sends less, at no cost to the server but an idle socket (a bounded number per client).
+ */
+function tooManyRequests(res: Response, retryAfterMs: number, key?: string): void {
+  const answer = () => refuse(res, 429, ErrorCode.TOO_MANY_REQUESTS, "Too many requests; slow down.", { close: true, retryAfterMs });
+  const holding = key ? (held.get(key) ?? 0) : HELD_PER_CLIENT;
+  if (holding >= HELD_PER_CLIENT) return answer();
+  held.set(key!, holding + 1);
+  setTimeout(() => {
+    const left = (held.get(key!) ?? 1) - 1;
+    if (left > 0) held.set(key!, left);
+    else held.delete(key!);
+    if (!res.req.socket.destroyed) answer();
+  }, Math.min(HOLD_MS, retryAfterMs)).unref();
 }
 
 async function charge(budgets: Budgets, key: string | undefined, points: number): Promise<number> {
@@ -66,7 +84,7 @@ export function chargeRequest(services: Services, budgets: Budgets): RequestHand
       .then(async (key) => {
         res.locals.budgetKey = key;
         const wait = await charge(budgets, key, 1 + Math.floor(declared / BYTES_PER_POINT));
-        if (wait) return tooManyRequests(res, wait);
+        if (wait) return tooManyRequests(res, wait, key);
         next();
       })
       .catch(next);
@@ -91,7 +109,7 @@ export function checkBeforeParsing(services: Services, budgets: Budgets): Reques
     if (!(parsed instanceof GraphQLError)) return next();
     void charge(budgets, res.locals.budgetKey, REFUSAL_POINTS + (declared ? 0 : Math.floor(variablesBytes / BYTES_PER_POINT)))
       .then((wait) => {
-        if (wait) return tooManyRequests(res, wait);
+        if (wait) return tooManyRequests(res, wait, res.locals.budgetKey);
         refuse(res, 400, String(parsed.extensions.code), parsed.message);
       })
       .catch(next);

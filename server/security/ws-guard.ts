@@ -174,7 +174,8 @@ export class WsGuard {
     if (!this.closing.has(socket)) {
       this.closing.add(socket);
       socket.close(BudgetCloseCode.TooManySubscribes, "Too many messages");
-      // A client that keeps sending instead of answering the close is cut off.
+      // Read nothing more from it (the close frame still goes out); a client that never answers the close is cut off.
+      socket.pause();
       setTimeout(() => socket.terminate(), 1000).unref();
     }
     // graphql-ws waits on this answer; the socket is closing, so there is nothing left to send.

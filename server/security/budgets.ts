@@ -22,7 +22,7 @@ export class Budgets {
     this.http = config.rateLimitPerMinute > 0 ? this.limiter("ch:http", config.rateLimitPerMinute, 60) : null;
     this.wsConnects = this.limiter("ch:ws-connect", Math.max(1, s.wsConnectsPerMinute), 60);
     this.logins = new LoginThrottle(
-      this.limiter("ch:login-fail", Math.max(1, s.loginMaxFailures), 24 * 60 * 60),
+      this.limiter("ch:login-fail", Math.max(1, s.loginMaxFailures), 60 * 60),
       this.limiter("ch:login-locks", 1_000_000, 24 * 60 * 60),
       s.loginLockSeconds,
       s.loginMaxLockSeconds,
@@ -69,7 +69,7 @@ export async function spend(limiter: RateLimiterAbstract, key: string, points: n
 }
 
 /**
- * Per-account login throttling: after `maxFailures` wrong passwords in a row the account is locked for
+ * Per-account login throttling: after `maxFailures` wrong passwords within an hour the account is locked for
  * `lockSeconds`, doubling with each lock that day up to `maxLockSeconds`. A success clears the count. Unknown
  * accounts are counted like known ones, so a lock says nothing about whether an account exists.
  */

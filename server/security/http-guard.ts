@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, type GraphQLSchema } from "graphql";
 import { bearerToken, verifyToken } from "../auth/tokens.js";
 import type { Context } from "../context.js";
 import { ErrorCode } from "../errors.js";
@@ -12,12 +12,14 @@ import { mayIntrospect, parseWithinLimits, withoutSuggestions } from "./request-
 /*
  * What a client pays on /graphql, in points out of RATE_LIMIT_PER_MINUTE per minute: 1 per request, 1 per
  * 16 KB of body (charged from Content-Length before the body is read), 5 more for an operation refused by a
- * limit, and 1 per 250 of estimated cost. A signed-in user is charged by account, anyone else by address, so
+ * limit, 10 for a login (a password hash is the most expensive thing an anonymous caller can ask for), and 1 per
+ * 250 of estimated cost. A signed-in user is charged by account, anyone else by address, so
  * one flooding client spends its own budget, not its neighbours'.
  */
 const BYTES_PER_POINT = 16 * 1024;
 const REFUSAL_POINTS = 5;
 const COST_PER_POINT = 250;
+const LOGIN_POINTS = 10;
 
 /** The budget key of each request's context, for charging its cost after Apollo has parsed it. */
 const contextKeys = new WeakMap<object, string>();
@@ -136,13 +138,15 @@ export function limitsPlugin(services: Services, budgets: Budgets): ApolloServer
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema, contextValue }) {
+        async didResolveOperation({ request, document, schema, contextValue, operation }) {
           let cost = 0;
           const errors = checkOperationLimits(schema as GraphQLSchema, document, request.variables, request.operationName, services.config, {
             allowIntrospection: mayIntrospect(contextValue.user),
             onCost: (c) => void (cost = c),
           });
-          const wait = await charge(budgets, contextKeys.get(contextValue), (errors.length ? REFUSAL_POINTS : 0) + Math.floor(cost / COST_PER_POINT));
+          const logins = (operation?.selectionSet.selections ?? []).filter((s) => s.kind === Kind.FIELD && s.name.value === "login").length;
+          const points = (errors.length ? REFUSAL_POINTS : 0) + Math.floor(cost / COST_PER_POINT) + logins * LOGIN_POINTS;
+          const wait = await charge(budgets, contextKeys.get(contextValue), points);
           if (wait) throw new GraphQLError("Too many requests; slow down.", { extensions: { code: ErrorCode.TOO_MANY_REQUESTS, http: { status: 429 } } });
           if (errors.length) throw errors[0];
         },

@@ -1,9 +1,9 @@
-// One hostile client, in its own thread so its own work does not count against the server's event loop:
-// it floods one shape for `seconds` and reports what it got back. Plain JavaScript: workers get no tsx loader.
-import { parentPort, workerData } from "node:worker_threads";
+// One hostile client, in its own process: it floods one shape for `seconds` and prints what it got back as JSON.
+// Plain JavaScript, run by node itself. Arguments: one JSON object (url, token, shape, seconds, concurrency, wiltshire).
+import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 
-const { url, token, shape, seconds, concurrency, wiltshire } = workerData;
+const { url, token, shape, seconds, concurrency, wiltshire } = JSON.parse(process.argv[2]);
 const until = Date.now() + seconds * 1000;
 const tally = {};
 const count = (key) => void (tally[key] = (tally[key] ?? 0) + 1);
@@ -14,6 +14,8 @@ function build() {
   const tenMegabytes = () => "x".repeat(10 * 1024 * 1024);
   const subscription = `subscription($o: Int!) { returnChanged(officeId: $o) { seq } }`;
   switch (shape) {
+    case "control":
+      return null;
     case "http-aliases":
       return JSON.stringify({ query: `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: me { id }`).join(" ")} }` });
     case "http-directives":
@@ -33,8 +35,9 @@ function build() {
 }
 const built = build();
 const httpBody = typeof built === "string" ? Buffer.from(built) : null;
+const started = performance.eventLoopUtilization();
 // One subscribe message, encoded once; ids need not be unique for a flood (graphql-ws refuses duplicates with 4409).
-const wsMessage = typeof built === "string" ? null : Buffer.from(JSON.stringify({ id: "1", type: "subscribe", payload: built }));
+const wsMessage = built === null || typeof built === "string" ? null : Buffer.from(JSON.stringify({ id: "1", type: "subscribe", payload: built }));
 
 async function httpLoop(body) {
   while (Date.now() < until) {
@@ -83,6 +86,10 @@ async function wsLoop() {
   }
 }
 
-const loops = Array.from({ length: concurrency }, () => (httpBody ? httpLoop(httpBody) : wsLoop()));
+// "control": an attacker thread that sends nothing, to show how much the measure moves on its own.
+const loops = built === null ? [sleep(until - Date.now())] : Array.from({ length: concurrency }, () => (httpBody ? httpLoop(httpBody) : wsLoop()));
 await Promise.all(loops);
-parentPort.postMessage(tally);
+// How busy the attacker was: its CPU comes out of the same machine as the server's.
+tally["attacker busy %"] = Math.round(performance.eventLoopUtilization(started).utilization * 100);
+process.stdout.write(JSON.stringify(tally));
+process.exit(0);

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { Worker } from "node:worker_threads";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { startApp } from "../../server/app.js";
 import { loadConfig } from "../../server/config.js";
 import { seedDemoData } from "../../server/db/seed/demo-seed.js";
@@ -14,11 +15,14 @@ import { createServices } from "../../server/services.js";
  * budgets (rate limit on, 1,200 points a minute). A Wiltshire officer asks for the office's scorecards five
  * times a second throughout; first quiet, then during a flood of each shape in turn, each from its own
  * signed-in provider account in a worker thread, 8 connections at once. Goal: the officer's p99 during each
- * flood within 2× of the quiet p99 of the same run.
+ * flood within 2× of the quiet p99 of the same run. "control" starts an attacker thread that sends nothing: the
+ * noise floor of the measure on this machine. The attacker is its own process, run under `nice -n
+ * BENCH_FLOOD_NICE` (default 10): on one shared machine its own CPU would otherwise be taken from the server's,
+ * which a remote attacker's is not. What it sent and got back is reported beside each figure.
  *   BENCH_FLOOD_SECONDS (default 20): length of the quiet phase and of each flood.
  *   BENCH_FLOOD_SHAPES: a comma-separated subset of FLOOD_SHAPES.
  */
-export const FLOOD_SHAPES = ["http-aliases", "http-directives", "http-variables", "ws-aliases", "ws-directives", "ws-variables", "ws-subscribe"] as const;
+export const FLOOD_SHAPES = ["control", "http-aliases", "http-directives", "http-variables", "ws-aliases", "ws-directives", "ws-variables", "ws-subscribe"] as const;
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,15 +76,22 @@ export async function floodScenario(log: (line: string) => void): Promise<Record
   const only = process.env.BENCH_FLOOD_SHAPES?.split(",");
   for (const [i, shape] of FLOOD_SHAPES.entries()) {
     if (only && !only.includes(shape)) continue;
-    const worker = new Worker(new URL("./flood-worker.mjs", import.meta.url), { workerData: { url: app.url, token: attackers[i], shape, seconds, concurrency: 8, wiltshire } });
+    const args = JSON.stringify({ url: app.url, token: attackers[i], shape, seconds, concurrency: 8, wiltshire });
+    const child = spawn("nice", ["-n", String(process.env.BENCH_FLOOD_NICE ?? 10), process.execPath, fileURLToPath(new URL("./flood-worker.mjs", import.meta.url)), args], { stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
     const attacker = new Promise<Record<string, number>>((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
+      child.once("exit", () => {
+        try {
+          resolve(JSON.parse(output));
+        } catch {
+          reject(new Error(`the ${shape} flood printed no result`));
+        }
+      });
     });
     await sleep(200); // the flood under way before measuring
     const during = await legitimate(seconds * 1000 - 200);
     const tally = await attacker;
-    await worker.terminate();
     const p99 = percentile(during.times, 99);
     results[shape] = { requests: during.times.length, failures: during.failures, p50Ms: percentile(during.times, 50), p99Ms: p99, ratioP99: p99 / quietP99, loopBusy: during.loopBusy, attacker: tally };
     log(

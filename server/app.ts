@@ -4,16 +4,18 @@ import path from "node:path";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import { rateLimit } from "express-rate-limit";
-import { GraphQLError, parse, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
-import { CloseCode, type Context as WsContext } from "graphql-ws";
+import type { GraphQLSchema } from "graphql";
+import type { Context as WsContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import { authenticate, createContext, type Context } from "./context.js";
-import { ErrorCode, maskError } from "./errors.js";
+import { maskError } from "./errors.js";
 import { createHttpDrain } from "./http-drain.js";
 import { createSchema } from "./schema.js";
-import { checkOperationLimits } from "./security/operation-limits.js";
+import { budgetsFor, closeBudgets } from "./security/budgets.js";
+import { securityHeaders } from "./security/headers.js";
+import { bodyErrors, chargeRequest, checkBeforeParsing, limitsPlugin, rememberClient } from "./security/http-guard.js";
+import { WsGuard } from "./security/ws-guard.js";
 import type { Services } from "./services.js";
 
 const DASHBOARD_DIST = path.resolve("dashboard/dist");
@@ -24,22 +26,6 @@ export interface RunningApp {
   /** Base URL once listening, e.g. http://127.0.0.1:4000 */
   url: string;
   stop(): Promise<void>;
-}
-
-/** The same limits on HTTP as graphql-ws applies in onSubscribe. */
-function operationLimitsPlugin(services: Services): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, schema, contextValue }) {
-          const errors = checkOperationLimits(schema, document, request.variables, request.operationName, services.config, {
-            allowIntrospection: !services.config.production || contextValue.user != null,
-          });
-          if (errors.length) throw errors[0];
-        },
-      };
-    },
-  };
 }
 
 function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
@@ -59,47 +45,40 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   const schema = await createSchema();
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders());
   // Stopping answers every request already taken and refuses new ones cleanly (server/http-drain.ts).
   const httpDrain = createHttpDrain();
   const httpServer = http.createServer(httpDrain.guard(app));
   httpDrain.attach(httpServer);
+  const budgets = budgetsFor(services);
+  const wsGuard = new WsGuard(config, budgets);
 
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: "/graphql",
+    maxPayload: wsGuard.maxPayload,
     verifyClient: ({ origin, req }, done) => done(originAllowed(origin, req.headers.host, config.allowedOrigins), 403, "Origin not allowed"),
   });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
+  wsGuard.attach(wsServer);
+  const wsCleanup = useServer<Record<string, unknown>, { context?: Context; socket: WebSocket }>(
     {
       schema,
+      connectionInitWaitTimeout: config.security.wsInitTimeoutMs,
       // A WebSocket without a valid token is refused at connection time.
-      onConnect: async (ctx: WsContext<Record<string, unknown>, { context?: Context }>) => {
+      onConnect: async (ctx: WsContext<Record<string, unknown>, { context?: Context; socket: WebSocket }>) => {
         const params = ctx.connectionParams ?? {};
         const authorization = params.authorization ?? params.Authorization;
+        if (!(await wsGuard.allowAttempt(ctx.extra.socket, authorization))) return false;
         const user = await authenticate(services, authorization);
         if (!user) return false;
+        if (!wsGuard.admit(ctx.extra.socket, user)) return false;
         // Subscriptions read through their own connection (see Services.liveDb).
         ctx.extra.context = await createContext({ ...services, db: services.liveDb }, authorization);
         return true;
       },
       context: (ctx) => ctx.extra.context!,
-      onSubscribe: (ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError("Could not parse the operation.", { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
-        }
-        const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
-        const operation = payload.operationName ? operations.find((o) => o.name?.value === payload.operationName) : operations[0];
-        if (!operation || operation.operation !== "subscription") {
-          return [new GraphQLError("Only subscriptions are accepted over WebSocket; send queries and mutations over HTTP.", { extensions: { code: ErrorCode.FORBIDDEN } })];
-        }
-        const errors = checkOperationLimits(schema, document, payload.variables ?? undefined, payload.operationName, config, { allowIntrospection: false });
-        if (errors.length) return [...errors];
-        void ctx;
-        return undefined;
-      },
+      // Everything refused before execution, each refusal with its code: see server/security/ws-guard.ts.
+      onSubscribe: (ctx, _id, payload) => wsGuard.subscribe(ctx.extra.socket, ctx.extra.context?.user ?? null, schema, payload) as never,
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => maskError(e.toJSON(), e)) as never,
       onNext: (_ctx, _id, _payload, _args, result) => {
         if ("errors" in result && result.errors?.length) {
@@ -116,10 +95,13 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
 
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: true, // limited per request by operationLimitsPlugin: anonymous callers get none in production
+    introspection: true, // limited per request by limitsPlugin: staff and analysts only
+    includeStacktraceInErrorResponses: config.security.exposeStackTraces,
+    persistedQueries: false,
+    parseOptions: { maxTokens: config.security.maxTokens },
     formatError: (formatted, error) => maskError(formatted, error),
     plugins: [
-      operationLimitsPlugin(services),
+      limitsPlugin(services, budgets),
       { async serverWillStart() { return { async drainServer() { await disposeWs(); } }; } },
     ],
   });
@@ -140,16 +122,11 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   });
   app.use(
     "/graphql",
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.rateLimitPerMinute,
-      skip: () => config.rateLimitPerMinute === 0,
-      standardHeaders: "draft-7",
-      legacyHeaders: false,
-      message: { errors: [{ message: "Too many requests; slow down.", extensions: { code: ErrorCode.TOO_MANY_REQUESTS } }] },
-    }),
-    express.json({ limit: "12mb" }) /* a 10 MB CSV upload, as JSON */,
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(services, req.headers.authorization) }),
+    chargeRequest(services, budgets),
+    express.json({ limit: config.security.maxBodyBytes }) /* a 10 MB CSV upload, as JSON */,
+    checkBeforeParsing(services, budgets),
+    expressMiddleware(apollo, { context: async ({ req, res }) => rememberClient(res, await createContext(services, req.headers.authorization)) }),
+    bodyErrors,
   );
   if (fs.existsSync(DASHBOARD_DIST)) {
     app.use(express.static(DASHBOARD_DIST, { index: "index.html" }));
@@ -171,6 +148,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
       // Subscribers are told 1001 (going away) while the requests already taken are answered.
       await Promise.all([httpDrain.drain(), disposeWs()]);
       await apollo.stop();
+      closeBudgets(services);
     },
   };
 }

@@ -1,4 +1,6 @@
 import path from "node:path";
+import { loadSecurityConfig, type SecurityConfig } from "./security/security-config.js";
+import { persistentSecret } from "./security/token-secret.js";
 
 /** Everything the server reads from the environment, with defaults that make `npm start` work unconfigured. */
 export interface Config {
@@ -20,11 +22,10 @@ export interface Config {
   maxCost: number;
   maxAliases: number;
   seedDemoData: boolean;
-  /** Requests per minute per client address on /graphql; 0 turns the limit off (load tests on loopback). */
+  /** Work points per minute per client on /graphql (a request is 1, more for size and cost); 0 turns the limit off. */
   rateLimitPerMinute: number;
+  security: SecurityConfig;
 }
-
-const DEV_SECRET = "commissioning-hub-development-secret-change-me";
 
 function int(value: string | undefined, fallback: number): number {
   const parsed = value === undefined ? NaN : Number.parseInt(value, 10);
@@ -33,13 +34,13 @@ function int(value: string | undefined, fallback: number): number {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === "production";
-  const tokenSecret = env.TOKEN_SECRET ?? DEV_SECRET;
-  if (production && tokenSecret === DEV_SECRET) {
-    throw new Error("TOKEN_SECRET must be set when NODE_ENV=production");
-  }
+  const databasePath = path.resolve(env.DATABASE_PATH ?? "data/commissioning-hub.sqlite");
+  // No secret ships with the code: without TOKEN_SECRET each data folder gets its own random one.
+  const tokenSecret = env.TOKEN_SECRET || persistentSecret(path.resolve(env.DATA_DIR ?? path.dirname(databasePath)));
+  if (tokenSecret.length < 32) throw new Error("TOKEN_SECRET must be at least 32 characters");
   return {
     port: int(env.PORT, 4000),
-    databasePath: path.resolve(env.DATABASE_PATH ?? "data/commissioning-hub.sqlite"),
+    databasePath,
     busyTimeoutMs: int(env.SQLITE_BUSY_TIMEOUT_MS, 5000),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
@@ -47,10 +48,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: int(env.TOKEN_TTL_SECONDS, 8 * 60 * 60),
     production,
     allowedOrigins: (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
-    maxDepth: int(env.MAX_QUERY_DEPTH, 10),
+    // GraphQL Armor's defaults; the dashboard's deepest operation needs 5 (test/unit/dashboard-operations.test.ts).
+    maxDepth: int(env.MAX_QUERY_DEPTH, 6),
     maxCost: int(env.MAX_QUERY_COST, 5000),
-    maxAliases: int(env.MAX_QUERY_ALIASES, 30),
+    maxAliases: int(env.MAX_QUERY_ALIASES, 15),
     seedDemoData: env.SEED_DEMO_DATA !== "false",
     rateLimitPerMinute: int(env.RATE_LIMIT_PER_MINUTE, 1200),
+    security: loadSecurityConfig(env),
   };
 }

@@ -248,7 +248,7 @@ export const POLICIES: Record<string, Policy> = {
 
   // Contracts and what hangs off them.
   // A provider sees its own contract, with its value, but not the office's re-procurement plan for it.
-  Contract: entity<Contract>((v, c) => canSee(v, c), { reviewWindow: notProvider, plannedStartDate: notProvider, potentialValuePence: notProvider }),
+  Contract: entity<Contract>((v, c) => canSee(v, c), { reviewWindow: notProvider, plannedStartDate: notProvider, potentialValuePence: notProvider, fundingPence: notProvider, reviewStartDate: notProvider, reviewEndDate: notProvider, reprocurementDue: notProvider, endsWithoutPlan: notProvider }),
   FundingLine: entity<FundingLine>((v, l, s) => withContract(v, l.contractId, s)),
   CoCommissioner: entity<CoCommissioner>((v, c, s) => withContract(v, c.contractId, s)),
   ContractSpend: entity<ContractSpend>((v, c, s) => withContract(v, c.contractId, s)),
@@ -287,6 +287,8 @@ export const POLICIES: Record<string, Policy> = {
   ProvenanceEntry: derived(OFFICE_READERS),
   ProvenanceValue: derived(OFFICE_READERS),
   RiskHeatMap: derived(OFFICE_READERS),
+  BoardAttention: derived(OFFICE_READERS),
+  AttentionItem: derived(OFFICE_READERS),
   RiskHeatMapCell: derived(OFFICE_READERS),
   IndicatorStatus: derived(OFFICE_READERS),
   ScorecardUpdate: derived(OFFICE_READERS),

@@ -1,37 +1,78 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import { createRequire } from "node:module";
 import type { Config } from "../config.js";
 import { ErrorCode } from "../errors.js";
+import { tooComplex, withoutSuggestions } from "./request-limits.js";
 
 export type Limits = Pick<Config, "maxDepth" | "maxAliases" | "maxCost">;
 
-function tooComplex(message: string): GraphQLError {
-  // Apollo reads `http` for the response status and strips it from what the caller sees.
-  return new GraphQLError(message.replace(/^Syntax Error: /, ""), { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, http: { status: 400 } } });
-}
+// graphql-query-complexity's ESM build imports graphql/index.mjs: a second graphql beside the CommonJS one
+// type-graphql builds the schema with, so every estimate failed ("from another module or realm") and the
+// cost limit never applied. Its CommonJS build shares our graphql.
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
 
 /**
  * The limits every operation must pass before it runs, whichever transport brought it: depth, aliases
  * and estimated cost (list fields multiply their children by the page size they ask for).
- * HTTP runs this from an Apollo plugin, WebSocket from graphql-ws's onSubscribe.
+ * HTTP runs this from an Apollo plugin (after Apollo's own validation), WebSocket from graphql-ws's onSubscribe
+ * with `specifiedRules: true`, since there nothing else validates.
  */
+/** Validation answers per document object (the parse caches, ours and Apollo's, hand back the same object for the same text). */
+const checked = new WeakMap<DocumentNode, Map<string, Checked>>();
+
+interface Checked {
+  errors: readonly GraphQLError[];
+  /** The estimated cost, when the operation got as far as being costed. */
+  cost?: number;
+}
+
 export function checkOperationLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName: string | null | undefined,
   limits: Limits,
-  options: { allowIntrospection: boolean },
+  options: { allowIntrospection: boolean; specifiedRules?: boolean; onCost?: (cost: number) => void },
 ): readonly GraphQLError[] {
+  const variablesKey = variables && Object.keys(variables).length ? JSON.stringify(variables) : "";
+  const key = `${options.allowIntrospection}|${options.specifiedRules === true}|${operationName ?? ""}|${limits.maxDepth}|${limits.maxAliases}|${limits.maxCost}|${variablesKey.length > 1024 ? "" : variablesKey}`;
+  const cacheable = variablesKey.length <= 1024;
+  const answers = checked.get(document) ?? new Map<string, Checked>();
+  const answer = (cacheable ? answers.get(key) : undefined) ?? check(schema, document, variables, operationName, limits, options);
+  if (cacheable && !answers.has(key)) {
+    if (answers.size > 50) answers.clear();
+    answers.set(key, answer);
+    checked.set(document, answers);
+  }
+  if (answer.cost !== undefined) options.onCost?.(answer.cost);
+  return answer.errors;
+}
+
+function check(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+  limits: Limits,
+  options: { allowIntrospection: boolean; specifiedRules?: boolean },
+): Checked {
+  if (!options.allowIntrospection) {
+    const introspection = validate(schema, document, [NoSchemaIntrospectionCustomRule]);
+    if (introspection.length) return { errors: introspection.map((p) => new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } })) };
+  }
   // The armor rules throw by default, which would surface as an internal error; report through the context instead.
-  const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message))] };
+  const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, "")))] };
   const rules: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })];
-  if (!options.allowIntrospection) rules.push(NoSchemaIntrospectionCustomRule);
-  const problems = validate(schema, document, rules);
+  if (options.specifiedRules) rules.unshift(...specifiedRules);
+  const problems = validate(schema, document, rules, { maxErrors: 20 });
   if (problems.length) {
-    return problems.map((p) => (p.extensions?.code ? p : new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } })));
+    return {
+      errors: problems.map((p) =>
+        p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+      ),
+    };
   }
   let cost: number;
   try {
@@ -43,9 +84,10 @@ export function checkOperationLimits(
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
     });
   } catch (error) {
-    // Unknown operation name or bad variables: graphql-js will report it properly when it executes.
-    return error instanceof GraphQLError && error.extensions?.code ? [error] : [];
+    // Bad variables: graphql-js reports them properly when it executes. Anything else is a bug, not a pass.
+    if (!(error instanceof GraphQLError)) throw error;
+    return { errors: error.extensions?.code ? [error] : [] };
   }
-  if (cost > limits.maxCost) return [tooComplex(`This operation would cost ${cost}, above the limit of ${limits.maxCost}. Ask for fewer rows or fields.`)];
-  return [];
+  if (cost > limits.maxCost) return { cost, errors: [tooComplex(`This operation would cost ${cost}, above the limit of ${limits.maxCost}. Ask for fewer rows or fields.`)] };
+  return { cost, errors: [] };
 }

@@ -9,6 +9,7 @@ import { PerformanceReturn, ReturnState } from "../../server/modules/returns/ret
 import { scorecardSums } from "../../server/modules/scorecards/scorecard.service.js";
 import { createServices } from "../../server/services.js";
 import { wsClient } from "../api/ws-client.js";
+import { floodScenario } from "./flood.js";
 import { generate, type BenchShape } from "./generate.js";
 
 /*
@@ -25,6 +26,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const log = (line: string) => console.log(line);
+
+// BENCH_ONLY=flood runs only scenario F (floods against a legitimate user; see flood.ts).
+if (process.env.BENCH_ONLY === "flood") {
+  console.log(JSON.stringify({ results: { F: await floodScenario(log) } }, null, 2));
+  process.exit(0);
+}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "commissioning-hub-bench-"));
 const config = loadConfig({ ...process.env, DATABASE_PATH: path.join(dir, "bench.sqlite"), MAX_QUERY_COST: "100000000", MAX_QUERY_DEPTH: "20", RATE_LIMIT_PER_MINUTE: "0" });
@@ -166,8 +173,9 @@ const results: Record<string, unknown> = {};
   log(`S4 accept → subscriber has new cells (${accepts} accepts, ${readerCount} readers running): p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; raw update+aggregate p50 ${percentile(raw, 50).toFixed(1)} ms → ratio p50 ${(percentile(latencies, 50) / percentile(raw, 50)).toFixed(2)}, p99 ${(percentile(latencies, 99) / percentile(raw, 50)).toFixed(2)}`);
 }
 
-console.log(JSON.stringify({ shape: large, values: big.values, driver: db.options.type, results }, null, 2));
 await app.stop();
 await services.close();
 fs.rmSync(dir, { recursive: true, force: true });
+results.F = await floodScenario(log);
+console.log(JSON.stringify({ shape: large, values: big.values, driver: db.options.type, results }, null, 2));
 process.exit(0);

@@ -133,12 +133,12 @@ export class ContractResolver {
     return rows.filter((p): p is PlanPriority => p instanceof PlanPriority);
   }
 
-  @FieldResolver(() => ReprocurementDue, { description: "Where its re-procurement stands on `asOf` (ISO date; today when omitted): not planned, upcoming, due, overdue or done." })
+  @FieldResolver(() => ReprocurementDue, { nullable: true, description: "Where its re-procurement stands on `asOf` (ISO date; today when omitted): not planned, upcoming, due, overdue or done. Null for provider users: the office's plan." })
   reprocurementDue(@Root() c: Contract, @Args(() => IsoDateArgs) { asOf }: IsoDateArgs): ReprocurementDue {
     return reprocurementDue(c, asOf ?? today());
   }
 
-  @FieldResolver(() => Boolean, { description: "Still running, ends within 12 months of `asOf` (or has passed its end date), and has no re-procurement plan." })
+  @FieldResolver(() => Boolean, { nullable: true, description: "Still running, ends within 12 months of `asOf` (or has passed its end date), and has no re-procurement plan. Null for provider users." })
   endsWithoutPlan(@Root() c: Contract, @Args(() => IsoDateArgs) { asOf }: IsoDateArgs): boolean {
     return endsWithoutPlan(c, asOf ?? today());
   }
@@ -163,8 +163,7 @@ export class ContractResolver {
 
   @FieldResolver(() => GraphQLSafeInt, { nullable: true, description: "The office's money for the contract in a financial year: its committed and planned funding lines, the figures the money summary adds up. Null when it has none that year." })
   async fundingPence(@Root() c: Contract, @Ctx() ctx: Context, @Args(() => YearArgs) { year }: YearArgs): Promise<number | null> {
-    // The office's money: not for provider users (the access policy decides what they may see of funding lines).
-    if (requireUser(ctx).role === Role.PROVIDER) return null;
+    // The office's money: the access policy answers null to provider users.
     const lines = (await ctx.loaders.manyBy(FundingLine, "contractId", { year: "ASC", id: "ASC" }).load(c.id)).filter((l) => l.year === year);
     return lines.length ? lines.reduce((sum, l) => sum + l.amountPence, 0) : null;
   }

@@ -1,10 +1,10 @@
 import { IsOptional, Length, Matches } from "class-validator";
 import { Arg, Args, Authorized, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
-import { Like } from "typeorm";
 import { requireUser } from "../../auth/access.js";
 import { canEditProvider, loadVisible } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { Page, PageArgs, toPage, type PageResult } from "../../common/pagination.js";
+import { containsText, SearchArgs } from "../../common/search.js";
 import { updateVersioned } from "../../db/versioned.js";
 import { badInput, forbidden, notFound } from "../../errors.js";
 import { Role } from "../users/role.js";
@@ -41,10 +41,10 @@ class ProviderPage extends Page(Provider) {}
 export class ProviderResolver {
   @Authorized()
   @Query(() => ProviderPage)
-  async providers(@Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs, @Arg("search", () => String, { nullable: true }) search?: string): Promise<PageResult<Provider>> {
+  async providers(@Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs, @Args(() => SearchArgs) { search }: SearchArgs): Promise<PageResult<Provider>> {
     const user = requireUser(ctx);
     const where = {
-      ...(search ? { name: Like(`%${search.replace(/[%_]/g, "")}%`) } : {}),
+      ...(search ? { name: containsText(search) } : {}),
       ...(user.role === Role.PROVIDER ? { id: user.providerId ?? -1 } : {}),
     };
     const [items, total] = await ctx.services.db.manager.findAndCount(Provider, { where, order: { name: "ASC" }, take: page.first, skip: page.offset });

@@ -1,9 +1,10 @@
 import { requireUser } from "../../auth/access.js";
-import { hashPassword, verifyPassword } from "../../auth/passwords.js";
+import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from "../../auth/passwords.js";
 import { issueToken } from "../../auth/tokens.js";
 import type { Context } from "../../context.js";
 import { updateVersioned } from "../../db/versioned.js";
 import { badInput, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
+import { budgetsFor } from "../../security/budgets.js";
 import { Office } from "../offices/office.entity.js";
 import { Provider } from "../providers/provider.entity.js";
 import { Role } from "./role.js";
@@ -14,12 +15,34 @@ import { User } from "./user.entity.js";
 let decoyHash: Promise<string> | undefined;
 
 export async function login(ctx: Context, email: string, password: string) {
-  const user = await ctx.services.db.manager.findOneBy(User, { email: email.trim().toLowerCase() });
+  if (password.length > MAX_PASSWORD_LENGTH) {
+    throw badInput(`A password has at most ${MAX_PASSWORD_LENGTH} characters.`, [{ field: "password", rule: "maxLength", message: `At most ${MAX_PASSWORD_LENGTH} characters.` }]);
+  }
+  const account = email.trim().toLowerCase();
+  const throttle = budgetsFor(ctx.services).logins;
+  const locked = await throttle.isLocked(account);
+  const user = locked ? null : await ctx.services.db.manager.findOneBy(User, { email: account });
   decoyHash ??= hashPassword("no password matches this");
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-  if (!user || !ok || !user.active) throw unauthenticated("Email or password not recognised.");
+  // A locked, unknown or inactive account costs the same hash and gets the same answer as a wrong password.
+  const { ok, rehash } = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  if (!user || !ok || !user.active) {
+    if (!locked) await throttle.failed(account);
+    throw unauthenticated("Email or password not recognised.");
+  }
+  await throttle.succeeded(account);
+  if (rehash) await upgradePasswordHash(ctx, user, password);
   const { token, expiresAt } = await issueToken({ userId: user.id, tokenVersion: user.tokenVersion }, ctx.services.config);
   return { token, expiresAt, user };
+}
+
+/** Replaces an older hash (bcrypt) with argon2id at the first login that proves the password. Sessions stay. */
+async function upgradePasswordHash(ctx: Context, user: User, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await ctx.services.writer.run(user, async (uow) => {
+    await uow.manager.update(User, { id: user.id }, { passwordHash });
+    await uow.audit("user.password-rehash", { type: "User", id: user.id, officeId: user.officeId }, null, { algorithm: "argon2id" });
+  });
+  user.passwordHash = passwordHash;
 }
 
 /** A user's role decides which of office and provider it must have. */

@@ -1,0 +1,110 @@
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Config } from "../config.js";
+
+/**
+ * The budgets of one server: work points per client on /graphql, connection attempts per user on WebSocket,
+ * and the login throttle. In memory by default; in Redis when REDIS_URL is set, so several instances share them
+ * (the in-memory limiter stands in while Redis is unreachable).
+ */
+export class Budgets {
+  /** Work points per client per minute on /graphql. */
+  readonly http: RateLimiterAbstract | null;
+  /** WebSocket connection attempts per user per minute. */
+  readonly wsConnects: RateLimiterAbstract;
+  readonly logins: LoginThrottle;
+  private readonly redis: Redis | null;
+
+  constructor(config: Config) {
+    const s = config.security;
+    this.redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
+    this.redis?.on("error", () => {}); // the insurance limiter answers meanwhile; pub/sub reports Redis trouble
+    this.http = config.rateLimitPerMinute > 0 ? this.limiter("ch:http", config.rateLimitPerMinute, 60) : null;
+    this.wsConnects = this.limiter("ch:ws-connect", Math.max(1, s.wsConnectsPerMinute), 60);
+    this.logins = new LoginThrottle(
+      this.limiter("ch:login-fail", Math.max(1, s.loginMaxFailures), 60 * 60),
+      this.limiter("ch:login-locks", 1_000_000, 24 * 60 * 60),
+      s.loginLockSeconds,
+      s.loginMaxLockSeconds,
+    );
+  }
+
+  private limiter(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+    if (!this.redis) return memory;
+    return new RateLimiterRedis({ storeClient: this.redis, keyPrefix, points, duration, insuranceLimiter: memory });
+  }
+
+  close(): void {
+    this.redis?.disconnect();
+  }
+}
+
+const budgets = new WeakMap<object, Budgets>();
+
+/** One set of budgets per running server (keyed by its Services object). */
+export function budgetsFor(services: { config: Config }): Budgets {
+  let found = budgets.get(services);
+  if (!found) {
+    found = new Budgets(services.config);
+    budgets.set(services, found);
+  }
+  return found;
+}
+
+export function closeBudgets(services: object): void {
+  budgets.get(services)?.close();
+  budgets.delete(services);
+}
+
+/** Spends points; resolves to the time to wait in ms when the budget is spent, or 0. */
+export async function spend(limiter: RateLimiterAbstract, key: string, points: number): Promise<number> {
+  try {
+    await limiter.consume(key, points);
+    return 0;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
+    throw rejection;
+  }
+}
+
+/**
+ * Per-account login throttling: after `maxFailures` wrong passwords within an hour the account is locked for
+ * `lockSeconds`, doubling with each lock that day up to `maxLockSeconds`. A success clears the count. Unknown
+ * accounts are counted like known ones, so a lock says nothing about whether an account exists.
+ */
+export class LoginThrottle {
+  constructor(
+    private readonly failures: RateLimiterAbstract,
+    private readonly locks: RateLimiterAbstract,
+    private readonly lockSeconds: number,
+    private readonly maxLockSeconds: number,
+  ) {}
+
+  async isLocked(account: string): Promise<boolean> {
+    const state = await this.failures.get(account);
+    return state != null && state.remainingPoints <= 0;
+  }
+
+  async failed(account: string): Promise<void> {
+    let remaining = 0;
+    try {
+      remaining = (await this.failures.consume(account, 1)).remainingPoints;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    }
+    if (remaining > 0) return;
+    let lockNumber = 1;
+    try {
+      lockNumber = (await this.locks.consume(account, 1)).consumedPoints;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    }
+    const seconds = Math.min(this.maxLockSeconds, this.lockSeconds * 2 ** Math.min(20, lockNumber - 1));
+    await this.failures.block(account, Math.max(1, seconds));
+  }
+
+  async succeeded(account: string): Promise<void> {
+    await this.failures.delete(account);
+  }
+}

@@ -136,10 +136,12 @@ export function PipelineTimeline({ officeId, portfolioId, asOf }: { officeId: nu
                     </p>
                     <p className="timeline__meta">
                       {contract.provider.name} · {contract.portfolio.name} · {STATUS_LABELS[contract.status] ?? contract.status} ·{" "}
-                      <span className={`timeline__due timeline__due--${contract.reprocurementDue.toLowerCase()}`} data-testid={`pipeline-due-${contract.reference}`}>
-                        {contract.reprocurementDue === "OVERDUE" && <span aria-hidden="true">⚠ </span>}
-                        {DUE_LABELS[contract.reprocurementDue] ?? contract.reprocurementDue}
-                      </span>
+                      {contract.reprocurementDue && (
+                        <span className={`timeline__due timeline__due--${contract.reprocurementDue.toLowerCase()}`} data-testid={`pipeline-due-${contract.reference}`}>
+                          {contract.reprocurementDue === "OVERDUE" && <span aria-hidden="true">⚠ </span>}
+                          {DUE_LABELS[contract.reprocurementDue] ?? contract.reprocurementDue}
+                        </span>
+                      )}
                     </p>
                     <p className="timeline__facts">
                       Review: {contract.reviewStartDate && contract.reviewEndDate ? `${formatDate(contract.reviewStartDate)} to ${formatDate(contract.reviewEndDate)}` : (contract.reviewWindow ?? "not set")} · New service starts {contract.plannedStartDate ? formatDate(contract.plannedStartDate) : "not set"} · Potential value{" "}

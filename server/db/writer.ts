@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { AuditEvent } from "../modules/audit/audit-event.entity.js";
+import { maintainScorecards } from "../modules/scorecards/scorecard-aggregates.js";
 import type { User } from "../modules/users/user.entity.js";
 import { DomainEvent } from "../realtime/domain-event.entity.js";
 import type { PublishedEvent, Topic } from "../realtime/pubsub.js";
@@ -10,6 +11,8 @@ import type { PublishedEvent, Topic } from "../realtime/pubsub.js";
  */
 export class UnitOfWork {
   readonly published: PublishedEvent[] = [];
+  /** What this unit of work audited: derived state (the maintained scorecards) is refreshed from it before commit. */
+  readonly changes: { action: string; type: string; id: number }[] = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -18,6 +21,7 @@ export class UnitOfWork {
 
   /** Records who changed what; returns the audit row's id. */
   async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<number> {
+    this.changes.push({ action, type: entity.type, id: entity.id });
     const result = await this.manager.insert(AuditEvent, {
       officeId: entity.officeId,
       userId: this.actor?.id ?? null,
@@ -65,7 +69,9 @@ export class Writer {
       let uow!: UnitOfWork;
       const result = await this.dataSource.transaction(async (manager) => {
         uow = new UnitOfWork(manager, actor);
-        return work(uow);
+        const result = await work(uow);
+        await maintainScorecards(uow);
+        return result;
       });
       for (const event of uow.published) this.publish(event);
       return result;

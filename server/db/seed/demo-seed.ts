@@ -13,6 +13,7 @@ import { seedWiltshireGovernance } from "./wiltshire-governance.js";
 import { wiltshireKpis } from "./wiltshire-kpis.js";
 import { wiltshireStrategy } from "./wiltshire-strategy.js";
 
+import { rebuildScorecardAggregates } from "../../modules/scorecards/scorecard-aggregates.js";
 export { DEMO_LOGINS, DEMO_PASSWORD, DEMO_REPORTING_LOGINS } from "./demo-users.js";
 
 /** Wiltshire is told in several documents; the parts are seeded in an order where every key is defined before use. */
@@ -46,5 +47,6 @@ export async function seedDemoData(dataSource: DataSource): Promise<void> {
     const { officeId, keys } = seeded.get("wiltshire")!;
     const returnIds = await seedWiltshirePerformance(em, { officeId, keys, users });
     await seedWiltshireGovernance(em, { officeId, keys, users, returnIds });
+    await rebuildScorecardAggregates(em);
   });
 }

@@ -3,6 +3,12 @@ import type { EntityManager } from "typeorm";
 /** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_PARAMETERS = 30_000;
 
+/** A table's name for hand-written SQL, in the data source's schema when it has one (PostgreSQL tests use one each). */
+export function tableName(manager: EntityManager, name: string): string {
+  const schema = (manager.connection.options as { schema?: string }).schema;
+  return schema ? `"${schema}"."${name}"` : `"${name}"`;
+}
+
 /** Numbered placeholders for PostgreSQL ($1, $2…), question marks for SQLite, for hand-written statements. */
 export function placeholders(manager: EntityManager): { add(value: unknown): string; list(values: readonly unknown[]): string; values: unknown[] } {
   const postgres = manager.connection.options.type === "postgres";
@@ -23,7 +29,7 @@ export async function insertRows(manager: EntityManager, table: string, columns:
   if (!rows.length) return;
   const postgres = manager.connection.options.type === "postgres";
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
+  const head = `INSERT INTO ${tableName(manager, table)} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
   const statements = new Map<number, string>();
   const statementFor = (count: number) => {
     let sql = statements.get(count);

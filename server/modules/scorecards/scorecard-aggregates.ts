@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { chunks, insertRows, placeholders } from "../../db/bulk.js";
+import { chunks, insertRows, placeholders, tableName as T } from "../../db/bulk.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import type { ContractStatus } from "../contracts/contract.entities.js";
 import { MeasureRole, Target } from "../kpis/kpi.entities.js";
@@ -44,24 +44,24 @@ interface Affected {
 async function contractRows(manager: EntityManager, contractIds: readonly number[], periodIds: readonly number[] | null): Promise<unknown[][]> {
   let p = placeholders(manager);
   const contracts: { id: number; officeId: number; portfolioId: number; status: string }[] = (
-    await manager.query(`SELECT id, "officeId", "portfolioId", status FROM "contract" WHERE id IN (${p.list(contractIds)})`, p.values)
+    await manager.query(`SELECT id, "officeId", "portfolioId", status FROM ${T(manager, "contract")} WHERE id IN (${p.list(contractIds)})`, p.values)
   ).map((r: Record<string, unknown>) => ({ id: Number(r.id), officeId: Number(r.officeId), portfolioId: Number(r.portfolioId), status: String(r.status) }));
   if (!contracts.length) return [];
   const officeIds = [...new Set(contracts.map((c) => c.officeId))];
   p = placeholders(manager);
   const periods: Pick<ReportingPeriod, "id" | "officeId" | "year" | "quarter">[] = (
-    await manager.query(`SELECT id, "officeId", year, quarter FROM "reporting_period" WHERE "officeId" IN (${p.list(officeIds)})${periodIds ? ` AND id IN (${p.list(periodIds.length ? periodIds : [-1])})` : ""}`, p.values)
+    await manager.query(`SELECT id, "officeId", year, quarter FROM ${T(manager, "reporting_period")} WHERE "officeId" IN (${p.list(officeIds)})${periodIds ? ` AND id IN (${p.list(periodIds.length ? periodIds : [-1])})` : ""}`, p.values)
   ).map((r: Record<string, unknown>) => ({ id: Number(r.id), officeId: Number(r.officeId), year: String(r.year), quarter: Number(r.quarter) }));
   if (!periods.length) return [];
   p = placeholders(manager);
-  const kpis: { contractId: number; indicatorId: number }[] = (await manager.query(`SELECT "contractId", "indicatorId" FROM "contract_kpi" WHERE "contractId" IN (${p.list(contractIds)})`, p.values)).map(
+  const kpis: { contractId: number; indicatorId: number }[] = (await manager.query(`SELECT "contractId", "indicatorId" FROM ${T(manager, "contract_kpi")} WHERE "contractId" IN (${p.list(contractIds)})`, p.values)).map(
     (r: Record<string, unknown>) => ({ contractId: Number(r.contractId), indicatorId: Number(r.indicatorId) }),
   );
   if (!kpis.length) return [];
   const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
   p = placeholders(manager);
   const withDenominator = new Set<number>(
-    (await manager.query(`SELECT DISTINCT "indicatorId" FROM "indicator_measure" WHERE role = ${p.add(MeasureRole.DENOMINATOR)} AND "indicatorId" IN (${p.list(indicatorIds)})`, p.values)).map((r: Record<string, unknown>) => Number(r.indicatorId)),
+    (await manager.query(`SELECT DISTINCT "indicatorId" FROM ${T(manager, "indicator_measure")} WHERE role = ${p.add(MeasureRole.DENOMINATOR)} AND "indicatorId" IN (${p.list(indicatorIds)})`, p.values)).map((r: Record<string, unknown>) => Number(r.indicatorId)),
   );
   const targets = await manager.createQueryBuilder(Target, "t").where("t.contractId IN (:...ids)", { ids: contractIds }).getMany();
 
@@ -71,10 +71,10 @@ async function contractRows(manager: EntityManager, contractIds: readonly number
   const states = p.list([ReturnState.ACCEPTED, ReturnState.SUBMITTED]);
   const sums: Record<string, unknown>[] = await manager.query(
     `SELECT r."contractId" AS "contractId", r."periodId" AS "periodId", r.state AS state, im."indicatorId" AS "indicatorId", im.role AS role, SUM(v.value) AS total
-       FROM "return_value" v
-       JOIN "performance_return" r ON r.id = v."returnId"
-       JOIN "contract_kpi" k ON k."contractId" = r."contractId"
-       JOIN "indicator_measure" im ON im."indicatorId" = k."indicatorId" AND im."measureId" = v."measureId"
+       FROM ${T(manager, "return_value")} v
+       JOIN ${T(manager, "performance_return")} r ON r.id = v."returnId"
+       JOIN ${T(manager, "contract_kpi")} k ON k."contractId" = r."contractId"
+       JOIN ${T(manager, "indicator_measure")} im ON im."indicatorId" = k."indicatorId" AND im."measureId" = v."measureId"
       WHERE r."contractId" IN (${contractList}) AND r.state IN (${states})${periodIds ? ` AND r."periodId" IN (${p.list(periodIds.length ? periodIds : [-1])})` : ""}
       GROUP BY r."contractId", r."periodId", r.state, im."indicatorId", im.role`,
     p.values,
@@ -132,12 +132,12 @@ export async function refreshContracts(manager: EntityManager, contractIds: read
   for (const chunk of chunks(ids, 400)) {
     const p = placeholders(manager);
     const where = `"contractId" IN (${p.list(chunk)})${periodIds ? ` AND "periodId" IN (${p.list(periodIds)})` : ""}`;
-    for (const old of await manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM "${CONTRACT_TABLE}" WHERE ${where}`, p.values)) {
+    for (const old of await manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values)) {
       affected.offices.add(Number(old.officeId));
       affected.portfolios.add(Number(old.portfolioId));
       affected.periods.add(Number(old.periodId));
     }
-    await manager.query(`DELETE FROM "${CONTRACT_TABLE}" WHERE ${where}`, p.values);
+    await manager.query(`DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values);
     const rows = await contractRows(manager, chunk, periodIds);
     for (const row of rows) {
       affected.periods.add(row[2] as number);
@@ -159,19 +159,19 @@ async function resumCells(manager: EntityManager, affected: Affected): Promise<v
   if (affected.portfolios.size) {
     const portfolios = [...affected.portfolios];
     let p = placeholders(manager);
-    await manager.query(`DELETE FROM "${GROUP_TABLE}" WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" IN (${p.list(portfolios)}) AND "periodId" IN (${p.list(periods)})`, p.values);
+    await manager.query(`DELETE FROM ${T(manager, GROUP_TABLE)} WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" IN (${p.list(portfolios)}) AND "periodId" IN (${p.list(periods)})`, p.values);
     p = placeholders(manager);
     await manager.query(
-      `INSERT INTO "${GROUP_TABLE}" (${columns}) SELECT "officeId", "portfolioId", "indicatorId", "periodId", ${sums} FROM "${CONTRACT_TABLE}"
+      `INSERT INTO ${T(manager, GROUP_TABLE)} (${columns}) SELECT "officeId", "portfolioId", "indicatorId", "periodId", ${sums} FROM ${T(manager, CONTRACT_TABLE)}
         WHERE "portfolioId" IN (${p.list(portfolios)}) AND "periodId" IN (${p.list(periods)}) GROUP BY "officeId", "portfolioId", "indicatorId", "periodId"`,
       p.values,
     );
   }
   let p = placeholders(manager);
-  await manager.query(`DELETE FROM "${GROUP_TABLE}" WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" = 0 AND "periodId" IN (${p.list(periods)})`, p.values);
+  await manager.query(`DELETE FROM ${T(manager, GROUP_TABLE)} WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" = 0 AND "periodId" IN (${p.list(periods)})`, p.values);
   p = placeholders(manager);
   await manager.query(
-    `INSERT INTO "${GROUP_TABLE}" (${columns}) SELECT "officeId", 0, "indicatorId", "periodId", ${sums} FROM "${GROUP_TABLE}"
+    `INSERT INTO ${T(manager, GROUP_TABLE)} (${columns}) SELECT "officeId", 0, "indicatorId", "periodId", ${sums} FROM ${T(manager, GROUP_TABLE)}
       WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" <> 0 AND "periodId" IN (${p.list(periods)}) GROUP BY "officeId", "indicatorId", "periodId"`,
     p.values,
   );
@@ -179,14 +179,14 @@ async function resumCells(manager: EntityManager, affected: Affected): Promise<v
 
 /** Every office's rows and cells from scratch: for the migration, after a bulk load, and after seeding. */
 export async function rebuildScorecardAggregates(manager: EntityManager, officeIds?: readonly number[]): Promise<void> {
-  const offices: number[] = officeIds ? [...officeIds] : (await manager.query(`SELECT id FROM "office" ORDER BY id`)).map((r: { id: unknown }) => Number(r.id));
+  const offices: number[] = officeIds ? [...officeIds] : (await manager.query(`SELECT id FROM ${T(manager, "office")} ORDER BY id`)).map((r: { id: unknown }) => Number(r.id));
   for (const officeId of offices) {
     let p = placeholders(manager);
-    await manager.query(`DELETE FROM "${CONTRACT_TABLE}" WHERE "officeId" = ${p.add(officeId)}`, p.values);
+    await manager.query(`DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE "officeId" = ${p.add(officeId)}`, p.values);
     p = placeholders(manager);
-    await manager.query(`DELETE FROM "${GROUP_TABLE}" WHERE "officeId" = ${p.add(officeId)}`, p.values);
+    await manager.query(`DELETE FROM ${T(manager, GROUP_TABLE)} WHERE "officeId" = ${p.add(officeId)}`, p.values);
     p = placeholders(manager);
-    const contractIds = (await manager.query(`SELECT id FROM "contract" WHERE "officeId" = ${p.add(officeId)} ORDER BY id`, p.values)).map((r: { id: unknown }) => Number(r.id));
+    const contractIds = (await manager.query(`SELECT id FROM ${T(manager, "contract")} WHERE "officeId" = ${p.add(officeId)} ORDER BY id`, p.values)).map((r: { id: unknown }) => Number(r.id));
     await refreshContracts(manager, contractIds, null);
   }
 }
@@ -220,23 +220,23 @@ export async function maintainScorecards(uow: UnitOfWork): Promise<void> {
   };
   for (const chunk of chunks([...new Set(returnIds)])) {
     const p = placeholders(manager);
-    for (const r of await manager.query(`SELECT "contractId", "periodId" FROM "performance_return" WHERE id IN (${p.list(chunk)})`, p.values)) inPeriod(Number(r.periodId), Number(r.contractId));
+    for (const r of await manager.query(`SELECT "contractId", "periodId" FROM ${T(manager, "performance_return")} WHERE id IN (${p.list(chunk)})`, p.values)) inPeriod(Number(r.periodId), Number(r.contractId));
   }
   if (targetIds.length) {
     const p = placeholders(manager);
     const rows = await manager.query(
-      `SELECT t."contractId" AS "contractId", rp.id AS "periodId" FROM "target" t JOIN "contract" c ON c.id = t."contractId" JOIN "reporting_period" rp ON rp."officeId" = c."officeId" AND rp.year = t.year WHERE t.id IN (${p.list(targetIds)})`,
+      `SELECT t."contractId" AS "contractId", rp.id AS "periodId" FROM ${T(manager, "target")} t JOIN ${T(manager, "contract")} c ON c.id = t."contractId" JOIN ${T(manager, "reporting_period")} rp ON rp."officeId" = c."officeId" AND rp.year = t.year WHERE t.id IN (${p.list(targetIds)})`,
       p.values,
     );
     for (const r of rows) inPeriod(Number(r.periodId), Number(r.contractId));
   }
   if (indicatorIds.length) {
     const p = placeholders(manager);
-    for (const r of await manager.query(`SELECT "contractId" FROM "contract_kpi" WHERE "indicatorId" IN (${p.list(indicatorIds)})`, p.values)) allPeriods.add(Number(r.contractId));
+    for (const r of await manager.query(`SELECT "contractId" FROM ${T(manager, "contract_kpi")} WHERE "indicatorId" IN (${p.list(indicatorIds)})`, p.values)) allPeriods.add(Number(r.contractId));
   }
   for (const periodId of openedPeriods) {
     const p = placeholders(manager);
-    for (const r of await manager.query(`SELECT c.id FROM "contract" c JOIN "reporting_period" rp ON rp."officeId" = c."officeId" WHERE rp.id = ${p.add(periodId)}`, p.values)) inPeriod(periodId, Number(r.id));
+    for (const r of await manager.query(`SELECT c.id FROM ${T(manager, "contract")} c JOIN ${T(manager, "reporting_period")} rp ON rp."officeId" = c."officeId" WHERE rp.id = ${p.add(periodId)}`, p.values)) inPeriod(periodId, Number(r.id));
   }
   if (allPeriods.size) await refreshContracts(manager, [...allPeriods], null);
   for (const [periodId, contractIds] of byPeriod) {

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { placeholders } from "../../db/bulk.js";
+import { placeholders, tableName as T } from "../../db/bulk.js";
 import { Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.entities.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
@@ -58,7 +58,7 @@ export async function readScorecards(manager: EntityManager, scope: ScorecardSco
   let where = `"officeId" = ${p.add(scope.officeId)}`;
   if (scope.portfolioId != null) where += ` AND "portfolioId" = ${p.add(scope.portfolioId)}`;
   if (scope.periodIds) where += ` AND "periodId" IN (${p.list(periods.map((x) => x.id))})`;
-  const rows: Record<string, unknown>[] = await manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${PART_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "scorecard_cell" WHERE ${where} AND "returnsDue" > 0`, p.values);
+  const rows: Record<string, unknown>[] = await manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${PART_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0`, p.values);
   if (!rows.length) return { periods, indicators: [], scorecards: [] };
 
   // group (portfolio, 0 for the office) → indicator → period → parts

@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { tableName as T } from "../../db/bulk.js";
 import { computeScorecards, type CellData, type ScorecardData, type ScorecardScope } from "./scorecard.service.js";
 import { readScorecards } from "./scorecard-read.js";
 
@@ -68,7 +69,7 @@ export async function verifyOffice(manager: EntityManager, officeId: number, ext
 
 /** Every office of a store. */
 export async function verifyStore(manager: EntityManager): Promise<{ offices: number; mismatches: CellMismatch[] }> {
-  const offices: number[] = (await manager.query(`SELECT id FROM "office" ORDER BY id`)).map((r: { id: unknown }) => Number(r.id));
+  const offices: number[] = (await manager.query(`SELECT id FROM ${T(manager, "office")} ORDER BY id`)).map((r: { id: unknown }) => Number(r.id));
   const mismatches: CellMismatch[] = [];
   for (const officeId of offices) mismatches.push(...(await verifyOffice(manager, officeId)));
   return { offices: offices.length, mismatches };

@@ -20,6 +20,10 @@ export interface Config {
   seedDemoData: boolean;
   /** Requests per minute per client address on /graphql; 0 turns the limit off (load tests on loopback). */
   rateLimitPerMinute: number;
+  /** SQLite read connections (WAL lets them read side by side); PostgreSQL uses its pool. */
+  readConnections: number;
+  /** How long a token's user is kept between look-ups, in ms; changes on this instance apply at once. */
+  userCacheMs: number;
 }
 
 const DEV_SECRET = "commissioning-hub-development-secret-change-me";
@@ -49,5 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAliases: int(env.MAX_QUERY_ALIASES, 30),
     seedDemoData: env.SEED_DEMO_DATA !== "false",
     rateLimitPerMinute: int(env.RATE_LIMIT_PER_MINUTE, 1200),
+    readConnections: Math.max(1, int(env.READ_CONNECTIONS, 4)),
+    userCacheMs: Math.max(0, int(env.USER_CACHE_MS, 5000)),
   };
 }

@@ -60,6 +60,8 @@ export class Writer {
   constructor(
     readonly dataSource: DataSource,
     private readonly publish: (event: PublishedEvent) => void,
+    /** Told of every committed unit of work (e.g. to forget cached users it changed). */
+    private readonly committed: (uow: UnitOfWork) => void = () => {},
   ) {
     this.serial = dataSource.options.type === "sqlite";
   }
@@ -73,6 +75,7 @@ export class Writer {
         await maintainScorecards(uow);
         return result;
       });
+      this.committed(uow);
       for (const event of uow.published) this.publish(event);
       return result;
     };

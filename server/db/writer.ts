@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { insertEntities } from "./bulk.js";
 import { AuditEvent } from "../modules/audit/audit-event.entity.js";
 import { maintainScorecards } from "../modules/scorecards/scorecard-aggregates.js";
 import type { User } from "../modules/users/user.entity.js";
@@ -33,6 +34,28 @@ export class UnitOfWork {
       at: new Date(),
     });
     return Number(result.identifiers[0].id);
+  }
+
+  /** Many audit rows in a few statements (a bulk import's); the same rows `audit()` would write one by one. */
+  async auditMany(entries: { action: string; entity: { type: string; id: number; officeId: number | null }; before: unknown; after: unknown }[]): Promise<void> {
+    const at = new Date();
+    for (const { action, entity } of entries) this.changes.push({ action, type: entity.type, id: entity.id });
+    await insertEntities(
+      this.manager,
+      AuditEvent,
+      entries.map(({ action, entity, before, after }) => ({ officeId: entity.officeId, userId: this.actor?.id ?? null, action, entityType: entity.type, entityId: entity.id, before: (before ?? null) as object, after: (after ?? null) as object, at })),
+    );
+  }
+
+  /** Many events of one topic and office, numbered in order, in a few statements. */
+  async emitMany<P>(topic: Topic, officeId: number, payloads: P[]): Promise<PublishedEvent<P>[]> {
+    if (!payloads.length) return [];
+    if (this.manager.connection.options.type === "postgres") await this.manager.query("SELECT pg_advisory_xact_lock(727001)");
+    const at = new Date();
+    const seqs = await insertEntities(this.manager, DomainEvent, payloads.map((payload) => ({ topic, officeId, payload: payload as object, at })), "seq");
+    const events = payloads.map((payload, i): PublishedEvent<P> => ({ seq: seqs[i], topic, officeId, at: at.toISOString(), payload }));
+    this.published.push(...events);
+    return events;
   }
 
   async emit<P>(topic: Topic, officeId: number, payload: P): Promise<PublishedEvent<P>> {

@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
 import { canReadOffice, canWriteOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
+import { upsertRows } from "../../db/bulk.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
@@ -29,6 +30,8 @@ export const CSV_MAX_BYTES = 10 * 1024 * 1024;
 export const CSV_MAX_ROWS = 50_000;
 /** Rows between two progress events. */
 const PROGRESS_EVERY = 500;
+/** Rows written per batch of statements (and per APPLYING progress event). */
+const APPLY_BATCH_ROWS = PROGRESS_EVERY;
 /** Rows per INSERT statement: well inside SQLite's and PostgreSQL's limits on bound parameters. */
 /** Beyond this the error lists only the first problems: a wrong file can have one per row. */
 const MAX_PROBLEMS_LISTED = 1_000;
@@ -377,7 +380,7 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
   for (let start = 0; start < plans.length; ) {
     let end = start;
     let rows = 0;
-    while (end < plans.length && (rows < PROGRESS_EVERY || end === start)) rows += plans[end++].rows;
+    while (end < plans.length && (rows < APPLY_BATCH_ROWS || end === start)) rows += plans[end++].rows;
     const batch = plans.slice(start, end);
     start = end;
 
@@ -392,38 +395,39 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
     for (let i = 0; i < updated.length; i += CHUNK) await bumpVersions(manager, updated.slice(i, i + CHUNK).map((p) => p.existing!));
 
     const returnId = (p: PlannedReturn) => p.existing?.id ?? idOf.get(p.contract.id)!;
-    const rowsToWrite = batch.flatMap((p) => [...p.values].map(([measureId, v]) => ({ returnId: returnId(p), measureId, value: v.value, ...(parsed.hasComment ? { comment: v.comment ?? null } : {}) })));
-    for (let i = 0; i < rowsToWrite.length; i += CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ReturnValue)
-        .values(rowsToWrite.slice(i, i + CHUNK))
-        .orUpdate(parsed.hasComment ? ["value", "comment"] : ["value"], ["returnId", "measureId"])
-        .updateEntity(false)
-        .execute();
-    }
+    // One multi-row upsert for the batch's values, its statement text built once per chunk size.
+    const valueColumns = parsed.hasComment ? ["returnId", "measureId", "value", "comment"] : ["returnId", "measureId", "value"];
+    const valueRows = batch.flatMap((p) => [...p.values].map(([measureId, v]) => (parsed.hasComment ? [returnId(p), measureId, v.value, v.comment ?? null] : [returnId(p), measureId, v.value])));
+    await upsertRows(manager, "return_value", valueColumns, ["returnId", "measureId"], valueColumns.slice(2), valueRows);
 
     const after = new Map((await findIn(manager, PerformanceReturn, "id", batch.map(returnId))).map((r) => [r.id, r]));
-    const afterValues = groupBy(await manager.find(ReturnValue, { where: { returnId: In(batch.map(returnId)) }, order: { measureId: "ASC" } }), (v) => v.returnId);
+    const afterValues = groupBy(await findIn(manager, ReturnValue, "returnId", batch.map(returnId)), (v) => v.returnId);
+    for (const list of afterValues.values()) list.sort((a, b) => a.measureId - b.measureId);
+    const audits: Parameters<UnitOfWork["auditMany"]>[0] = [];
+    const createdEvents: ReturnChange[] = [];
     for (const plan of batch) {
       const ret = after.get(returnId(plan))!;
       const entity = { type: "Return", id: ret.id, officeId: plan.contract.officeId };
       const state = { ...ret, values: afterValues.get(ret.id) ?? [], importId };
       if (plan.existing) {
-        await uow.audit("return.save", entity, { ...plan.existing, values: beforeValues.get(ret.id) ?? [] }, state);
+        audits.push({ action: "return.save", entity, before: { ...plan.existing, values: beforeValues.get(ret.id) ?? [] }, after: state });
         summary.returnsUpdated += 1;
       } else {
-        await uow.audit("return.create", entity, null, state);
-        const change: ReturnChange = { returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.DRAFT, change: "CREATED" };
-        await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, plan.contract.officeId, change);
+        audits.push({ action: "return.create", entity, before: null, after: state });
+        createdEvents.push({ returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.DRAFT, change: "CREATED" });
         summary.returnsCreated += 1;
       }
-      if (args.submit) {
+      summary.returnIds.push(ret.id);
+    }
+    // Audit rows and events in a few statements each, in the same order as one by one.
+    await uow.auditMany(audits);
+    await uow.emitMany<ReturnChange>(Topic.RETURN_CHANGED, period.officeId, createdEvents);
+    if (args.submit) {
+      for (const plan of batch) {
+        const ret = after.get(returnId(plan))!;
         await submitLoadedReturn(uow, user, { ret, contract: plan.contract, period }, ret.version, new Map());
         summary.returnsSubmitted += 1;
       }
-      summary.returnIds.push(ret.id);
     }
     processed += rows;
     progress.report(CsvImportPhase.APPLYING, processed);

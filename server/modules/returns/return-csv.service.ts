@@ -31,7 +31,7 @@ export const CSV_MAX_ROWS = 50_000;
 /** Rows between two progress events. */
 const PROGRESS_EVERY = 500;
 /** Rows written per batch of statements (and per APPLYING progress event). */
-const APPLY_BATCH_ROWS = PROGRESS_EVERY;
+const APPLY_BATCH_ROWS = 5_000;
 /** Rows per INSERT statement: well inside SQLite's and PostgreSQL's limits on bound parameters. */
 /** Beyond this the error lists only the first problems: a wrong file can have one per row. */
 const MAX_PROBLEMS_LISTED = 1_000;
@@ -398,7 +398,10 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
     // One multi-row upsert for the batch's values, its statement text built once per chunk size.
     const valueColumns = parsed.hasComment ? ["returnId", "measureId", "value", "comment"] : ["returnId", "measureId", "value"];
     const valueRows = batch.flatMap((p) => [...p.values].map(([measureId, v]) => (parsed.hasComment ? [returnId(p), measureId, v.value, v.comment ?? null] : [returnId(p), measureId, v.value])));
-    await upsertRows(manager, "return_value", valueColumns, ["returnId", "measureId"], valueColumns.slice(2), valueRows);
+    for (let i = 0; i < valueRows.length; i += PROGRESS_EVERY) {
+      await upsertRows(manager, "return_value", valueColumns, ["returnId", "measureId"], valueColumns.slice(2), valueRows.slice(i, i + PROGRESS_EVERY));
+      progress.report(CsvImportPhase.APPLYING, Math.min(processed + i + PROGRESS_EVERY, processed + rows));
+    }
 
     const after = new Map((await findIn(manager, PerformanceReturn, "id", batch.map(returnId))).map((r) => [r.id, r]));
     const afterValues = groupBy(await findIn(manager, ReturnValue, "returnId", batch.map(returnId)), (v) => v.returnId);

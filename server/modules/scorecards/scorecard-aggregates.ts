@@ -191,6 +191,9 @@ export async function rebuildScorecardAggregates(manager: EntityManager, officeI
   }
 }
 
+/** Audited return changes that leave the return in a state no scorecard counts. */
+const DRAFT_ONLY = new Set(["return.create", "return.save"]);
+
 /**
  * Called by the writer inside every unit of work, before commit: refreshes what the audited changes can move.
  * Keyed on the audit trail's entity types, so a new write path that audits its change is covered without
@@ -207,7 +210,10 @@ export async function maintainScorecards(uow: UnitOfWork): Promise<void> {
   const indicatorIds: number[] = [];
   const openedPeriods: number[] = [];
   for (const change of changes) {
-    if (change.type === "Return") returnIds.push(change.id);
+    // Saving a draft never moves a cell: only submitted and accepted returns count, and neither can be edited.
+    if (change.type === "Return") {
+      if (!DRAFT_ONLY.has(change.action)) returnIds.push(change.id);
+    }
     else if (change.type === "Contract") allPeriods.add(change.id);
     else if (change.type === "Target") targetIds.push(change.id);
     else if (change.type === "Indicator") indicatorIds.push(change.id);

@@ -4,7 +4,7 @@ import { GraphQLError } from "graphql";
 import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
 import { canReadOffice, canWriteOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
-import { upsertRows } from "../../db/bulk.js";
+import { insertEntities, placeholders, tableName, upsertRows } from "../../db/bulk.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
@@ -15,10 +15,10 @@ import { previousQuarter } from "../periods/financial-year.js";
 import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { Role } from "../users/role.js";
 import { User } from "../users/user.entity.js";
-import { PerformanceReturn, ReturnState, ReturnValue } from "./return.entities.js";
+import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue } from "./return.entities.js";
 import { findOutliers, isEditable, validateReturnValues, type ReturnForm } from "./return.rules.js";
 import { CHUNK, findIn, loadForms } from "./return-form.js";
-import { canFillIn, submitLoadedReturn, type ReturnChange } from "./return.service.js";
+import { canFillIn, narrativeOf, type ReturnChange } from "./return.service.js";
 
 /*
  * Bulk upload of a period's returns from a CSV file: one row per contract and measure. The whole file is
@@ -426,11 +426,8 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
     await uow.auditMany(audits);
     await uow.emitMany<ReturnChange>(Topic.RETURN_CHANGED, period.officeId, createdEvents);
     if (args.submit) {
-      for (const plan of batch) {
-        const ret = after.get(returnId(plan))!;
-        await submitLoadedReturn(uow, user, { ret, contract: plan.contract, period }, ret.version, new Map());
-        summary.returnsSubmitted += 1;
-      }
+      await submitBatch(uow, user, period, batch.map((plan) => ({ plan, ret: after.get(returnId(plan))!, values: afterValues.get(returnId(plan)) ?? [] })));
+      summary.returnsSubmitted += batch.length;
     }
     processed += rows;
     progress.report(CsvImportPhase.APPLYING, processed);
@@ -439,6 +436,59 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
   const auditId = await uow.audit(`return.csvImport`, { type: "ReportingPeriod", id: period.id, officeId: period.officeId }, null, { result: summary, fingerprint: fingerprint(args), submit: args.submit });
   await manager.insert(IdempotencyRecord, { key: args.idempotencyKey, userId: user.id, operation: OPERATION, resultId: auditId, createdAt: new Date() });
   return { ...summary, replayed: false };
+}
+
+/**
+ * Submits a batch of returns as submitReturn would, one revision, state change, audit row and event each, in a few
+ * multi-row statements. validate() has already applied submitReturn's checks (who may fill it in, the state, the
+ * rules, sharp changes) to exactly these values inside this transaction, and the versions were read just now.
+ */
+async function submitBatch(uow: UnitOfWork, user: User, period: ReportingPeriod, items: { plan: PlannedReturn; ret: PerformanceReturn; values: ReturnValue[] }[]): Promise<void> {
+  if (!items.length) return;
+  const { manager } = uow;
+  const now = new Date();
+  const late = now.toISOString().slice(0, 10) > period.dueDate;
+  await insertEntities(
+    manager,
+    ReturnRevision,
+    items.map(({ ret, values }) => ({
+      returnId: ret.id,
+      number: ret.revisionCount + 1,
+      values: values.map(({ measureId, value, comment }) => ({ measureId, value, comment })),
+      narrative: narrativeOf(ret),
+      submittedById: user.id,
+      submittedAt: now,
+      late,
+    })),
+  );
+  const driver = manager.connection.driver;
+  const at = driver.preparePersistentValue(now, manager.connection.getMetadata(PerformanceReturn).findColumnWithPropertyName("submittedAt")!);
+  const lateValue = driver.preparePersistentValue(late, manager.connection.getMetadata(PerformanceReturn).findColumnWithPropertyName("late")!);
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk = items.slice(i, i + CHUNK);
+    const p = placeholders(manager);
+    // Timeliness is judged by the first submission (the CASE reads the row as it was); the version guard is the
+    // one updateVersioned applies.
+    const sql = `UPDATE ${tableName(manager, "performance_return")} SET state = ${p.add(ReturnState.SUBMITTED)}, "revisionCount" = "revisionCount" + 1, "submittedAt" = ${p.add(at)},
+      late = CASE WHEN "revisionCount" = 0 THEN ${p.add(lateValue)} ELSE late END, "reviewReason" = NULL, version = version + 1, "updatedAt" = ${p.add(at)}
+      WHERE ${chunk.map(({ ret }) => `(id = ${p.add(ret.id)} AND version = ${p.add(ret.version)})`).join(" OR ")}`;
+    const result = await manager.query(sql, p.values);
+    const affected = manager.connection.options.type === "postgres" ? (result as [unknown, number])[1] : undefined;
+    if (affected !== undefined && affected !== chunk.length) throw conflict("Some of these returns changed while the file was being applied. Upload it again.");
+  }
+  const updated = new Map((await findIn(manager, PerformanceReturn, "id", items.map(({ ret }) => ret.id))).map((r) => [r.id, r]));
+  await uow.auditMany(
+    items.map(({ plan, ret, values }) => {
+      const now = updated.get(ret.id)!;
+      if (now.state !== ReturnState.SUBMITTED || now.version !== ret.version + 1) throw conflict("Some of these returns changed while the file was being applied. Upload it again.");
+      return { action: "return.submit", entity: { type: "Return", id: ret.id, officeId: plan.contract.officeId }, before: ret, after: { ...now, revision: now.revisionCount, values } };
+    }),
+  );
+  await uow.emitMany<ReturnChange>(
+    Topic.RETURN_CHANGED,
+    period.officeId,
+    items.map(({ plan, ret }) => ({ returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.SUBMITTED, change: "SUBMITTED" })),
+  );
 }
 
 /**

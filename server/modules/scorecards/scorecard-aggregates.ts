@@ -244,6 +244,10 @@ export async function maintainScorecards(uow: UnitOfWork): Promise<void> {
     const p = placeholders(manager);
     for (const r of await manager.query(`SELECT c.id FROM ${T(manager, "contract")} c JOIN ${T(manager, "reporting_period")} rp ON rp."officeId" = c."officeId" WHERE rp.id = ${p.add(periodId)}`, p.values)) inPeriod(periodId, Number(r.id));
   }
+  if (!allPeriods.size && !byPeriod.size) return;
+  // On PostgreSQL two transactions could re-sum the same cells from snapshots that miss each other's rows. The
+  // lock that already orders event numbers (UnitOfWork.emit) orders this too: re-entrant, and the only one taken.
+  if (manager.connection.options.type === "postgres") await manager.query("SELECT pg_advisory_xact_lock(727001)");
   if (allPeriods.size) await refreshContracts(manager, [...allPeriods], null);
   for (const [periodId, contractIds] of byPeriod) {
     const rest = [...contractIds].filter((id) => !allPeriods.has(id));

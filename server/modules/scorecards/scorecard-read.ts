@@ -58,7 +58,9 @@ export async function readScorecards(manager: EntityManager, scope: ScorecardSco
   let where = `"officeId" = ${p.add(scope.officeId)}`;
   if (scope.portfolioId != null) where += ` AND "portfolioId" = ${p.add(scope.portfolioId)}`;
   if (scope.periodIds) where += ` AND "periodId" IN (${p.list(periods.map((x) => x.id))})`;
-  const rows: Record<string, unknown>[] = await manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${PART_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0`, p.values);
+  // Only the parts this view adds up: the accepted-only view never needs the submitted columns.
+  const wanted = scope.includeSubmitted ? PART_COLUMNS : PART_COLUMNS.filter((c) => !c.startsWith("submitted"));
+  const rows: Record<string, unknown>[] = await manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${wanted.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0`, p.values);
   if (!rows.length) return { periods, indicators: [], scorecards: [] };
 
   // group (portfolio, 0 for the office) → indicator → period → parts
@@ -71,7 +73,7 @@ export async function readScorecards(manager: EntityManager, scope: ScorecardSco
     let byPeriod = byIndicator.get(indicatorId);
     if (!byPeriod) byIndicator.set(indicatorId, (byPeriod = new Map()));
     const parts = {} as Parts;
-    for (const column of PART_COLUMNS) parts[column] = Number(row[column]);
+    for (const column of PART_COLUMNS) parts[column] = row[column] === undefined ? 0 : Number(row[column]);
     byPeriod.set(Number(row.periodId), parts);
   }
   const indicatorIds = [...new Set(rows.map((r) => Number(r.indicatorId)))];

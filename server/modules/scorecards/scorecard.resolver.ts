@@ -47,7 +47,9 @@ export class ScorecardResolver {
   ): Promise<Scorecard[]> {
     let office = officeToRead(ctx, officeId);
     if (portfolioId != null) office = (await findVisible(ctx, PortfolioRecord, portfolioId)).officeId;
-    const { scorecards } = await readScorecards(ctx.services.db.manager, { officeId: office, portfolioId, periodIds, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
+    const { scorecards, indicators } = await readScorecards(ctx.services.db.manager, { officeId: office, portfolioId, periodIds, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
+    // The rows' `indicator` fields then need no second look-up.
+    for (const indicator of indicators) ctx.loaders.byId(Indicator).prime(indicator.id, indicator);
     return scorecards;
   }
 

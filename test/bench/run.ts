@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import express from "express";
 import pg from "pg";
-import type { DataSource, Logger } from "typeorm";
+import type { Logger } from "typeorm";
 
 /*
  * npm run bench — the scorecard and import targets of issue 9, each a ratio against a floor that this file builds
@@ -356,5 +356,3 @@ if (process.env.BENCH_RECORD !== "0") {
   fs.appendFileSync(path.resolve("test/bench/RESULTS.md"), `\n\`\`\`\n${lines.join("\n")}\n\`\`\`\n`);
 }
 process.exit(0);
-
-export type { DataSource };

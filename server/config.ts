@@ -25,6 +25,10 @@ export interface Config {
   /** Work points per minute per client on /graphql (a request is 1, more for size and cost); 0 turns the limit off. */
   rateLimitPerMinute: number;
   security: SecurityConfig;
+  /** SQLite read connections (WAL lets them read side by side); PostgreSQL uses its pool. */
+  readConnections: number;
+  /** How long a token's user is kept between look-ups, in ms; changes on this instance apply at once. */
+  userCacheMs: number;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -55,5 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: env.SEED_DEMO_DATA !== "false",
     rateLimitPerMinute: int(env.RATE_LIMIT_PER_MINUTE, 1200),
     security: loadSecurityConfig(env),
+    readConnections: Math.max(1, int(env.READ_CONNECTIONS, 4)),
+    userCacheMs: Math.max(0, int(env.USER_CACHE_MS, 5000)),
   };
 }

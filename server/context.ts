@@ -12,7 +12,10 @@ export interface Context {
 
 /** The single context factory for HTTP requests, WebSocket subscriptions, and in-process tests. */
 export async function createContext(services: Services, authorization: unknown): Promise<Context> {
-  return { services, user: await authenticate(services, authorization), loaders: new Loaders(services.db.manager) };
+  // Each request reads through the least busy read connection (one on PostgreSQL, whose pool does the same).
+  const db = services.readers && services.db !== services.liveDb ? services.readers.pick() : services.db;
+  const scoped = db === services.db ? services : { ...services, db };
+  return { services: scoped, user: await authenticate(scoped, authorization), loaders: new Loaders(db.manager) };
 }
 
 export async function authenticate(services: Services, authorization: unknown): Promise<User | null> {
@@ -20,7 +23,7 @@ export async function authenticate(services: Services, authorization: unknown): 
   if (!token) return null;
   const claims = await verifyToken(token, services.config);
   if (!claims) return null;
-  const user = await services.db.manager.findOneBy(User, { id: claims.userId });
+  const user = services.users ? await services.users.get(claims.userId, () => services.readers?.pick() ?? services.db) : await services.db.manager.findOneBy(User, { id: claims.userId });
   if (!user || !user.active || user.tokenVersion !== claims.tokenVersion) return null;
   return user;
 }

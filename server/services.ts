@@ -2,6 +2,8 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config.js";
 import { assertDurableSqlite, createDataSource, openDatabase } from "./db/data-source.js";
 import { Writer } from "./db/writer.js";
+import { ReadPool } from "./db/read-pool.js";
+import { UserCache } from "./auth/user-cache.js";
 import { createAppPubSub, type AppPubSub } from "./realtime/pubsub.js";
 
 /** The long-lived parts of a running server, shared by every request and subscription. */
@@ -14,6 +16,10 @@ export interface Services {
    * connection and never queue behind a reader's long scorecard query. The same as `db` on PostgreSQL (a pool).
    */
   liveDb: DataSource;
+  /** Every read connection: on SQLite several (requests take the least busy), on PostgreSQL the one pooled source. */
+  readers: ReadPool;
+  /** The token's user between look-ups; see auth/user-cache.ts. */
+  users: UserCache;
   writer: Writer;
   pubSub: AppPubSub;
   close(): Promise<void>;
@@ -21,28 +27,33 @@ export interface Services {
 
 export async function createServices(config: Config): Promise<Services> {
   const writeSource = await openDatabase(config);
-  let readSource: DataSource = writeSource;
+  let readSources: DataSource[] = [writeSource];
   let liveSource: DataSource = writeSource;
   if (writeSource.options.type === "sqlite") {
-    readSource = createDataSource(config);
+    readSources = Array.from({ length: config.readConnections }, () => createDataSource(config));
     liveSource = createDataSource(config);
-    for (const source of [readSource, liveSource]) {
+    for (const source of [...readSources, liveSource]) {
       await source.initialize();
       await assertDurableSqlite(source);
     }
   }
+  const readSource = readSources[0];
+  const readers = new ReadPool(readSources);
+  const users = new UserCache(config.userCacheMs);
   const pubSub = createAppPubSub(config.redisUrl);
-  const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event));
+  const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event), { committed: (uow) => users.forget(uow.changes.filter((c) => c.type === "User").map((c) => c.id)) });
   return {
     config,
     db: readSource,
     liveDb: liveSource,
+    readers,
+    users,
     writer,
     pubSub,
     async close() {
       writer.close();
       await pubSub.close();
-      if (readSource !== writeSource) await readSource.destroy();
+      for (const source of readSources) if (source !== writeSource) await source.destroy();
       if (liveSource !== writeSource) await liveSource.destroy();
       // The writer's current connection: on SQLite it replaces the first after a failed COMMIT.
       if (writer.dataSource.isInitialized) await writer.dataSource.destroy();

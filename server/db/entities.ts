@@ -12,6 +12,7 @@ import { Provider } from "../modules/providers/provider.entity.js";
 import { PerformanceReturn, ReturnRevision, ReturnValue } from "../modules/returns/return.entities.js";
 import { Risk, RiskReview } from "../modules/risks/risk.entities.js";
 import { QuarterSnapshot } from "../modules/scorecards/quarter-snapshot.entity.js";
+import { ContractCellParts, GroupCellParts } from "../modules/scorecards/scorecard-aggregate.entities.js";
 import { User } from "../modules/users/user.entity.js";
 import { DomainEvent, IdempotencyRecord } from "../realtime/domain-event.entity.js";
 
@@ -50,4 +51,6 @@ export const entities = [
   AuditEvent,
   DomainEvent,
   IdempotencyRecord,
+  ContractCellParts,
+  GroupCellParts,
 ];

@@ -2,7 +2,9 @@ import path from "node:path";
 import { GraphQLError } from "graphql";
 import { DataSource, type EntityManager } from "typeorm";
 import { conflict, ErrorCode, storeUnavailable } from "../errors.js";
+import { insertEntities } from "./bulk.js";
 import { AuditEvent } from "../modules/audit/audit-event.entity.js";
+import { maintainScorecards } from "../modules/scorecards/scorecard-aggregates.js";
 import type { User } from "../modules/users/user.entity.js";
 import { DomainEvent } from "../realtime/domain-event.entity.js";
 import type { PublishedEvent, Topic } from "../realtime/pubsub.js";
@@ -15,6 +17,8 @@ import { FAULT_MESSAGES, freeBytes, isRaceFailure, storeFault, type StoreFault }
  */
 export class UnitOfWork {
   readonly published: PublishedEvent[] = [];
+  /** What this unit of work audited: derived state (the maintained scorecards) is refreshed from it before commit. */
+  readonly changes: { action: string; type: string; id: number }[] = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -23,6 +27,7 @@ export class UnitOfWork {
 
   /** Records who changed what; returns the audit row's id. */
   async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<number> {
+    this.changes.push({ action, type: entity.type, id: entity.id });
     const result = await this.manager.insert(AuditEvent, {
       officeId: entity.officeId,
       userId: this.actor?.id ?? null,
@@ -34,6 +39,28 @@ export class UnitOfWork {
       at: new Date(),
     });
     return Number(result.identifiers[0].id);
+  }
+
+  /** Many audit rows in a few statements (a bulk import's); the same rows `audit()` would write one by one. */
+  async auditMany(entries: { action: string; entity: { type: string; id: number; officeId: number | null }; before: unknown; after: unknown }[]): Promise<void> {
+    const at = new Date();
+    for (const { action, entity } of entries) this.changes.push({ action, type: entity.type, id: entity.id });
+    await insertEntities(
+      this.manager,
+      AuditEvent,
+      entries.map(({ action, entity, before, after }) => ({ officeId: entity.officeId, userId: this.actor?.id ?? null, action, entityType: entity.type, entityId: entity.id, before: (before ?? null) as object, after: (after ?? null) as object, at })),
+    );
+  }
+
+  /** Many events of one topic and office, numbered in order, in a few statements. */
+  async emitMany<P>(topic: Topic, officeId: number, payloads: P[]): Promise<PublishedEvent<P>[]> {
+    if (!payloads.length) return [];
+    if (this.manager.connection.options.type === "postgres") await this.manager.query("SELECT pg_advisory_xact_lock(727001)");
+    const at = new Date();
+    const seqs = await insertEntities(this.manager, DomainEvent, payloads.map((payload) => ({ topic, officeId, payload: payload as object, at })), "seq");
+    const events = payloads.map((payload, i): PublishedEvent<P> => ({ seq: seqs[i], topic, officeId, at: at.toISOString(), payload }));
+    this.published.push(...events);
+    return events;
   }
 
   async emit<P>(topic: Topic, officeId: number, payload: P): Promise<PublishedEvent<P>> {
@@ -65,6 +92,8 @@ export interface WriterOptions {
   probeIntervalMs?: number;
   /** Free bytes the SQLite file's filesystem needs before a full disk is tried again. */
   recoveryFreeBytes?: number;
+  /** Told of every committed unit of work (e.g. to forget cached users it changed). */
+  committed?: (uow: UnitOfWork) => void;
 }
 
 export interface RunOptions {
@@ -112,6 +141,7 @@ export class Writer {
   private readonly reopen: () => Promise<DataSource>;
   private readonly probeIntervalMs: number;
   private readonly recoveryFreeBytes: number;
+  private readonly committed: (uow: UnitOfWork) => void;
 
   constructor(
     dataSource: DataSource,
@@ -130,6 +160,7 @@ export class Writer {
       });
     this.probeIntervalMs = options.probeIntervalMs ?? 500;
     this.recoveryFreeBytes = options.recoveryFreeBytes ?? 1024 * 1024;
+    this.committed = options.committed ?? (() => {});
   }
 
   /** The current write connection (replaced after a failed COMMIT or ROLLBACK on SQLite). */
@@ -177,11 +208,15 @@ export class Writer {
     try {
       result = await this.transaction(async (manager) => {
         uow = new UnitOfWork(manager, actor);
-        return work(uow);
+        const result = await work(uow);
+        // Derived state moves with the change that moves it: the same transaction.
+        await maintainScorecards(uow);
+        return result;
       });
     } catch (error) {
       throw this.translate(error);
     }
+    this.committed(uow);
     for (const event of uow.published) this.publish(event);
     return result;
   }

@@ -18,6 +18,7 @@ import { seedWiltshireGovernance } from "./wiltshire-governance.js";
 import { wiltshireKpis } from "./wiltshire-kpis.js";
 import { wiltshireStrategy } from "./wiltshire-strategy.js";
 
+import { rebuildScorecardAggregates } from "../../modules/scorecards/scorecard-aggregates.js";
 export { DEMO_LOGINS, DEMO_PASSWORD, DEMO_REPORTING_LOGINS } from "./demo-users.js";
 
 /** Wiltshire is told in several documents; the parts are seeded in an order where every key is defined before use. */
@@ -64,5 +65,6 @@ async function seedInTransaction(dataSource: DataSource, passwordHash: string): 
     await seedOfficePerformance(em, { ...durhamSeed, users, officerKey: "officer:durham", periods: DURHAM_PERIODS, contracts: DURHAM_KPI_CONTRACTS, shareOf: DURHAM_SHARE_OF, seed: "durham" });
 
     await seedWiltshireFrozenQuarter(em, { officeId, keys, users });
+    await rebuildScorecardAggregates(em);
   });
 }

@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
 import { canReadOffice, canWriteOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
+import { insertEntities, placeholders, tableName, upsertRows } from "../../db/bulk.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
@@ -14,10 +15,10 @@ import { previousQuarter } from "../periods/financial-year.js";
 import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { Role } from "../users/role.js";
 import { User } from "../users/user.entity.js";
-import { PerformanceReturn, ReturnState, ReturnValue } from "./return.entities.js";
+import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue } from "./return.entities.js";
 import { findOutliers, isEditable, validateReturnValues, type ReturnForm } from "./return.rules.js";
 import { CHUNK, findIn, loadForms } from "./return-form.js";
-import { canFillIn, submitLoadedReturn, type ReturnChange } from "./return.service.js";
+import { canFillIn, narrativeOf, type ReturnChange } from "./return.service.js";
 
 /*
  * Bulk upload of a period's returns from a CSV file: one row per contract and measure. The whole file is
@@ -29,6 +30,8 @@ export const CSV_MAX_BYTES = 10 * 1024 * 1024;
 export const CSV_MAX_ROWS = 50_000;
 /** Rows between two progress events. */
 const PROGRESS_EVERY = 500;
+/** Rows written per batch of statements (and per APPLYING progress event). */
+const APPLY_BATCH_ROWS = 5_000;
 /** Rows per INSERT statement: well inside SQLite's and PostgreSQL's limits on bound parameters. */
 /** Beyond this the error lists only the first problems: a wrong file can have one per row. */
 const MAX_PROBLEMS_LISTED = 1_000;
@@ -377,7 +380,7 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
   for (let start = 0; start < plans.length; ) {
     let end = start;
     let rows = 0;
-    while (end < plans.length && (rows < PROGRESS_EVERY || end === start)) rows += plans[end++].rows;
+    while (end < plans.length && (rows < APPLY_BATCH_ROWS || end === start)) rows += plans[end++].rows;
     const batch = plans.slice(start, end);
     start = end;
 
@@ -392,38 +395,39 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
     for (let i = 0; i < updated.length; i += CHUNK) await bumpVersions(manager, updated.slice(i, i + CHUNK).map((p) => p.existing!));
 
     const returnId = (p: PlannedReturn) => p.existing?.id ?? idOf.get(p.contract.id)!;
-    const rowsToWrite = batch.flatMap((p) => [...p.values].map(([measureId, v]) => ({ returnId: returnId(p), measureId, value: v.value, ...(parsed.hasComment ? { comment: v.comment ?? null } : {}) })));
-    for (let i = 0; i < rowsToWrite.length; i += CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ReturnValue)
-        .values(rowsToWrite.slice(i, i + CHUNK))
-        .orUpdate(parsed.hasComment ? ["value", "comment"] : ["value"], ["returnId", "measureId"])
-        .updateEntity(false)
-        .execute();
+    // One multi-row upsert for the batch's values, its statement text built once per chunk size.
+    const valueColumns = parsed.hasComment ? ["returnId", "measureId", "value", "comment"] : ["returnId", "measureId", "value"];
+    const valueRows = batch.flatMap((p) => [...p.values].map(([measureId, v]) => (parsed.hasComment ? [returnId(p), measureId, v.value, v.comment ?? null] : [returnId(p), measureId, v.value])));
+    for (let i = 0; i < valueRows.length; i += PROGRESS_EVERY) {
+      await upsertRows(manager, "return_value", valueColumns, ["returnId", "measureId"], valueColumns.slice(2), valueRows.slice(i, i + PROGRESS_EVERY));
+      progress.report(CsvImportPhase.APPLYING, Math.min(processed + i + PROGRESS_EVERY, processed + rows));
     }
 
     const after = new Map((await findIn(manager, PerformanceReturn, "id", batch.map(returnId))).map((r) => [r.id, r]));
-    const afterValues = groupBy(await manager.find(ReturnValue, { where: { returnId: In(batch.map(returnId)) }, order: { measureId: "ASC" } }), (v) => v.returnId);
+    const afterValues = groupBy(await findIn(manager, ReturnValue, "returnId", batch.map(returnId)), (v) => v.returnId);
+    for (const list of afterValues.values()) list.sort((a, b) => a.measureId - b.measureId);
+    const audits: Parameters<UnitOfWork["auditMany"]>[0] = [];
+    const createdEvents: ReturnChange[] = [];
     for (const plan of batch) {
       const ret = after.get(returnId(plan))!;
       const entity = { type: "Return", id: ret.id, officeId: plan.contract.officeId };
       const state = { ...ret, values: afterValues.get(ret.id) ?? [], importId };
       if (plan.existing) {
-        await uow.audit("return.save", entity, { ...plan.existing, values: beforeValues.get(ret.id) ?? [] }, state);
+        audits.push({ action: "return.save", entity, before: { ...plan.existing, values: beforeValues.get(ret.id) ?? [] }, after: state });
         summary.returnsUpdated += 1;
       } else {
-        await uow.audit("return.create", entity, null, state);
-        const change: ReturnChange = { returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.DRAFT, change: "CREATED" };
-        await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, plan.contract.officeId, change);
+        audits.push({ action: "return.create", entity, before: null, after: state });
+        createdEvents.push({ returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.DRAFT, change: "CREATED" });
         summary.returnsCreated += 1;
       }
-      if (args.submit) {
-        await submitLoadedReturn(uow, user, { ret, contract: plan.contract, period }, ret.version, new Map());
-        summary.returnsSubmitted += 1;
-      }
       summary.returnIds.push(ret.id);
+    }
+    // Audit rows and events in a few statements each, in the same order as one by one.
+    await uow.auditMany(audits);
+    await uow.emitMany<ReturnChange>(Topic.RETURN_CHANGED, period.officeId, createdEvents);
+    if (args.submit) {
+      await submitBatch(uow, user, period, batch.map((plan) => ({ plan, ret: after.get(returnId(plan))!, values: afterValues.get(returnId(plan)) ?? [] })));
+      summary.returnsSubmitted += batch.length;
     }
     processed += rows;
     progress.report(CsvImportPhase.APPLYING, processed);
@@ -432,6 +436,59 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
   const auditId = await uow.audit(`return.csvImport`, { type: "ReportingPeriod", id: period.id, officeId: period.officeId }, null, { result: summary, fingerprint: fingerprint(args), submit: args.submit });
   await manager.insert(IdempotencyRecord, { key: args.idempotencyKey, userId: user.id, operation: OPERATION, resultId: auditId, createdAt: new Date() });
   return { ...summary, replayed: false };
+}
+
+/**
+ * Submits a batch of returns as submitReturn would, one revision, state change, audit row and event each, in a few
+ * multi-row statements. validate() has already applied submitReturn's checks (who may fill it in, the state, the
+ * rules, sharp changes) to exactly these values inside this transaction, and the versions were read just now.
+ */
+async function submitBatch(uow: UnitOfWork, user: User, period: ReportingPeriod, items: { plan: PlannedReturn; ret: PerformanceReturn; values: ReturnValue[] }[]): Promise<void> {
+  if (!items.length) return;
+  const { manager } = uow;
+  const now = new Date();
+  const late = now.toISOString().slice(0, 10) > period.dueDate;
+  await insertEntities(
+    manager,
+    ReturnRevision,
+    items.map(({ ret, values }) => ({
+      returnId: ret.id,
+      number: ret.revisionCount + 1,
+      values: values.map(({ measureId, value, comment }) => ({ measureId, value, comment })),
+      narrative: narrativeOf(ret),
+      submittedById: user.id,
+      submittedAt: now,
+      late,
+    })),
+  );
+  const driver = manager.connection.driver;
+  const at = driver.preparePersistentValue(now, manager.connection.getMetadata(PerformanceReturn).findColumnWithPropertyName("submittedAt")!);
+  const lateValue = driver.preparePersistentValue(late, manager.connection.getMetadata(PerformanceReturn).findColumnWithPropertyName("late")!);
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const chunk = items.slice(i, i + CHUNK);
+    const p = placeholders(manager);
+    // Timeliness is judged by the first submission (the CASE reads the row as it was); the version guard is the
+    // one updateVersioned applies.
+    const sql = `UPDATE ${tableName(manager, "performance_return")} SET state = ${p.add(ReturnState.SUBMITTED)}, "revisionCount" = "revisionCount" + 1, "submittedAt" = ${p.add(at)},
+      late = CASE WHEN "revisionCount" = 0 THEN ${p.add(lateValue)} ELSE late END, "reviewReason" = NULL, version = version + 1, "updatedAt" = ${p.add(at)}
+      WHERE ${chunk.map(({ ret }) => `(id = ${p.add(ret.id)} AND version = ${p.add(ret.version)})`).join(" OR ")}`;
+    const result = await manager.query(sql, p.values);
+    const affected = manager.connection.options.type === "postgres" ? (result as [unknown, number])[1] : undefined;
+    if (affected !== undefined && affected !== chunk.length) throw conflict("Some of these returns changed while the file was being applied. Upload it again.");
+  }
+  const updated = new Map((await findIn(manager, PerformanceReturn, "id", items.map(({ ret }) => ret.id))).map((r) => [r.id, r]));
+  await uow.auditMany(
+    items.map(({ plan, ret, values }) => {
+      const now = updated.get(ret.id)!;
+      if (now.state !== ReturnState.SUBMITTED || now.version !== ret.version + 1) throw conflict("Some of these returns changed while the file was being applied. Upload it again.");
+      return { action: "return.submit", entity: { type: "Return", id: ret.id, officeId: plan.contract.officeId }, before: ret, after: { ...now, revision: now.revisionCount, values } };
+    }),
+  );
+  await uow.emitMany<ReturnChange>(
+    Topic.RETURN_CHANGED,
+    period.officeId,
+    items.map(({ plan, ret }) => ({ returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.SUBMITTED, change: "SUBMITTED" })),
+  );
 }
 
 /**

@@ -24,17 +24,30 @@ export async function loadForms(manager: EntityManager, contractIds: readonly nu
   const measures = new Map((await findIn(manager, Measure, "id", links.map((l) => l.measureId))).map((m) => [m.id, m]));
   links.sort((a, b) => a.indicatorId - b.indicatorId || a.measureId - b.measureId);
   const indicatorById = new Map(indicators.map((i) => [i.id, i]));
+  // Grouped once, so building n forms is linear in the rows rather than n × all KPIs.
+  const kpisOf = new Map<number, number[]>();
+  for (const k of kpis) {
+    let list = kpisOf.get(k.contractId);
+    if (!list) kpisOf.set(k.contractId, (list = []));
+    list.push(k.indicatorId);
+  }
+  const linksOf = new Map<number, IndicatorMeasure[]>();
+  for (const l of links) {
+    let list = linksOf.get(l.indicatorId);
+    if (!list) linksOf.set(l.indicatorId, (list = []));
+    list.push(l);
+  }
   const forms = new Map<number, ReturnForm>();
   for (const contractId of new Set(contractIds)) {
-    const own = kpis.filter((k) => k.contractId === contractId).map((k) => k.indicatorId).sort((a, b) => a - b);
-    const ownLinks = links.filter((l) => own.includes(l.indicatorId));
+    const own = [...(kpisOf.get(contractId) ?? [])].sort((a, b) => a - b);
+    const ownLinks = own.flatMap((indicatorId) => linksOf.get(indicatorId) ?? []);
     const measureIds = [...new Set(ownLinks.map((l) => l.measureId))].sort((a, b) => a - b);
     forms.set(contractId, {
       measures: measureIds.map((id) => measures.get(id)!).map(({ id, code, name, unit, minValue, maxValue }) => ({ id, code, name, unit, minValue, maxValue })),
       ratios: own.map((indicatorId) => ({
         indicatorCode: indicatorById.get(indicatorId)!.code,
-        numerator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.NUMERATOR).map((l) => l.measureId),
-        denominator: ownLinks.filter((l) => l.indicatorId === indicatorId && l.role === MeasureRole.DENOMINATOR).map((l) => l.measureId),
+        numerator: (linksOf.get(indicatorId) ?? []).filter((l) => l.role === MeasureRole.NUMERATOR).map((l) => l.measureId),
+        denominator: (linksOf.get(indicatorId) ?? []).filter((l) => l.role === MeasureRole.DENOMINATOR).map((l) => l.measureId),
       })),
     });
   }

@@ -73,7 +73,7 @@ function change(loaded: Loaded, state: ReturnState, kind: ReturnChange["change"]
   return { returnId: loaded.ret.id, contractId: loaded.contract.id, providerId: loaded.contract.providerId, portfolioId: loaded.contract.portfolioId, periodId: loaded.period.id, state, change: kind };
 }
 
-function narrativeOf(ret: PerformanceReturn): RevisionNarrative {
+export function narrativeOf(ret: PerformanceReturn): RevisionNarrative {
   return { achievements: ret.achievements, challenges: ret.challenges, caseStudy: ret.caseStudy, emergingRisks: ret.emergingRisks, spendPence: ret.spendPence };
 }
 

@@ -14,6 +14,7 @@ import { OFFICE_READERS, Role } from "../users/role.js";
 import type { ScorecardChange } from "./scorecard-events.js";
 import { provenance } from "./provenance.js";
 import { computeScorecards } from "./scorecard.service.js";
+import { readScorecards } from "./scorecard-read.js";
 import { IndicatorStatus, ProvenanceEntry, Scorecard, ScorecardRow } from "./scorecard.types.js";
 
 @ObjectType({ description: "Recomputed cells of one portfolio after a return was accepted or reopened, or a target changed." })
@@ -46,7 +47,9 @@ export class ScorecardResolver {
   ): Promise<Scorecard[]> {
     let office = officeToRead(ctx, officeId);
     if (portfolioId != null) office = (await findVisible(ctx, PortfolioRecord, portfolioId)).officeId;
-    const { scorecards } = await computeScorecards(ctx.services.db.manager, { officeId: office, portfolioId, periodIds, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
+    const { scorecards, indicators } = await readScorecards(ctx.services.db.manager, { officeId: office, portfolioId, periodIds, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
+    // The rows' `indicator` fields then need no second look-up.
+    for (const indicator of indicators) ctx.loaders.byId(Indicator).prime(indicator.id, indicator);
     return scorecards;
   }
 
@@ -104,7 +107,7 @@ export class ScorecardResolver {
     @Arg("periodId", () => Int) periodId: number,
     @Arg("since", () => Int, { nullable: true }) _since?: number | null,
   ): Promise<ScorecardUpdate> {
-    const { scorecards } = await computeScorecards(ctx.services.db.manager, { officeId: event.officeId, portfolioId, periodIds: [periodId], includeSubmitted: false });
+    const { scorecards } = await readScorecards(ctx.services.db.manager, { officeId: event.officeId, portfolioId, periodIds: [periodId], includeSubmitted: false });
     return { seq: event.seq, reason: event.payload.reason, scorecard: scorecards[0] ?? { portfolioId, contractId: null, rows: [] } };
   }
 

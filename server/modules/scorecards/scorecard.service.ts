@@ -7,6 +7,7 @@ import { PerformanceReturn, ReturnState, ReturnValue } from "../returns/return.e
 import { isoOrNull, NOT_REPORTING } from "../returns/completeness.js";
 import { isReturnDue } from "../contracts/reporting-schedule.js";
 import { actual, rag, Rag, type IndicatorRule, type Sums } from "./scorecard.rules.js";
+import { readScorecards } from "./scorecard-read.js";
 
 export interface ScorecardScope {
   officeId: number;
@@ -246,7 +247,7 @@ export function scorecardSums(manager: EntityManager, scope: ScorecardScope, per
  * set, else the year's. A yearly target for a count covers four quarters, so each quarter is judged against a
  * quarter of it; a yearly target for a ratio applies to every quarter as it is. NaN where there is none.
  */
-function targetSeries(targets: Target[], periods: ReportingPeriod[], ratios: ReadonlySet<number>) {
+export function targetSeries(targets: Target[], periods: ReportingPeriod[], ratios: ReadonlySet<number>) {
   const byOwner = new Map<string, Float64Array>();
   // Years first, then quarters, so a quarter's own target overrides its year's.
   const ordered = [...targets].sort((a, b) => (a.quarter == null ? 0 : 1) - (b.quarter == null ? 0 : 1));
@@ -272,7 +273,7 @@ export function officeCellsForPeriod(manager: EntityManager, requestKey: object,
   if (!perPeriod) officeCellsByContext.set(requestKey, (perPeriod = new Map()));
   let cells = perPeriod.get(period.id);
   if (!cells) {
-    cells = computeScorecards(manager, { officeId: period.officeId, periodIds: [period.id], includeSubmitted: false }).then(({ scorecards }) => {
+    cells = readScorecards(manager, { officeId: period.officeId, periodIds: [period.id], includeSubmitted: false }).then(({ scorecards }) => {
       const office = scorecards.find((s) => s.portfolioId == null && s.contractId == null);
       return new Map((office?.rows ?? []).map((row) => [row.indicatorId, row.cells[0]]));
     });

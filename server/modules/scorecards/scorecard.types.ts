@@ -1,7 +1,8 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { Rag } from "./scorecard.rules.js";
 
-@ObjectType({ description: "One indicator in one quarter, for a contract, a portfolio or the whole office." })
+// simpleResolvers: a full office is 12,240 cells × a dozen plain fields; graphql's default resolver is enough.
+@ObjectType({ description: "One indicator in one quarter, for a contract, a portfolio or the whole office.", simpleResolvers: true })
 export class ScorecardCell {
   @Field(() => Int)
   periodId!: number;

@@ -83,6 +83,7 @@ export default function PresentationMode() {
 
   const live = useLiveScorecards({
     officeId,
+    portfolioId: portfolio?.id ?? null,
     periodIds: frame.window.slice(-5).map((p) => p.id),
     includeSubmitted: false,
     onChange: (changes) => {

@@ -68,6 +68,7 @@ export default function ReviewBoard() {
 
   const live = useLiveScorecards({
     officeId,
+    portfolioId: portfolioFilter,
     periodIds: frame.window.map((p) => p.id),
     includeSubmitted,
     onChange: (changes) => setAnnouncement(describeCellChanges(changes, nameOf)),

@@ -5,8 +5,8 @@ import type { BoardScorecardChangedSubscription, BoardScorecardsQuery } from "..
 import { useResyncKey } from "../../live";
 
 export const BoardScorecardsDocument = graphql(`
-  query BoardScorecards($officeId: Int, $periodIds: [Int!], $includeSubmitted: Boolean!) {
-    scorecards(officeId: $officeId, periodIds: $periodIds, includeSubmitted: $includeSubmitted) {
+  query BoardScorecards($officeId: Int, $portfolioId: Int, $periodIds: [Int!], $includeSubmitted: Boolean!) {
+    scorecards(officeId: $officeId, portfolioId: $portfolioId, periodIds: $periodIds, includeSubmitted: $includeSubmitted) {
       portfolioId
       rows {
         indicatorId
@@ -108,13 +108,15 @@ export interface LiveScorecards {
  */
 export function useLiveScorecards(options: {
   officeId: number | null;
+  /** Only this portfolio (the server then sends no office total); null for the whole office. */
+  portfolioId?: number | null;
   periodIds: number[];
   includeSubmitted: boolean;
   onChange?: (changes: CellChange[]) => void;
 }): LiveScorecards {
-  const { officeId, periodIds, includeSubmitted, onChange } = options;
+  const { officeId, portfolioId = null, periodIds, includeSubmitted, onChange } = options;
   const periodKey = periodIds.join(",");
-  const variables = useMemo(() => ({ officeId, periodIds: periodKey ? periodKey.split(",").map(Number) : [], includeSubmitted }), [officeId, periodKey, includeSubmitted]);
+  const variables = useMemo(() => ({ officeId, portfolioId, periodIds: periodKey ? periodKey.split(",").map(Number) : [], includeSubmitted }), [officeId, portfolioId, periodKey, includeSubmitted]);
   const [result, reexecute] = useQuery({ query: BoardScorecardsDocument, variables, pause: officeId == null || !periodKey });
   const resyncKey = useResyncKey();
 

@@ -1,0 +1,111 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+
+/** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_PARAMETERS = 30_000;
+
+/** A table's name for hand-written SQL, in the data source's schema when it has one (PostgreSQL tests use one each). */
+export function tableName(manager: EntityManager, name: string): string {
+  const schema = (manager.connection.options as { schema?: string }).schema;
+  return schema ? `"${schema}"."${name}"` : `"${name}"`;
+}
+
+/** Numbered placeholders for PostgreSQL ($1, $2…), question marks for SQLite, for hand-written statements. */
+export function placeholders(manager: EntityManager): { add(value: unknown): string; list(values: readonly unknown[]): string; values: unknown[] } {
+  const postgres = manager.connection.options.type === "postgres";
+  const values: unknown[] = [];
+  const add = (value: unknown) => {
+    values.push(value);
+    return postgres ? `$${values.length}` : "?";
+  };
+  return { add, list: (items) => items.map(add).join(", "), values };
+}
+
+/**
+ * Inserts rows with as few statements as the parameter limit allows: each statement's text is built once per
+ * chunk size, not per row, and TypeORM's per-entity statement building is skipped. Inside the caller's
+ * transaction, so a failure leaves nothing behind.
+ */
+export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+  if (!rows.length) return;
+  const postgres = manager.connection.options.type === "postgres";
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const head = `INSERT INTO ${tableName(manager, table)} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
+  const statements = new Map<number, string>();
+  const statementFor = (count: number) => {
+    let sql = statements.get(count);
+    if (!sql) {
+      let n = 0;
+      const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`;
+      sql = head + Array.from({ length: count }, tuple).join(", ");
+      statements.set(count, sql);
+    }
+    return sql;
+  };
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const values: unknown[] = new Array(chunk.length * columns.length);
+    let i = 0;
+    for (const row of chunk) for (const value of row) values[i++] = value;
+    await manager.query(statementFor(chunk.length), values);
+  }
+}
+
+/** Splits ids for `IN (…)` lists that stay within the parameter limit. */
+export function chunks<T>(items: readonly T[], size = 5_000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Entities as rows, many per statement: each value goes through the driver's own conversion for its column
+ * (JSON columns, time stamps), so the rows read back exactly as `manager.insert` would have written them.
+ * Returns the generated keys in insertion order when `returning` names one (PostgreSQL RETURNING; on SQLite the
+ * writer is serial, so one statement's rowids are consecutive up to the last one).
+ */
+export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: readonly Partial<T>[], returning?: keyof T & string): Promise<number[]> {
+  if (!rows.length) return [];
+  const metadata = manager.connection.getMetadata(entity);
+  const columns = metadata.columns.filter((c) => rows[0][c.propertyName] !== undefined);
+  const driver = manager.connection.driver;
+  const postgres = manager.connection.options.type === "postgres";
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const table = tableName(manager, metadata.tableName);
+  const head = `INSERT INTO ${table} (${columns.map((c) => `"${c.databaseName}"`).join(", ")}) VALUES `;
+  const keys: number[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const values: unknown[] = [];
+    let n = 0;
+    const tuples = chunk.map((row) => {
+      for (const column of columns) values.push(driver.preparePersistentValue(row[column.propertyName], column));
+      return `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`;
+    });
+    const key = returning ? metadata.findColumnWithPropertyName(returning)!.databaseName : null;
+    const result = await manager.query(head + tuples.join(", ") + (key && postgres ? ` RETURNING "${key}"` : ""), values);
+    if (!key) continue;
+    if (postgres) keys.push(...(result as Record<string, unknown>[]).map((r) => Number(r[key])).sort((a, b) => a - b));
+    else for (let i = chunk.length - 1; i >= 0; i--) keys.push(Number(result) - i);
+  }
+  return keys;
+}
+
+/** Multi-row INSERT … ON CONFLICT (key) DO UPDATE SET the given columns, on SQLite and PostgreSQL alike. */
+export async function upsertRows(manager: EntityManager, table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
+  if (!rows.length) return;
+  const postgres = manager.connection.options.type === "postgres";
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const head = `INSERT INTO ${tableName(manager, table)} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
+  const tail = ` ON CONFLICT (${conflict.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${update.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`;
+  const statements = new Map<number, string>();
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    let sql = statements.get(chunk.length);
+    if (!sql) {
+      let n = 0;
+      sql = head + chunk.map(() => `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`).join(", ") + tail;
+      statements.set(chunk.length, sql);
+    }
+    await manager.query(sql, chunk.flat());
+  }
+}

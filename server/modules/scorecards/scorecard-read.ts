@@ -1,0 +1,113 @@
+import { In, type EntityManager } from "typeorm";
+import { placeholders, tableName as T } from "../../db/bulk.js";
+import { Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.entities.js";
+import { quarterIndex, type Quarter } from "../periods/financial-year.js";
+import { ReportingPeriod } from "../periods/reporting-period.entity.js";
+import { PART_COLUMNS } from "./scorecard-aggregate.entities.js";
+import { actual, rag, type IndicatorRule } from "./scorecard.rules.js";
+import { computeScorecards, targetSeries, type CellData, type RowData, type ScorecardData, type ScorecardScope } from "./scorecard.service.js";
+
+type Parts = Record<(typeof PART_COLUMNS)[number], number>;
+
+/**
+ * One cell from its maintained parts. The rating itself is the pure rules' (scorecard.rules.ts); this only picks
+ * the parts the view asks for (accepted only, or with submitted returns too) and the group's own target.
+ */
+export function cellFromParts(rule: IndicatorRule, period: ReportingPeriod, parts: Parts | undefined, includeSubmitted: boolean, explicitTarget: number | null, previous: number | null): CellData {
+  const s = includeSubmitted && parts ? 1 : 0;
+  const returnsIn = parts ? parts.acceptedIn + s * parts.submittedIn : 0;
+  const returnsDue = parts?.returnsDue ?? 0;
+  const numerator = parts ? parts.acceptedNumerator + s * parts.submittedNumerator : 0;
+  const denominator = parts ? parts.acceptedDenominator + s * parts.submittedDenominator : 0;
+  const weighted = parts ? parts.acceptedWeightedTarget + s * parts.submittedWeightedTarget : 0;
+  const weight = parts ? parts.acceptedTargetWeight + s * parts.submittedTargetWeight : 0;
+  const total = returnsIn ? { numerator, denominator } : null;
+  const value = actual(rule, total);
+  // Without a target of its own, a group's target follows its contracts': summed for counts (when every contract
+  // has one), weighted by each reporting contract's denominator for ratios (the same way the actual is formed).
+  const derived = rule.hasDenominator ? (weight > 0 ? weighted / weight : null) : parts && parts.targetCount === returnsDue ? parts.targetSum : null;
+  const target = explicitTarget ?? derived;
+  return {
+    periodId: period.id,
+    label: `${period.year} Q${period.quarter}`,
+    numerator: total?.numerator ?? null,
+    denominator: rule.hasDenominator ? (total?.denominator ?? null) : null,
+    actual: value,
+    target,
+    rag: rag(rule, value, target),
+    change: value != null && previous != null ? value - previous : null,
+    returnsIn,
+    returnsDue,
+    provisional: s === 1 && parts!.submittedIn > 0,
+  };
+}
+
+/**
+ * Scorecards from the maintained cells: the same answer as computeScorecards (which checks it), read by index
+ * (office, portfolio) instead of aggregating the return values. A contract's own scorecard is small and still
+ * computed from its values.
+ */
+export async function readScorecards(manager: EntityManager, scope: ScorecardScope): Promise<{ periods: ReportingPeriod[]; indicators: Indicator[]; scorecards: ScorecardData[] }> {
+  if (scope.contractId != null) return computeScorecards(manager, scope);
+  const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
+  if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
+  const periods = (await periodQuery.getMany()).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+  if (!periods.length) return { periods, indicators: [], scorecards: [] };
+
+  const p = placeholders(manager);
+  let where = `"officeId" = ${p.add(scope.officeId)}`;
+  if (scope.portfolioId != null) where += ` AND "portfolioId" = ${p.add(scope.portfolioId)}`;
+  if (scope.periodIds) where += ` AND "periodId" IN (${p.list(periods.map((x) => x.id))})`;
+  // Only the parts this view adds up: the accepted-only view never needs the submitted columns.
+  const wanted = scope.includeSubmitted ? PART_COLUMNS : PART_COLUMNS.filter((c) => !c.startsWith("submitted"));
+  const rows: Record<string, unknown>[] = await manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${wanted.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0`, p.values);
+  if (!rows.length) return { periods, indicators: [], scorecards: [] };
+
+  // group (portfolio, 0 for the office) → indicator → period → parts
+  const groups = new Map<number, Map<number, Map<number, Parts>>>();
+  for (const row of rows) {
+    const portfolioId = Number(row.portfolioId);
+    const indicatorId = Number(row.indicatorId);
+    let byIndicator = groups.get(portfolioId);
+    if (!byIndicator) groups.set(portfolioId, (byIndicator = new Map()));
+    let byPeriod = byIndicator.get(indicatorId);
+    if (!byPeriod) byIndicator.set(indicatorId, (byPeriod = new Map()));
+    const parts = {} as Parts;
+    for (const column of PART_COLUMNS) parts[column] = row[column] === undefined ? 0 : Number(row[column]);
+    byPeriod.set(Number(row.periodId), parts);
+  }
+  const indicatorIds = [...new Set(rows.map((r) => Number(r.indicatorId)))];
+  const portfolioIds = [...groups.keys()].filter((id) => id !== 0);
+  const [indicators, denominators, targets] = await Promise.all([
+    manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),
+    manager.find(IndicatorMeasure, { where: { indicatorId: In(indicatorIds), role: MeasureRole.DENOMINATOR } }),
+    portfolioIds.length ? manager.find(Target, { where: { indicatorId: In(indicatorIds), portfolioId: In(portfolioIds) } }) : Promise.resolve([]),
+  ]);
+  const withDenominator = new Set(denominators.map((d) => d.indicatorId));
+  const targetsOf = targetSeries(targets, periods, withDenominator);
+
+  const scorecards: ScorecardData[] = [];
+  for (const portfolioId of [...groups.keys()].sort((a, b) => a - b)) {
+    if (scope.portfolioId != null && portfolioId === 0) continue;
+    const byIndicator = groups.get(portfolioId)!;
+    const out: RowData[] = [];
+    for (const indicator of indicators) {
+      const byPeriod = byIndicator.get(indicator.id);
+      if (!byPeriod) continue;
+      const rule: IndicatorRule = { factor: indicator.factor, direction: indicator.direction, amberTolerance: indicator.amberTolerance, hasDenominator: withDenominator.has(indicator.id) };
+      const explicit = portfolioId === 0 ? undefined : targetsOf({ portfolioId }, indicator.id);
+      const cells: CellData[] = [];
+      let previous: number | null = null;
+      periods.forEach((period, i) => {
+        const own = explicit && !Number.isNaN(explicit[i]) ? explicit[i] : null;
+        const cell = cellFromParts(rule, period, byPeriod.get(period.id), scope.includeSubmitted, own, previous);
+        cells.push(cell);
+        previous = cell.actual;
+      });
+      out.push({ indicatorId: indicator.id, cells });
+    }
+    scorecards.push({ portfolioId: portfolioId === 0 ? null : portfolioId, contractId: null, rows: out });
+  }
+  return { periods, indicators, scorecards };
+}
+

@@ -11,6 +11,7 @@ import { User } from "../users/user.entity.js";
 import { QuarterSnapshot } from "./quarter-snapshot.entity.js";
 import { computeScorecards, type ScorecardData } from "./scorecard.service.js";
 import { Scorecard } from "./scorecard.types.js";
+import { isComplete, TargetBasis } from "./scorecard.rules.js";
 
 interface SnapshotPayload {
   scorecards: ScorecardData[];
@@ -82,9 +83,21 @@ function restatements(frozen: ScorecardData[], now: ScorecardData[]): Restatemen
   return changes;
 }
 
+/** Snapshots frozen before the incomplete-quarter rule carry no flag or basis: both follow from what they hold. */
+function withRatingFields(scorecards: ScorecardData[]): ScorecardData[] {
+  return scorecards.map((s) => ({
+    ...s,
+    rows: s.rows.map((r) => ({
+      ...r,
+      cells: r.cells.map((c) => ({ ...c, complete: isComplete(c), targetBasis: c.targetBasis ?? (c.target == null ? TargetBasis.NONE : TargetBasis.ALL_CONTRACTS), fullTarget: c.fullTarget === undefined ? c.target : c.fullTarget })),
+    })),
+  }));
+}
+
 async function toFrozenQuarter(ctx: Context, snapshot: QuarterSnapshot): Promise<FrozenQuarter> {
   const period = (await ctx.loaders.byId(ReportingPeriod).load(snapshot.periodId))!;
-  const payload = snapshot.payload as SnapshotPayload;
+  const stored = snapshot.payload as SnapshotPayload;
+  const payload = { ...stored, scorecards: withRatingFields(stored.scorecards) };
   const now = await computeScorecards(ctx.services.db.manager, { officeId: period.officeId, periodIds: [period.id], includeSubmitted: false });
   return { period, frozenAt: snapshot.frozenAt, frozenById: snapshot.frozenById, scorecards: payload.scorecards, money: payload.money, restatements: restatements(payload.scorecards, now.scorecards) };
 }

@@ -5,7 +5,7 @@ import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PerformanceReturn, ReturnState, ReturnValue } from "../returns/return.entities.js";
 import { NOT_REPORTING } from "../returns/completeness.js";
-import { actual, rag, Rag, type IndicatorRule, type Sums } from "./scorecard.rules.js";
+import { changeFrom, rateCell, Rag, TargetBasis, type IndicatorRule, type Sums } from "./scorecard.rules.js";
 
 export interface ScorecardScope {
   officeId: number;
@@ -26,10 +26,13 @@ export interface CellData {
   denominator: number | null;
   actual: number | null;
   target: number | null;
+  targetBasis: TargetBasis;
+  fullTarget: number | null;
   rag: Rag;
   change: number | null;
   returnsIn: number;
   returnsDue: number;
+  complete: boolean;
   provisional: boolean;
 }
 
@@ -141,7 +144,7 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
       const memberTargets = members.map((contractId) => targetsOf({ contractId }, indicator.id));
       const explicitTargets = group.contractId != null ? targetsOf({ contractId: group.contractId }, indicator.id) : group.portfolioId != null ? targetsOf({ portfolioId: group.portfolioId }, indicator.id) : undefined;
       const cells: CellData[] = [];
-      let previous: number | null = null;
+      let previous: { actual: number | null; complete: boolean } | null = null;
       for (let p = 0; p < P; p++) {
         let numerator = 0;
         let denominator = 0;
@@ -149,6 +152,8 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
         let returnsIn = 0;
         let targetSum = 0;
         let targetCount = 0;
+        let reportedTargetSum = 0;
+        let reportedTargetCount = 0;
         let weightedTarget = 0;
         let weight = 0;
         for (let m = 0; m < members.length; m++) {
@@ -161,6 +166,10 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
           const one = memberSeries[m];
           if (!one || !one.present[p]) continue;
           returnsIn += 1;
+          if (hasTarget) {
+            reportedTargetSum += contractTarget;
+            reportedTargetCount += 1;
+          }
           numerator += one.numerator[p];
           denominator += one.denominator[p];
           if (one.provisional[p]) provisional = true;
@@ -170,12 +179,16 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
           }
         }
         const total: Sums | null = returnsIn ? { numerator, denominator } : null;
-        const value = actual(rule, total);
         const explicit = explicitTargets && !Number.isNaN(explicitTargets[p]) ? explicitTargets[p] : null;
         // Without a target of its own, a group's target follows its contracts': summed for counts, weighted by
-        // each contract's denominator for ratios (the same way the actual is formed).
-        const derived = rule.hasDenominator ? (weight > 0 ? weightedTarget / weight : null) : targetCount === members.length ? targetSum : null;
-        const target = explicit ?? derived;
+        // each contract's denominator for ratios (the same way the actual is formed). The rule is pure.
+        const rated = rateCell(rule, total, { returnsIn, returnsDue: members.length }, {
+          group: explicit,
+          allContracts: targetCount === members.length ? targetSum : null,
+          reportingContracts: reportedTargetCount === returnsIn ? reportedTargetSum : null,
+          weighted: weight > 0 ? weightedTarget / weight : null,
+        });
+        const value = rated.actual;
         const period = periods[p];
         cells.push({
           periodId: period.id,
@@ -183,14 +196,17 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
           numerator: total?.numerator ?? null,
           denominator: rule.hasDenominator ? (total?.denominator ?? null) : null,
           actual: value,
-          target,
-          rag: rag(rule, value, target),
-          change: value != null && previous != null ? value - previous : null,
+          target: rated.target,
+          targetBasis: rated.targetBasis,
+          fullTarget: rated.fullTarget,
+          rag: rated.rag,
+          change: changeFrom(rule, rated, previous),
           returnsIn,
           returnsDue: members.length,
+          complete: rated.complete,
           provisional,
         });
-        previous = value;
+        previous = rated;
       }
       rows.push({ indicatorId: indicator.id, cells });
     }

@@ -11,6 +11,7 @@ import { ReturnsStatus, useReturnCompleteness } from "../returns/returns-status"
 import { CellDrilldown } from "./cell-drilldown";
 import { MoneyPanel } from "./money-panel";
 import { PipelineTimeline } from "./pipeline-timeline";
+import { AsAt, RatingLegend } from "./rating-notes";
 import { RiskHeatMap } from "./risk-heat-map";
 import { ScorecardGrid, type OpenCell } from "./scorecard-grid";
 import { useBoardFrame, type FramePortfolio } from "./use-board-frame";
@@ -46,6 +47,15 @@ export function describeCellChanges(changes: CellChange[], nameOf: (portfolioId:
   return `Updated: ${parts.join("; ")}.`;
 }
 
+/** When the figures on screen were last fetched or updated live: the "as at" of the board and the printed pack. */
+export function useAsAt(figures: unknown): Date | null {
+  const [asAt, setAsAt] = useState<Date | null>(null);
+  useEffect(() => {
+    if (Array.isArray(figures) && figures.length) setAsAt(new Date());
+  }, [figures]);
+  return asAt;
+}
+
 /** The Commissioner's quarterly review: every portfolio's scorecard, returns, money, pipeline and risks, live. */
 export default function ReviewBoard() {
   const { user } = useSession();
@@ -72,6 +82,7 @@ export default function ReviewBoard() {
     onChange: (changes) => setAnnouncement(describeCellChanges(changes, nameOf)),
   });
   const completeness = useReturnCompleteness(frame.selected?.id ?? null);
+  const asAt = useAsAt(live.scorecards);
 
   const windowIds = useMemo(() => new Set(frame.window.map((p) => p.id)), [frame.window]);
   const onReturnChanged = useCallback(
@@ -192,6 +203,7 @@ export default function ReviewBoard() {
             </div>
           </div>
 
+          <AsAt asAt={asAt} periodLabel={frame.selected.label} rows={completeness.data?.returnCompleteness} nameOf={nameOf} />
           <ReturnsStatus
             rows={completeness.data?.returnCompleteness}
             error={completeness.error}
@@ -244,6 +256,7 @@ export default function ReviewBoard() {
             ) : null,
           )}
 
+          {live.scorecards.length > 0 && <RatingLegend />}
           <MoneyPanel officeId={officeId!} year={frame.selected.year} />
           <PipelineTimeline officeId={officeId!} portfolioId={portfolioFilter} />
           <RiskHeatMap officeId={officeId!} portfolioId={portfolioFilter} />

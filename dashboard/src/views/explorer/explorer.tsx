@@ -50,6 +50,8 @@ const ScorecardsQuery = graphql(`
           rag
           returnsIn
           returnsDue
+          complete
+          targetBasis
           provisional
         }
       }
@@ -129,6 +131,8 @@ const FrozenQuartersQuery = graphql(`
             rag
             returnsIn
             returnsDue
+            complete
+            targetBasis
           }
         }
       }
@@ -284,10 +288,12 @@ function ScorecardSection({ officeId, period, officeName }: { officeId: number; 
       ragLabel(cell!.rag),
       cell!.returnsIn,
       cell!.returnsDue,
+      cell!.complete ? "yes" : "no",
+      cell!.targetBasis,
     ]);
     downloadCsv(
       `scorecards-${fileSlug(officeName)}-${fileSlug(period.label)}.csv`,
-      toCsv(["Quarter", "Portfolio", "Indicator code", "Indicator", "Unit", "Actual", "Target", "RAG", "Rating", "Returns in", "Returns due"], rows),
+      toCsv(["Quarter", "Portfolio", "Indicator code", "Indicator", "Unit", "Actual", "Target", "RAG", "Rating", "Returns in", "Returns due", "Complete", "Target basis"], rows),
     );
   }
 
@@ -331,8 +337,9 @@ function ScorecardSection({ officeId, period, officeName }: { officeId: number; 
                   <td>
                     <RagBadge rag={cell!.rag} size="compact" />
                   </td>
-                  <td className="ex-num">
+                  <td className="ex-num" data-complete={cell!.complete ? "true" : "false"}>
                     {cell!.returnsIn} of {cell!.returnsDue}
+                    {!cell!.complete && <span className="ex-incomplete"> (incomplete)</span>}
                   </td>
                 </tr>
               ))}
@@ -609,7 +616,7 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
     downloadCsv(
       `frozen-${fileSlug(officeName)}-${fileSlug(quarter.period.label)}.csv`,
       toCsv(
-        ["Quarter", "Frozen at", "Portfolio", "Indicator code", "Indicator", "Unit", "Frozen actual", "Target", "RAG", "Returns in", "Returns due", "Restated", "Actual now", "Returns in now"],
+        ["Quarter", "Frozen at", "Portfolio", "Indicator code", "Indicator", "Unit", "Frozen actual", "Target", "RAG", "Returns in", "Returns due", "Complete", "Restated", "Actual now", "Returns in now"],
         lines.map(({ portfolio, indicator, cell, restatement }) => [
           quarter.period.label,
           quarter.frozenAt,
@@ -622,6 +629,7 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
           cell!.rag,
           cell!.returnsIn,
           cell!.returnsDue,
+          cell!.complete ? "yes" : "no",
           restatement ? "yes" : "no",
           restatement ? csvNumber(restatement.currentActual) : null,
           restatement ? restatement.currentReturnsIn : null,
@@ -687,8 +695,9 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
                 <td>
                   <RagBadge rag={cell!.rag} size="compact" />
                 </td>
-                <td className="ex-num">
+                <td className="ex-num" data-complete={cell!.complete ? "true" : "false"}>
                   {cell!.returnsIn} of {cell!.returnsDue}
+                  {!cell!.complete && <span className="ex-incomplete"> (incomplete)</span>}
                 </td>
                 <td>{restatement ? <strong className="ex-restated__inline">{restatementText(restatement, indicator.unit)}</strong> : <span className="ex-muted">Unchanged</span>}</td>
               </tr>

@@ -8,7 +8,8 @@ import { badInput, type FieldProblem } from "../../errors.js";
 import { Topic } from "../../realtime/pubsub.js";
 import { FundingStream } from "../funding/funding.entities.js";
 import { PlanPriority, StrategicPlan } from "../plans/plan.entities.js";
-import { fundingRuleBreaches } from "../money/funding-rules.js";
+import { awardsOf, fundingRuleBreaches } from "../money/funding-rules.js";
+import { commitmentBreaches, type CommitmentBreach } from "../money/commitment-check.js";
 import { Portfolio, PortfolioAllocation } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
 import { Role } from "../users/role.js";
@@ -51,22 +52,35 @@ async function checkReferences(contract: Contract, input: ContractInput, manager
     const provider = await manager.findOneBy(Provider, { id: contract.providerId });
     const allocations = await manager.findBy(PortfolioAllocation, { streamId: In(streamIds) });
     lines.forEach((line, i) => {
-      const stream = streams.get(line.streamId);
-      if (!stream) {
-        problems.push({ field: `fundingLines.${i}.streamId`, rule: "sameOffice", message: `Funding stream ${line.streamId} is not one of this office's.` });
-        return;
-      }
-      if (!provider) return;
+      if (!streams.has(line.streamId)) problems.push({ field: `fundingLines.${i}.streamId`, rule: "sameOffice", message: `Funding stream ${line.streamId} is not one of this office's.` });
+    });
+    const oneOff = [...streams.values()].filter((s) => s.oneOffOnly).map((s) => s.id);
+    // The recipient's other contracts funded by a one-off stream, in any year.
+    const recipientLines: { contractId: number; reference: string; streamId: number; year: string }[] = oneOff.length
+      ? (
+          await manager
+            .createQueryBuilder(FundingLine, "l")
+            .innerJoin(Contract, "c", "c.id = l.contractId")
+            .select(["l.contractId AS \"contractId\"", "c.reference AS reference", "l.streamId AS \"streamId\"", "l.year AS year"])
+            .where("c.providerId = :providerId AND l.streamId IN (:...oneOff)", { providerId: contract.providerId, oneOff })
+            .getRawMany()
+        ).map((r) => ({ contractId: Number(r.contractId), reference: String(r.reference), streamId: Number(r.streamId), year: String(r.year) }))
+      : [];
+    for (const award of awardsOf(lines)) {
+      const stream = streams.get(award.streamId);
+      if (!stream || !provider) continue;
+      const others = recipientLines.filter((r) => r.streamId === award.streamId && r.contractId !== contract.id);
       const breaches = fundingRuleBreaches(stream, {
-        amountPence: line.amountPence,
-        year: line.year,
+        amountPence: award.amountPence,
+        year: award.year,
         providerType: provider.type,
         portfolioId: contract.portfolioId,
-        otherYearsFunded: lines.filter((other) => other !== line && other.streamId === line.streamId).map((other) => other.year),
-        portfoliosAllocated: allocations.filter((a) => a.streamId === stream.id && a.year === line.year && a.portfolioId != null).map((a) => a.portfolioId!),
+        otherYearsFunded: lines.filter((other) => other.streamId === award.streamId && other.year !== award.year).map((other) => other.year),
+        portfoliosAllocated: allocations.filter((a) => a.streamId === stream.id && a.year === award.year && a.portfolioId != null).map((a) => a.portfolioId!),
+        recipientOtherAwards: [...new Map(others.map((o) => [`${o.reference}:${o.year}`, { contractReference: o.reference, year: o.year }])).values()],
       });
-      for (const breach of breaches) problems.push({ field: `fundingLines.${i}.amountPence`, ...breach });
-    });
+      for (const breach of breaches) problems.push({ field: `fundingLines.${award.firstIndex}.amountPence`, ...breach });
+    }
   }
   (input.spend ?? []).forEach((s, i) => {
     if (s.quarter < 1 || s.quarter > 4) problems.push({ field: `spend.${i}.quarter`, rule: "range", message: "Quarter must be 1 to 4." });
@@ -75,16 +89,36 @@ async function checkReferences(contract: Contract, input: ContractInput, manager
   if (problems.length) throw badInput("The contract refers to records it cannot use.", problems);
 }
 
-const contractKind = (input: ContractInput): RecordKind<Contract> => ({
+/** Refuses funding lines beyond what a stream or portfolio holds, unless the officer gives a reason (audited after the write). */
+async function checkCommitments(contract: Contract, input: ContractInput, uow: UnitOfWork): Promise<CommitmentBreach[]> {
+  if (!input.fundingLines) return [];
+  const breaches = await commitmentBreaches(uow.manager, contract, input.fundingLines);
+  if (breaches.length && !input.overCommitmentReason?.trim()) {
+    throw badInput(
+      "These funding lines commit more than the budget holds: reduce them, or give a reason to override.",
+      breaches.map((b) => ({ field: "fundingLines", rule: "overCommitted", message: b.message })),
+    );
+  }
+  return breaches;
+}
+
+const contractKind = (input: ContractInput): RecordKind<Contract> & { overrides: CommitmentBreach[] } => ({
   entity: Contract,
   label: "Contract",
+  overrides: [],
   officeOf: (contract) => contract.officeId,
-  check: async (contract, uow) => {
+  async check(contract, uow) {
     await checkReferences(contract, input, uow.manager);
+    this.overrides = await checkCommitments(contract, input, uow);
     const clash = await uow.manager.findOneBy(Contract, { officeId: contract.officeId, reference: contract.reference });
     if (clash && clash.id !== contract.id) throw badInput("Another contract in this office has that reference.", [{ field: "reference", rule: "unique", message: "Already in use." }]);
   },
 });
+
+async function auditOverride(uow: UnitOfWork, contract: Contract, input: ContractInput, overrides: CommitmentBreach[]): Promise<void> {
+  if (!overrides.length) return;
+  await uow.audit("contract.over_commitment_override", { type: "Contract", id: contract.id, officeId: contract.officeId }, null, { reason: input.overCommitmentReason!.trim(), breaches: overrides });
+}
 
 export const ContractRecord: RecordKind<Contract> = { entity: Contract, label: "Contract", officeOf: (c) => c.officeId };
 
@@ -111,7 +145,7 @@ async function replaceChildren(uow: UnitOfWork, contract: Contract, input: Contr
 }
 
 function contractColumns(input: ContractInput): Partial<Contract> {
-  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, ...columns } = input;
+  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, overCommitmentReason: _r, ...columns } = input;
   return columns as Partial<Contract>;
 }
 
@@ -120,19 +154,23 @@ export async function createContract(ctx: Context, input: ContractInput): Promis
   if (required.length) throw badInput("A new contract needs more detail.", required.map((field) => ({ field, rule: "required", message: `${field} is required.` })));
   const portfolio = await ctx.services.db.manager.findOneBy(Portfolio, { id: input.portfolioId! });
   if (!portfolio || !canSee(requireUser(ctx), portfolio)) throw badInput("Unknown portfolio.", [{ field: "portfolioId", rule: "exists", message: `Portfolio ${input.portfolioId} does not exist.` }]);
-  return createRecord(ctx, contractKind(input), { ...contractColumns(input), officeId: portfolio.officeId }, async (contract, uow) => {
+  const kind = contractKind(input);
+  return createRecord(ctx, kind, { ...contractColumns(input), officeId: portfolio.officeId }, async (contract, uow) => {
     await replaceChildren(uow, contract, input);
+    await auditOverride(uow, contract, input, kind.overrides);
     await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "CREATED" });
   });
 }
 
 export async function updateContract(ctx: Context, id: number, version: number, input: ContractInput): Promise<Contract> {
-  return updateRecord(ctx, contractKind(input), id, version, contractColumns(input), async (contract, uow) => {
+  const kind = contractKind(input);
+  return updateRecord(ctx, kind, id, version, contractColumns(input), async (contract, uow) => {
     if (input.portfolioId != null) {
       const portfolio = await uow.manager.findOneBy(Portfolio, { id: input.portfolioId });
       if (portfolio?.officeId !== contract.officeId) throw badInput("A contract cannot move to another office's portfolio.", [{ field: "portfolioId", rule: "sameOffice", message: "Choose a portfolio of this office." }]);
     }
     await replaceChildren(uow, contract, input);
+    await auditOverride(uow, contract, input, kind.overrides);
     await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "UPDATED" });
   });
 }

@@ -13,7 +13,8 @@ import { commitmentBreaches, type CommitmentBreach } from "../money/commitment-c
 import { Portfolio, PortfolioAllocation } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
 import { Role } from "../users/role.js";
-import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
+import { Decision, DecisionKind } from "../decisions/decision.entity.js";
+import { CoCommissioner, Contract, ContractPriority, ContractSpend, ContractStatus, FundingLine } from "./contract.entities.js";
 import type { ContractFilter, ContractInput } from "./contract.inputs.js";
 
 export interface ContractChange {
@@ -102,6 +103,22 @@ async function checkCommitments(contract: Contract, input: ContractInput, uow: U
   return breaches;
 }
 
+/**
+ * A contract is decommissioned by a published DECOMMISSION decision (which moves its status itself), never by
+ * editing the status: 003 asks for decisions taken openly, on the last performance report.
+ */
+async function checkDecommissioning(contract: Contract, uow: UnitOfWork): Promise<void> {
+  if (contract.status !== ContractStatus.DECOMMISSIONED) return;
+  const previous = contract.id ? await uow.manager.findOneBy(Contract, { id: contract.id }) : null;
+  if (previous?.status === ContractStatus.DECOMMISSIONED) return;
+  const decided = previous ? await uow.manager.existsBy(Decision, { contractId: previous.id, kind: DecisionKind.DECOMMISSION, published: true }) : false;
+  if (!decided) {
+    throw badInput("A contract is decommissioned by a published decommissioning decision, not by editing its status.", [
+      { field: "status", rule: "decommissionDecision", message: "Record a DECOMMISSION decision citing the contract's latest accepted return; publishing it decommissions the contract." },
+    ]);
+  }
+}
+
 const contractKind = (input: ContractInput): RecordKind<Contract> & { overrides: CommitmentBreach[] } => ({
   entity: Contract,
   label: "Contract",
@@ -110,6 +127,7 @@ const contractKind = (input: ContractInput): RecordKind<Contract> & { overrides:
   async check(contract, uow) {
     await checkReferences(contract, input, uow.manager);
     this.overrides = await checkCommitments(contract, input, uow);
+    await checkDecommissioning(contract, uow);
     const clash = await uow.manager.findOneBy(Contract, { officeId: contract.officeId, reference: contract.reference });
     if (clash && clash.id !== contract.id) throw badInput("Another contract in this office has that reference.", [{ field: "reference", rule: "unique", message: "Already in use." }]);
   },

@@ -12,6 +12,7 @@ import { Provider } from "../modules/providers/provider.entity.js";
 import { PerformanceReturn, ReturnRevision, ReturnValue } from "../modules/returns/return.entities.js";
 import { Risk, RiskReview } from "../modules/risks/risk.entities.js";
 import { QuarterSnapshot } from "../modules/scorecards/quarter-snapshot.entity.js";
+import { QuarterChange } from "../modules/scorecards/quarter-change.entity.js";
 import { User } from "../modules/users/user.entity.js";
 import { DomainEvent, IdempotencyRecord } from "../realtime/domain-event.entity.js";
 
@@ -43,6 +44,7 @@ export const entities = [
   ReturnValue,
   ReturnRevision,
   QuarterSnapshot,
+  QuarterChange,
   ProjectBrief,
   Risk,
   RiskReview,

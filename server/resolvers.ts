@@ -14,7 +14,7 @@ import { ProviderResolver } from "./modules/providers/provider.resolver.js";
 import { ReturnResolver, ReturnRevisionResolver, ReturnValueResolver } from "./modules/returns/return.resolver.js";
 import { ReturnCsvResolver } from "./modules/returns/return-csv.resolver.js";
 import { RiskResolver } from "./modules/risks/risk.resolver.js";
-import { FreezeResolver } from "./modules/scorecards/freeze.resolver.js";
+import { FreezeResolver, QuarterChangeResolver } from "./modules/scorecards/freeze.resolver.js";
 import { IndicatorStatusResolver, ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
 import { UserResolver } from "./modules/users/user.resolver.js";
 
@@ -35,6 +35,7 @@ export const resolvers: NonEmptyArray<Function> = [
   RiskResolver,
   ScorecardResolver,
   FreezeResolver,
+  QuarterChangeResolver,
   MoneyResolver,
   PortfolioMoneyResolver,
   PriorityMoneyResolver,

@@ -142,6 +142,11 @@ export class ContractInput {
   @Length(5, 1000)
   overCommitmentReason?: string | null;
 
+  @Field(() => String, { nullable: true, description: "Why the funding lines change: required when they reach a frozen quarter's year, whose money they restate." })
+  @IsOptional()
+  @Length(3, 1000)
+  changeReason?: string | null;
+
   @Field(() => [CoCommissionerInput], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(50)

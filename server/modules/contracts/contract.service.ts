@@ -14,6 +14,8 @@ import { Portfolio, PortfolioAllocation } from "../portfolios/portfolio.entities
 import { Provider } from "../providers/provider.entity.js";
 import { Role } from "../users/role.js";
 import { Decision, DecisionKind } from "../decisions/decision.entity.js";
+import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
+import { noteChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, ContractStatus, FundingLine } from "./contract.entities.js";
 import type { ContractFilter, ContractInput } from "./contract.inputs.js";
 
@@ -140,6 +142,16 @@ async function auditOverride(uow: UnitOfWork, contract: Contract, input: Contrac
 
 export const ContractRecord: RecordKind<Contract> = { entity: Contract, label: "Contract", officeOf: (c) => c.officeId };
 
+/** Funding lines changed in a frozen quarter's year restate its money: noted with who, when and why. */
+async function noteFundingChange(uow: UnitOfWork, contract: Contract, before: FundingLine[], input: ContractInput): Promise<void> {
+  const line = (l: { streamId: number; year: string; amountPence: number; status: string }) => `${l.streamId}|${l.year}|${l.amountPence}|${l.status}`;
+  const was = before.map(line);
+  const now = input.fundingLines!.map(line);
+  const changed = [...before.filter((l) => !now.includes(line(l))), ...input.fundingLines!.filter((l) => !was.includes(line(l)))];
+  const years = [...new Set(changed.map((l) => l.year))];
+  await noteChangeToFrozenQuarters(uow, years, null, { officeId: contract.officeId, kind: QuarterChangeKind.FUNDING_CHANGED, portfolioId: contract.portfolioId, contractId: contract.id, reason: input.changeReason });
+}
+
 /** Replaces the child lists the input names; leaves the others alone. */
 async function replaceChildren(uow: UnitOfWork, contract: Contract, input: ContractInput): Promise<void> {
   const { manager } = uow;
@@ -149,6 +161,7 @@ async function replaceChildren(uow: UnitOfWork, contract: Contract, input: Contr
     if (ids.length) await manager.insert(ContractPriority, ids.map((priorityId) => ({ contractId: contract.id, priorityId })));
   }
   if (input.fundingLines) {
+    await noteFundingChange(uow, contract, await manager.findBy(FundingLine, { contractId: contract.id }), input);
     await manager.delete(FundingLine, { contractId: contract.id });
     if (input.fundingLines.length) await manager.insert(FundingLine, input.fundingLines.map((l) => ({ ...l, contractId: contract.id })));
   }
@@ -163,7 +176,7 @@ async function replaceChildren(uow: UnitOfWork, contract: Contract, input: Contr
 }
 
 function contractColumns(input: ContractInput): Partial<Contract> {
-  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, overCommitmentReason: _r, ...columns } = input;
+  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, overCommitmentReason: _r, changeReason: _w, ...columns } = input;
   return columns as Partial<Contract>;
 }
 

@@ -180,4 +180,9 @@ export class SetTargetInput {
 
   @Field(() => Float, { description: "In the indicator's unit." })
   value!: number;
+
+  @Field(() => String, { nullable: true, description: "Why: required when the target reaches a frozen quarter, whose cells it restates." })
+  @IsOptional()
+  @Length(3, 1000)
+  reason?: string | null;
 }

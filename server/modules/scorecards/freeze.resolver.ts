@@ -6,6 +6,7 @@ import { updateVersioned } from "../../db/versioned.js";
 import { conflict, notFound } from "../../errors.js";
 import { moneySummary } from "../money/money.service.js";
 import { MoneySummary } from "../money/money.types.js";
+import { Portfolio } from "../portfolios/portfolio.entities.js";
 import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { OFFICE_READERS, OFFICE_WRITERS } from "../users/role.js";
 import { User } from "../users/user.entity.js";
@@ -63,6 +64,9 @@ class MoneyRestatement {
 
   @Field(() => Int, { nullable: true, description: "The stream's or portfolio's id (null: the pipeline and reserves)." })
   id!: number | null;
+
+  @Field(() => String, { description: "The stream's or portfolio's name." })
+  name!: string;
 
   @Field(() => String, { description: "committedPence, plannedPence, amountPence or allocatedPence." })
   figure!: string;
@@ -144,10 +148,10 @@ function restatements(frozen: ScorecardData[], now: ScorecardData[], changes: Qu
 }
 
 /** Compares the frozen money with the money now, stream by stream and portfolio by portfolio. */
-function moneyRestatements(frozen: MoneySummary, now: MoneySummary, changes: QuarterChange[]): MoneyRestatement[] {
+function moneyRestatements(frozen: MoneySummary, now: MoneySummary, changes: QuarterChange[], portfolioNames: ReadonlyMap<number, string>): MoneyRestatement[] {
   const funding = changes.filter((c) => c.kind === QuarterChangeKind.FUNDING_CHANGED);
   const result: MoneyRestatement[] = [];
-  const compare = <R extends object>(kind: "STREAM" | "PORTFOLIO", before: R[], after: R[], idOf: (r: R) => number | null, figures: (keyof R & string)[], causesOf: (id: number | null) => QuarterChange[]) => {
+  const compare = <R extends object>(kind: "STREAM" | "PORTFOLIO", before: R[], after: R[], idOf: (r: R) => number | null, nameOf: (r: R | undefined, id: number | null) => string, figures: (keyof R & string)[], causesOf: (id: number | null) => QuarterChange[]) => {
     const nowById = new Map(after.map((r) => [idOf(r), r]));
     const ids = new Set([...before.map(idOf), ...after.map(idOf)]);
     for (const id of ids) {
@@ -156,12 +160,12 @@ function moneyRestatements(frozen: MoneySummary, now: MoneySummary, changes: Qua
       for (const figure of figures) {
         const frozenPence = Number(b?.[figure] ?? 0);
         const currentPence = Number(a?.[figure] ?? 0);
-        if (frozenPence !== currentPence) result.push({ kind, id, figure, frozenPence, currentPence, causes: causesOf(id) });
+        if (frozenPence !== currentPence) result.push({ kind, id, name: nameOf(a ?? b, id), figure, frozenPence, currentPence, causes: causesOf(id) });
       }
     }
   };
-  compare("STREAM", frozen.streams, now.streams, (s) => s.streamId, ["amountPence", "committedPence", "plannedPence"], () => funding);
-  compare("PORTFOLIO", frozen.portfolios, now.portfolios, (p) => p.portfolioId ?? null, ["allocatedPence", "committedPence", "plannedPence"], (id) => funding.filter((c) => c.portfolioId === id));
+  compare("STREAM", frozen.streams, now.streams, (s) => s.streamId, (s, id) => s?.name ?? `Stream ${id}`, ["amountPence", "committedPence", "plannedPence"], () => funding);
+  compare("PORTFOLIO", frozen.portfolios, now.portfolios, (p) => p.portfolioId ?? null, (_p, id) => (id == null ? "Pipeline and reserves" : (portfolioNames.get(id) ?? `Portfolio ${id}`)), ["allocatedPence", "committedPence", "plannedPence"], (id) => funding.filter((c) => c.portfolioId === id));
   return result;
 }
 
@@ -181,10 +185,11 @@ async function toFrozenQuarter(ctx: Context, snapshot: QuarterSnapshot): Promise
   const stored = snapshot.payload as SnapshotPayload;
   const payload = { ...stored, scorecards: withRatingFields(stored.scorecards) };
   const manager = ctx.services.db.manager;
-  const [now, money, changes] = await Promise.all([
+  const [now, money, changes, portfolios] = await Promise.all([
     computeScorecards(manager, { officeId: period.officeId, periodIds: [period.id], includeSubmitted: false }),
     moneySummary(manager, period.officeId, period.year),
     manager.find(QuarterChange, { where: { periodId: period.id }, order: { at: "ASC", id: "ASC" } }),
+    manager.find(Portfolio, { where: { officeId: period.officeId } }),
   ]);
   const since = changes.filter((c) => c.at >= snapshot.frozenAt);
   return {
@@ -194,7 +199,7 @@ async function toFrozenQuarter(ctx: Context, snapshot: QuarterSnapshot): Promise
     scorecards: payload.scorecards,
     money: payload.money,
     restatements: restatements(payload.scorecards, now.scorecards, since),
-    moneyRestatements: moneyRestatements(payload.money, money, since),
+    moneyRestatements: moneyRestatements(payload.money, money, since, new Map(portfolios.map((p) => [p.id, p.name]))),
     changes,
   };
 }

@@ -109,6 +109,34 @@ const FrozenQuartersQuery = graphql(`
         currentActual
         frozenReturnsIn
         currentReturnsIn
+        frozenTarget
+        currentTarget
+        frozenRag
+        currentRag
+        causes {
+          kind
+          reason
+          at
+          by {
+            name
+          }
+        }
+      }
+      moneyRestatements {
+        kind
+        id
+        name
+        figure
+        frozenPence
+        currentPence
+        causes {
+          kind
+          reason
+          at
+          by {
+            name
+          }
+        }
       }
       scorecards {
         portfolioId
@@ -665,6 +693,22 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
           ))}
         </ul>
       )}
+      {quarter.moneyRestatements.length > 0 && (
+        <ul className="ex-restatements" data-testid="money-restatements">
+          {quarter.moneyRestatements.map((r) => (
+            <li key={`${r.kind}-${r.id}-${r.figure}`} className="ex-restated">
+              <span className="ex-restated__tag">
+                <span aria-hidden="true">◆ </span>Money restated
+              </span>{" "}
+              <strong>
+                {r.name}, {r.figure.replace("Pence", "")}
+              </strong>
+              : frozen {formatPence(r.frozenPence)} → now {formatPence(r.currentPence)}
+              {causesText(r.causes)}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="ex-scroll" role="region" aria-label={`${quarter.period.label} as frozen, table`} tabIndex={0}>
         <table className="ex-table ex-table--compact">
           <caption className="visually-hidden">Scorecards of {quarter.period.label} as frozen</caption>
@@ -709,7 +753,23 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
   );
 }
 
+const CHANGE_LABELS: Record<string, string> = {
+  RETURN_REOPENED: "return opened for correction",
+  RETURN_CORRECTED: "corrected return accepted",
+  TARGET_CHANGED: "target changed",
+  FUNDING_CHANGED: "funding changed",
+};
+
+/** "target changed by Demo Commissioning Officer on 1 Dec 2026, 09:12: Panel agreed a stretch target". */
+function causesText(causes: FrozenQuarter["restatements"][number]["causes"]): string {
+  if (!causes.length) return "";
+  return ` — ${causes.map((c) => `${CHANGE_LABELS[c.kind] ?? c.kind} by ${c.by?.name ?? "someone"} on ${formatDateTime(c.at)}${c.reason ? `: ${c.reason}` : ""}`).join("; ")}`;
+}
+
 function restatementText(r: FrozenQuarter["restatements"][number], unit: MeasureUnit): string {
   const returns = r.frozenReturnsIn !== r.currentReturnsIn ? ` (from ${r.frozenReturnsIn} to ${r.currentReturnsIn} returns)` : "";
-  return `Restated: frozen ${formatValue(r.frozenActual ?? null, unit)} → now ${formatValue(r.currentActual ?? null, unit)}${returns}`;
+  const figure = r.frozenActual !== r.currentActual ? `frozen ${formatValue(r.frozenActual ?? null, unit)} → now ${formatValue(r.currentActual ?? null, unit)}${returns}` : `${formatValue(r.currentActual ?? null, unit)} unchanged`;
+  const target = r.frozenTarget !== r.currentTarget ? `; target ${r.frozenTarget != null ? formatValue(r.frozenTarget, unit) : "none"} → ${r.currentTarget != null ? formatValue(r.currentTarget, unit) : "none"}` : "";
+  const rating = r.frozenRag !== r.currentRag ? `; rating ${ragLabel(r.frozenRag)} → ${ragLabel(r.currentRag)}` : "";
+  return `Restated: ${figure}${target}${rating}${causesText(r.causes)}`;
 }

@@ -56,6 +56,8 @@ export const ReturnFormQuery = graphql(`
           name
         }
         reviewReason
+        correctionReason
+        correctionOpenedAt
         revisionCount
         achievements
         challenges

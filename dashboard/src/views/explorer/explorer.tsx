@@ -763,7 +763,7 @@ const CHANGE_LABELS: Record<string, string> = {
 /** "target changed by Demo Commissioning Officer on 1 Dec 2026, 09:12: Panel agreed a stretch target". */
 function causesText(causes: FrozenQuarter["restatements"][number]["causes"]): string {
   if (!causes.length) return "";
-  return ` — ${causes.map((c) => `${CHANGE_LABELS[c.kind] ?? c.kind} by ${c.by?.name ?? "someone"} on ${formatDateTime(c.at)}${c.reason ? `: ${c.reason}` : ""}`).join("; ")}`;
+  return ` — ${causes.map((c) => `${CHANGE_LABELS[c.kind] ?? c.kind} by ${c.by?.name ?? "someone"} on ${formatDateTime(c.at)}${c.reason ? `: ${c.reason.replace(/[.;]+$/, "")}` : ""}`).join("; ")}`;
 }
 
 function restatementText(r: FrozenQuarter["restatements"][number], unit: MeasureUnit): string {

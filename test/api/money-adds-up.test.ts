@@ -109,4 +109,17 @@ describe("money that adds up", () => {
     expect(codes(onParent)).toEqual(["BAD_USER_INPUT"]);
     expect((onParent.errors![0] as any).extensions.problems.map((p: any) => p.message).join(" ")).toContain("Safer Dorset Fund holds £2,450,000");
   });
+
+  it("refuses the same over-commitment on a new contract, and creates nothing", async () => {
+    const manager = server.services.db.manager;
+    const pcc = await manager.findOneByOrFail(FundingStream, { officeId: offices.wiltshire, name: "PCC Commissioning Budget" });
+    const existing = (await manager.find(Contract, { where: { officeId: offices.wiltshire }, order: { id: "ASC" } }))[1];
+    const count = await manager.countBy(Contract, { officeId: offices.wiltshire });
+    const created = await server.run<any>(WILTSHIRE_OFFICER, "mutation($input: ContractInput!) { createContract(input: $input) { id } }", {
+      input: { portfolioId: existing.portfolioId, providerId: existing.providerId, reference: "WSW-BIG-1", title: "A very large commitment", mechanism: "CONTRACTED_SERVICE", stage: "DO", status: "LIVE", fundingLines: [{ streamId: pcc.id, year: "2023-24", amountPence: m(5_000_000), status: "PLANNED" }] },
+    });
+    expect(codes(created)).toEqual(["BAD_USER_INPUT"]);
+    expect((created.errors![0] as any).extensions.problems.map((p: any) => p.rule)).toContain("overCommitted");
+    expect(await manager.countBy(Contract, { officeId: offices.wiltshire })).toBe(count);
+  });
 });

@@ -15,7 +15,7 @@ import { ReturnResolver, ReturnRevisionResolver, ReturnValueResolver } from "./m
 import { ReturnCsvResolver } from "./modules/returns/return-csv.resolver.js";
 import { RiskResolver } from "./modules/risks/risk.resolver.js";
 import { AttentionItemResolver, BoardAttentionResolver } from "./modules/scorecards/attention.resolver.js";
-import { FreezeResolver } from "./modules/scorecards/freeze.resolver.js";
+import { FreezeResolver, QuarterChangeResolver } from "./modules/scorecards/freeze.resolver.js";
 import { IndicatorStatusResolver, ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
 import { UserResolver } from "./modules/users/user.resolver.js";
 
@@ -36,6 +36,7 @@ export const resolvers: NonEmptyArray<Function> = [
   RiskResolver,
   ScorecardResolver,
   FreezeResolver,
+  QuarterChangeResolver,
   MoneyResolver,
   PortfolioMoneyResolver,
   PriorityMoneyResolver,

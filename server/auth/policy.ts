@@ -280,6 +280,8 @@ export const POLICIES: Record<string, Policy> = {
   Completeness: derived(OFFICE_READERS),
   FrozenQuarter: derived(OFFICE_READERS),
   Restatement: derived(OFFICE_READERS),
+  MoneyRestatement: derived(OFFICE_READERS),
+  QuarterChange: derived(OFFICE_READERS),
   MoneySummary: derived(OFFICE_READERS),
   StreamMoney: derived(OFFICE_READERS),
   PortfolioMoney: derived(OFFICE_READERS),

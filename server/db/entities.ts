@@ -13,6 +13,7 @@ import { PerformanceReturn, ReturnRevision, ReturnValue } from "../modules/retur
 import { Risk, RiskReview } from "../modules/risks/risk.entities.js";
 import { QuarterSnapshot } from "../modules/scorecards/quarter-snapshot.entity.js";
 import { ContractCellParts, GroupCellParts } from "../modules/scorecards/scorecard-aggregate.entities.js";
+import { QuarterChange } from "../modules/scorecards/quarter-change.entity.js";
 import { User } from "../modules/users/user.entity.js";
 import { DomainEvent, IdempotencyRecord } from "../realtime/domain-event.entity.js";
 
@@ -44,6 +45,7 @@ export const entities = [
   ReturnValue,
   ReturnRevision,
   QuarterSnapshot,
+  QuarterChange,
   ProjectBrief,
   Risk,
   RiskReview,

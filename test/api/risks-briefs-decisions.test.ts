@@ -1,3 +1,4 @@
+import { ReportingPeriod } from "../../server/modules/periods/reporting-period.entity.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditEvent } from "../../server/modules/audit/audit-event.entity.js";
 import { ProjectBrief } from "../../server/modules/briefs/project-brief.entity.js";
@@ -340,7 +341,15 @@ describe("commissioning decisions", () => {
   });
 
   it("hides unpublished decisions from analysts until the Commissioner publishes them", async () => {
-    const evidence = (await returnsOf(ids.vv08)).slice(0, 1).map((r) => r.id);
+    // A decision to decommission cites the contract's latest accepted return (003).
+    const latest = await m()
+      .createQueryBuilder(PerformanceReturn, "r")
+      .innerJoin(ReportingPeriod, "p", "p.id = r.periodId")
+      .where("r.contractId = :c AND r.state = :s", { c: ids.vv08, s: ReturnState.ACCEPTED })
+      .orderBy("p.year", "DESC")
+      .addOrderBy("p.quarter", "DESC")
+      .getOneOrFail();
+    const evidence = [latest.id];
     const { recordDecision: decision } = await ok(OFFICER, RECORD_DECISION, { input: decisionInput({ title: "Decommission the pilot", kind: "DECOMMISSION", contractId: ids.vv08, evidenceReturnIds: evidence }) });
     const seen = async (who: string) => (await ok(who, DECISIONS)).decisions.map((d: any) => d.id);
     expect(await seen(OFFICER)).toContain(decision.id);

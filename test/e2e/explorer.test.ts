@@ -14,10 +14,12 @@ interface Cell {
   rag: string;
   returnsIn: number;
   returnsDue: number;
+  complete: boolean;
+  targetBasis: string;
 }
 
 const SCORECARDS = `query($periodId: Int!) {
-  scorecards(periodIds: [$periodId]) { portfolioId portfolio { name } rows { indicator { code name unit } cells { periodId label actual target rag returnsIn returnsDue } } }
+  scorecards(periodIds: [$periodId]) { portfolioId portfolio { name } rows { indicator { code name unit } cells { periodId label actual target rag returnsIn returnsDue complete targetBasis } } }
 }`;
 
 function percent(value: number): string {
@@ -58,10 +60,10 @@ describe.skipIf(!browserAvailable())("data explorer", () => {
       expect(download.suggestedFilename()).toBe("scorecards-wiltshire-swindon-2023-24-q4.csv");
       const csv = fs.readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "");
       const lines = csv.trimEnd().split("\r\n");
-      expect(lines[0]).toBe("Quarter,Portfolio,Indicator code,Indicator,Unit,Actual,Target,RAG,Rating,Returns in,Returns due");
+      expect(lines[0]).toBe("Quarter,Portfolio,Indicator code,Indicator,Unit,Actual,Target,RAG,Rating,Returns in,Returns due,Complete,Target basis");
       const actual = Math.round(cell.actual! * 100) / 100;
       // "&" and "%" need no quoting; the figures are plain numbers.
-      expect(lines).toContain(`2023-24 Q4,Victims & Vulnerability,PCT_IMPROVED,${improved.indicator.name},PERCENT,${actual},${cell.target ?? ""},${cell.rag},${{ GREEN: "On target", AMBER: "Near target", RED: "Off target", GREY: "No data", NO_TARGET: "No target" }[cell.rag]},${cell.returnsIn},${cell.returnsDue}`);
+      expect(lines).toContain(`2023-24 Q4,Victims & Vulnerability,PCT_IMPROVED,${improved.indicator.name},PERCENT,${actual},${cell.target ?? ""},${cell.rag},${{ GREEN: "On target", AMBER: "Near target", RED: "Off target", GREY: "No data", NO_TARGET: "No target" }[cell.rag]},${cell.returnsIn},${cell.returnsDue},${cell.complete ? "yes" : "no"},${cell.targetBasis}`);
       const rows = api.data!.scorecards.reduce((n, s) => n + s.rows.length, 0);
       expect(lines).toHaveLength(1 + rows);
 

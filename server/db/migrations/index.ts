@@ -1,6 +1,7 @@
 import type { MigrationInterface } from "typeorm";
 import { InitialSchema1700000000000 } from "./1700000000000-initial-schema.js";
 import { OfficeUserVersions1701000000000 } from "./1701000000000-office-user-versions.js";
+import { QuarterCorrections1704000000000 } from "./1704000000000-quarter-corrections.js";
 import { PipelineDatesReportingSchedule1705000000000 } from "./1705000000000-pipeline-dates-reporting-schedule.js";
 import { ScorecardAggregates1706000000000 } from "./1706000000000-scorecard-aggregates.js";
 
@@ -8,6 +9,7 @@ import { ScorecardAggregates1706000000000 } from "./1706000000000-scorecard-aggr
 export const migrations: Array<new () => MigrationInterface> = [
   InitialSchema1700000000000,
   OfficeUserVersions1701000000000,
+  QuarterCorrections1704000000000,
   PipelineDatesReportingSchedule1705000000000,
   ScorecardAggregates1706000000000,
 ];

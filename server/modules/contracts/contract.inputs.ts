@@ -152,6 +152,16 @@ export class ContractInput {
   @ValidateNested({ each: true })
   fundingLines?: FundingLineInput[];
 
+  @Field(() => String, { nullable: true, description: "An officer's reason for funding lines that take a stream or portfolio beyond what it holds; without one such a change is refused (rule overCommitted). Audited." })
+  @IsOptional()
+  @Length(5, 1000)
+  overCommitmentReason?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Why the funding lines change: required when they reach a frozen quarter's year, whose money they restate." })
+  @IsOptional()
+  @Length(3, 1000)
+  changeReason?: string | null;
+
   @Field(() => [CoCommissionerInput], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(50)

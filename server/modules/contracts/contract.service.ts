@@ -8,10 +8,15 @@ import { badInput, type FieldProblem } from "../../errors.js";
 import { Topic } from "../../realtime/pubsub.js";
 import { FundingStream } from "../funding/funding.entities.js";
 import { PlanPriority, StrategicPlan } from "../plans/plan.entities.js";
-import { fundingRuleBreaches } from "../money/funding-rules.js";
+import { awardsOf, fundingRuleBreaches } from "../money/funding-rules.js";
+import { commitmentBreaches, type CommitmentBreach } from "../money/commitment-check.js";
 import { Portfolio, PortfolioAllocation } from "../portfolios/portfolio.entities.js";
 import { Provider } from "../providers/provider.entity.js";
-import { CoCommissioner, Contract, ContractPriority, ContractSpend, FundingLine } from "./contract.entities.js";
+import { Role } from "../users/role.js";
+import { Decision, DecisionKind } from "../decisions/decision.entity.js";
+import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
+import { noteChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
+import { CoCommissioner, Contract, ContractPriority, ContractSpend, ContractStatus, FundingLine } from "./contract.entities.js";
 import type { ContractFilter, ContractInput } from "./contract.inputs.js";
 import { defaultReportingSchedule, type ReportingSchedule } from "./reporting-schedule.js";
 import { parseReviewWindow } from "./review-window.js";
@@ -52,22 +57,35 @@ async function checkReferences(contract: Contract, input: ContractInput, manager
     const provider = await manager.findOneBy(Provider, { id: contract.providerId });
     const allocations = await manager.findBy(PortfolioAllocation, { streamId: In(streamIds) });
     lines.forEach((line, i) => {
-      const stream = streams.get(line.streamId);
-      if (!stream) {
-        problems.push({ field: `fundingLines.${i}.streamId`, rule: "sameOffice", message: `Funding stream ${line.streamId} is not one of this office's.` });
-        return;
-      }
-      if (!provider) return;
+      if (!streams.has(line.streamId)) problems.push({ field: `fundingLines.${i}.streamId`, rule: "sameOffice", message: `Funding stream ${line.streamId} is not one of this office's.` });
+    });
+    const oneOff = [...streams.values()].filter((s) => s.oneOffOnly).map((s) => s.id);
+    // The recipient's other contracts funded by a one-off stream, in any year.
+    const recipientLines: { contractId: number; reference: string; streamId: number; year: string }[] = oneOff.length
+      ? (
+          await manager
+            .createQueryBuilder(FundingLine, "l")
+            .innerJoin(Contract, "c", "c.id = l.contractId")
+            .select(["l.contractId AS \"contractId\"", "c.reference AS reference", "l.streamId AS \"streamId\"", "l.year AS year"])
+            .where("c.providerId = :providerId AND l.streamId IN (:...oneOff)", { providerId: contract.providerId, oneOff })
+            .getRawMany()
+        ).map((r) => ({ contractId: Number(r.contractId), reference: String(r.reference), streamId: Number(r.streamId), year: String(r.year) }))
+      : [];
+    for (const award of awardsOf(lines)) {
+      const stream = streams.get(award.streamId);
+      if (!stream || !provider) continue;
+      const others = recipientLines.filter((r) => r.streamId === award.streamId && r.contractId !== contract.id);
       const breaches = fundingRuleBreaches(stream, {
-        amountPence: line.amountPence,
-        year: line.year,
+        amountPence: award.amountPence,
+        year: award.year,
         providerType: provider.type,
         portfolioId: contract.portfolioId,
-        otherYearsFunded: lines.filter((other) => other !== line && other.streamId === line.streamId).map((other) => other.year),
-        portfoliosAllocated: allocations.filter((a) => a.streamId === stream.id && a.year === line.year && a.portfolioId != null).map((a) => a.portfolioId!),
+        otherYearsFunded: lines.filter((other) => other.streamId === award.streamId && other.year !== award.year).map((other) => other.year),
+        portfoliosAllocated: allocations.filter((a) => a.streamId === stream.id && a.year === award.year && a.portfolioId != null).map((a) => a.portfolioId!),
+        recipientOtherAwards: [...new Map(others.map((o) => [`${o.reference}:${o.year}`, { contractReference: o.reference, year: o.year }])).values()],
       });
-      for (const breach of breaches) problems.push({ field: `fundingLines.${i}.amountPence`, ...breach });
-    });
+      for (const breach of breaches) problems.push({ field: `fundingLines.${award.firstIndex}.amountPence`, ...breach });
+    }
   }
   (input.spend ?? []).forEach((s, i) => {
     if (s.quarter < 1 || s.quarter > 4) problems.push({ field: `spend.${i}.quarter`, rule: "range", message: "Quarter must be 1 to 4." });
@@ -76,18 +94,65 @@ async function checkReferences(contract: Contract, input: ContractInput, manager
   if (problems.length) throw badInput("The contract refers to records it cannot use.", problems);
 }
 
-const contractKind = (input: ContractInput): RecordKind<Contract> => ({
+/** Refuses funding lines beyond what a stream or portfolio holds, unless the officer gives a reason (audited after the write). */
+async function checkCommitments(contract: Contract, input: ContractInput, uow: UnitOfWork): Promise<CommitmentBreach[]> {
+  if (!input.fundingLines) return [];
+  const breaches = await commitmentBreaches(uow.manager, contract, input.fundingLines);
+  if (breaches.length && !input.overCommitmentReason?.trim()) {
+    throw badInput(
+      "These funding lines commit more than the budget holds: reduce them, or give a reason to override.",
+      breaches.map((b) => ({ field: "fundingLines", rule: "overCommitted", message: b.message })),
+    );
+  }
+  return breaches;
+}
+
+/**
+ * A contract is decommissioned by a published DECOMMISSION decision (which moves its status itself), never by
+ * editing the status: 003 asks for decisions taken openly, on the last performance report.
+ */
+async function checkDecommissioning(contract: Contract, uow: UnitOfWork): Promise<void> {
+  if (contract.status !== ContractStatus.DECOMMISSIONED) return;
+  const previous = contract.id ? await uow.manager.findOneBy(Contract, { id: contract.id }) : null;
+  if (previous?.status === ContractStatus.DECOMMISSIONED) return;
+  const decided = previous ? await uow.manager.existsBy(Decision, { contractId: previous.id, kind: DecisionKind.DECOMMISSION, published: true }) : false;
+  if (!decided) {
+    throw badInput("A contract is decommissioned by a published decommissioning decision, not by editing its status.", [
+      { field: "status", rule: "decommissionDecision", message: "Record a DECOMMISSION decision citing the contract's latest accepted return; publishing it decommissions the contract." },
+    ]);
+  }
+}
+
+const contractKind = (input: ContractInput): RecordKind<Contract> & { overrides: CommitmentBreach[] } => ({
   entity: Contract,
   label: "Contract",
+  overrides: [],
   officeOf: (contract) => contract.officeId,
-  check: async (contract, uow) => {
+  async check(contract, uow) {
     await checkReferences(contract, input, uow.manager);
+    this.overrides = await checkCommitments(contract, input, uow);
+    await checkDecommissioning(contract, uow);
     const clash = await uow.manager.findOneBy(Contract, { officeId: contract.officeId, reference: contract.reference });
     if (clash && clash.id !== contract.id) throw badInput("Another contract in this office has that reference.", [{ field: "reference", rule: "unique", message: "Already in use." }]);
   },
 });
 
+async function auditOverride(uow: UnitOfWork, contract: Contract, input: ContractInput, overrides: CommitmentBreach[]): Promise<void> {
+  if (!overrides.length) return;
+  await uow.audit("contract.over_commitment_override", { type: "Contract", id: contract.id, officeId: contract.officeId }, null, { reason: input.overCommitmentReason!.trim(), breaches: overrides });
+}
+
 export const ContractRecord: RecordKind<Contract> = { entity: Contract, label: "Contract", officeOf: (c) => c.officeId };
+
+/** Funding lines changed in a frozen quarter's year restate its money: noted with who, when and why. */
+async function noteFundingChange(uow: UnitOfWork, contract: Contract, before: FundingLine[], input: ContractInput): Promise<void> {
+  const line = (l: { streamId: number; year: string; amountPence: number; status: string }) => `${l.streamId}|${l.year}|${l.amountPence}|${l.status}`;
+  const was = before.map(line);
+  const now = input.fundingLines!.map(line);
+  const changed = [...before.filter((l) => !now.includes(line(l))), ...input.fundingLines!.filter((l) => !was.includes(line(l)))];
+  const years = [...new Set(changed.map((l) => l.year))];
+  await noteChangeToFrozenQuarters(uow, years, null, { officeId: contract.officeId, kind: QuarterChangeKind.FUNDING_CHANGED, portfolioId: contract.portfolioId, contractId: contract.id, reason: input.changeReason });
+}
 
 /** Replaces the child lists the input names; leaves the others alone. */
 async function replaceChildren(uow: UnitOfWork, contract: Contract, input: ContractInput): Promise<void> {
@@ -98,6 +163,7 @@ async function replaceChildren(uow: UnitOfWork, contract: Contract, input: Contr
     if (ids.length) await manager.insert(ContractPriority, ids.map((priorityId) => ({ contractId: contract.id, priorityId })));
   }
   if (input.fundingLines) {
+    await noteFundingChange(uow, contract, await manager.findBy(FundingLine, { contractId: contract.id }), input);
     await manager.delete(FundingLine, { contractId: contract.id });
     if (input.fundingLines.length) await manager.insert(FundingLine, input.fundingLines.map((l) => ({ ...l, contractId: contract.id })));
   }
@@ -112,7 +178,7 @@ async function replaceChildren(uow: UnitOfWork, contract: Contract, input: Contr
 }
 
 function contractColumns(input: ContractInput): Partial<Contract> {
-  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, reportingSchedule: _r, ...columns } = input;
+  const { otherPriorityIds: _p, fundingLines: _f, coCommissioners: _c, spend: _s, reportingSchedule: _r, overCommitmentReason: _o, changeReason: _w, ...columns } = input;
   // A window given only as text gets its dates read from the text; dates given explicitly win.
   if (input.reviewWindow && input.reviewStartDate === undefined && input.reviewEndDate === undefined) {
     const dates = parseReviewWindow(input.reviewWindow);
@@ -134,20 +200,24 @@ export async function createContract(ctx: Context, input: ContractInput): Promis
   if (required.length) throw badInput("A new contract needs more detail.", required.map((field) => ({ field, rule: "required", message: `${field} is required.` })));
   const portfolio = await ctx.services.db.manager.findOneBy(Portfolio, { id: input.portfolioId! });
   if (!portfolio || !canSee(requireUser(ctx), portfolio)) throw badInput("Unknown portfolio.", [{ field: "portfolioId", rule: "exists", message: `Portfolio ${input.portfolioId} does not exist.` }]);
+  const kind = contractKind(input);
   const reportingSchedule = input.reportingSchedule ?? defaultReportingSchedule(input.mechanism!, valueForSchedule(input));
-  return createRecord(ctx, contractKind(input), { ...contractColumns(input), reportingSchedule, officeId: portfolio.officeId }, async (contract, uow) => {
+  return createRecord(ctx, kind, { ...contractColumns(input), reportingSchedule, officeId: portfolio.officeId }, async (contract, uow) => {
     await replaceChildren(uow, contract, input);
+    await auditOverride(uow, contract, input, kind.overrides);
     await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "CREATED" });
   });
 }
 
 export async function updateContract(ctx: Context, id: number, version: number, input: ContractInput): Promise<Contract> {
-  return updateRecord(ctx, contractKind(input), id, version, contractColumns(input), async (contract, uow) => {
+  const kind = contractKind(input);
+  return updateRecord(ctx, kind, id, version, contractColumns(input), async (contract, uow) => {
     if (input.portfolioId != null) {
       const portfolio = await uow.manager.findOneBy(Portfolio, { id: input.portfolioId });
       if (portfolio?.officeId !== contract.officeId) throw badInput("A contract cannot move to another office's portfolio.", [{ field: "portfolioId", rule: "sameOffice", message: "Choose a portfolio of this office." }]);
     }
     await replaceChildren(uow, contract, input);
+    await auditOverride(uow, contract, input, kind.overrides);
     await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: contract.providerId, change: "UPDATED" });
   });
 }

@@ -1,13 +1,17 @@
-import { In } from "typeorm";
+import { In, type EntityManager } from "typeorm";
 import { assertCanWriteOffice, canSee, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { createRecord, type RecordKind } from "../../common/office-records.js";
 import { loadForUpdate, updateVersioned } from "../../db/versioned.js";
 import { badInput, conflict, forbidden, notFound, type FieldProblem } from "../../errors.js";
-import { Contract } from "../contracts/contract.entities.js";
-import { PerformanceReturn } from "../returns/return.entities.js";
+import type { UnitOfWork } from "../../db/writer.js";
+import { Topic } from "../../realtime/pubsub.js";
+import { Contract, ContractStatus } from "../contracts/contract.entities.js";
+import type { ContractChange } from "../contracts/contract.service.js";
+import { ReportingPeriod } from "../periods/reporting-period.entity.js";
+import { PerformanceReturn, ReturnState } from "../returns/return.entities.js";
 import { Role } from "../users/role.js";
-import { Decision } from "./decision.entity.js";
+import { Decision, DecisionKind } from "./decision.entity.js";
 import type { RecordDecisionInput } from "./decision.inputs.js";
 
 /** Officers draft decisions for the record; publishing one speaks for the Commissioner. */
@@ -39,6 +43,55 @@ export function evidenceProblems(decision: Pick<Decision, "officeId" | "contract
   });
 }
 
+/** A cited return's state, and its contract's latest accepted return (by quarter), for the evidence rules. */
+export interface EvidenceState {
+  returnId: number;
+  state: ReturnState;
+}
+
+/**
+ * Decisions rest on figures that have been checked: a draft (or a return sent back to its provider) is never
+ * evidence. A decision to decommission is taken on the last performance report (003): it names its contract and
+ * cites at least that contract's latest accepted return.
+ */
+export function decommissionEvidenceProblems(decision: Pick<Decision, "kind" | "contractId">, returnIds: readonly number[], states: readonly EvidenceState[], latestAcceptedId: number | null): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const stateOf = new Map(states.map((s) => [s.returnId, s.state]));
+  returnIds.forEach((id, i) => {
+    const state = stateOf.get(id);
+    if (state === ReturnState.DRAFT || state === ReturnState.RETURNED) problems.push({ field: `evidenceReturnIds.${i}`, rule: "notDraft", message: `Return ${id} is ${state === ReturnState.DRAFT ? "a draft" : "back with its provider"}: cite submitted or accepted figures.` });
+  });
+  if (decision.kind !== DecisionKind.DECOMMISSION) return problems;
+  if (decision.contractId == null) return [...problems, { field: "contractId", rule: "required", message: "Name the contract to decommission." }];
+  if (latestAcceptedId == null) return [...problems, { field: "evidenceReturnIds", rule: "acceptedReturnRequired", message: "The contract has no accepted return: a decision to decommission needs its latest performance report." }];
+  if (!returnIds.includes(latestAcceptedId)) problems.push({ field: "evidenceReturnIds", rule: "latestAcceptedReturn", message: `Cite the contract's latest accepted return (${latestAcceptedId}).` });
+  return problems;
+}
+
+/** The contract's accepted return for its latest quarter. */
+async function latestAcceptedReturn(manager: EntityManager, contractId: number): Promise<number | null> {
+  const row = await manager
+    .createQueryBuilder(PerformanceReturn, "r")
+    .innerJoin(ReportingPeriod, "p", "p.id = r.periodId")
+    .select("r.id", "id")
+    .where("r.contractId = :contractId AND r.state = :accepted", { contractId, accepted: ReturnState.ACCEPTED })
+    .orderBy("p.year", "DESC")
+    .addOrderBy("p.quarter", "DESC")
+    .limit(1)
+    .getRawOne();
+  return row ? Number(row.id) : null;
+}
+
+/** Moves the decided contract's status, audited: recorded puts it under review, published decommissions it. */
+async function moveContractStatus(uow: UnitOfWork, decision: Decision, to: ContractStatus): Promise<void> {
+  if (decision.kind !== DecisionKind.DECOMMISSION || decision.contractId == null) return;
+  const contract = await uow.manager.findOneByOrFail(Contract, { id: decision.contractId });
+  if (contract.status === to || contract.status === ContractStatus.DECOMMISSIONED || contract.status === ContractStatus.ENDED) return;
+  const after = await updateVersioned(uow, Contract, contract, contract.version, { status: to }, "Contract");
+  await uow.audit("contract.status", { type: "Contract", id: contract.id, officeId: contract.officeId }, { status: contract.status }, { status: to, decisionId: decision.id });
+  await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: after.providerId, change: "UPDATED" });
+}
+
 export const DecisionRecord: RecordKind<Decision> = {
   entity: Decision,
   label: LABEL,
@@ -50,17 +103,22 @@ export const DecisionRecord: RecordKind<Decision> = {
       if (contract?.officeId !== decision.officeId) problems.push({ field: "contractId", rule: "sameOffice", message: `Contract ${decision.contractId} is not one of this office's.` });
     }
     const ids = decision.evidenceReturnIds.filter(Boolean).map(Number);
-    const sources: { returnId: number; contractId: number; officeId: number }[] = ids.length
+    const sources: (EvidenceSource & { state: ReturnState })[] = ids.length
       ? (
           await uow.manager
             .createQueryBuilder(PerformanceReturn, "r")
             .innerJoin(Contract, "c", "c.id = r.contractId")
-            .select(["r.id AS \"returnId\"", "r.contractId AS \"contractId\"", "c.officeId AS \"officeId\""])
+            .select(["r.id AS \"returnId\"", "r.contractId AS \"contractId\"", "c.officeId AS \"officeId\"", "r.state AS state"])
             .where({ id: In(ids) })
             .getRawMany()
-        ).map((row) => ({ returnId: Number(row.returnId), contractId: Number(row.contractId), officeId: Number(row.officeId) }))
+        ).map((row) => ({ returnId: Number(row.returnId), contractId: Number(row.contractId), officeId: Number(row.officeId), state: row.state as ReturnState }))
       : [];
-    problems.push(...evidenceProblems(decision, ids, sources));
+    const located = evidenceProblems(decision, ids, sources);
+    problems.push(...located);
+    if (!located.length && !problems.length) {
+      const latest = decision.kind === DecisionKind.DECOMMISSION && decision.contractId != null ? await latestAcceptedReturn(uow.manager, decision.contractId) : null;
+      problems.push(...decommissionEvidenceProblems(decision, ids, sources, latest));
+    }
     if (problems.length) throw badInput("The decision cites records it cannot rely on.", problems);
   },
 };
@@ -81,7 +139,7 @@ export async function recordDecision(ctx: Context, input: RecordDecisionInput): 
     decidedOn: input.decidedOn,
     decidedById: user.id,
     published: false,
-  });
+  }, (decision, uow) => moveContractStatus(uow, decision, ContractStatus.UNDER_REVIEW));
 }
 
 /** Publishing is one-way: once the Panel and the public may have read a decision, it is not quietly withdrawn. */
@@ -96,6 +154,7 @@ export function publishDecision(ctx: Context, id: number, version: number): Prom
     if (decision.published) throw conflict(`${LABEL} ${id} is already published.`);
     const updated = await updateVersioned(uow, Decision, decision, version, { published: true }, LABEL);
     await uow.audit("decision.publish", { type: LABEL, id, officeId: decision.officeId }, decision, updated);
+    await moveContractStatus(uow, updated, ContractStatus.DECOMMISSIONED);
     return updated;
   });
 }

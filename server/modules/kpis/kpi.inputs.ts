@@ -188,6 +188,11 @@ export class SetTargetInput {
   @IsOptional()
   @IsInt()
   version?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Why: required when the target reaches a frozen quarter, whose cells it restates." })
+  @IsOptional()
+  @Length(3, 1000)
+  reason?: string | null;
 }
 
 /** Which target: for one contract or one portfolio (exactly one of the two), for a year or one quarter of it. */

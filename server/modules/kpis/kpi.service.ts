@@ -1,4 +1,6 @@
 import { scorecardMayHaveChanged } from "../scorecards/scorecard-events.js";
+import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
+import { noteChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
 import { In, IsNull, type EntityManager, type EntityTarget, type FindOptionsWhere } from "typeorm";
 import { assertCanWriteOffice, canSee, officeToRead, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
@@ -305,7 +307,10 @@ export async function setTarget(ctx: Context, input: SetTargetInput): Promise<Ta
     const scope = { type: "Target", officeId: indicator.officeId };
     const existing = await findTargetByKey(manager, indicator.id, input);
     const portfolioId = key.portfolioId ?? (await manager.findOneByOrFail(Contract, { id: key.contractId! })).portfolioId;
-    const announce = () => scorecardMayHaveChanged(uow, indicator.officeId, { portfolioId, year: key.year, quarter: key.quarter, reason: "TARGET_CHANGED" });
+    const announce = async () => {
+      await noteChangeToFrozenQuarters(uow, [key.year], key.quarter, { officeId: indicator.officeId, kind: QuarterChangeKind.TARGET_CHANGED, portfolioId, indicatorId: indicator.id, contractId: key.contractId, reason: input.reason });
+      return scorecardMayHaveChanged(uow, indicator.officeId, { portfolioId, year: key.year, quarter: key.quarter, reason: "TARGET_CHANGED" });
+    };
     if (!existing) {
       if (input.version != null) throw conflict("That target no longer exists as you loaded it. Reload and try again.");
       const created = await manager.save(manager.create(Target, { ...key, value: input.value }));

@@ -33,7 +33,13 @@ export class StreamMoney extends MoneyFigures {
   @Field(() => GraphQLSafeInt, { description: "Amount less committed and planned." })
   remainingPence!: number;
 
-  @Field(() => [String], { description: "Funding rules broken by existing awards (data that predates a rule)." })
+  @Field(() => GraphQLSafeInt, { description: "How far committed plus planned goes beyond the amount; 0 when it fits." })
+  overCommittedPence!: number;
+
+  @Field(() => Boolean, { description: "A parent stream: its figures include all of its funds' (its own amount plus theirs)." })
+  includesChildren!: boolean;
+
+  @Field(() => [String], { description: "Over-commitment first, then funding rules broken by existing awards (data that predates a rule)." })
   warnings!: string[];
 }
 
@@ -47,6 +53,12 @@ export class PortfolioMoney extends MoneyFigures {
 
   @Field(() => GraphQLSafeInt, { description: "Allocated less committed and planned." })
   remainingPence!: number;
+
+  @Field(() => GraphQLSafeInt, { description: "How far committed plus planned goes beyond the allocation; 0 when it fits." })
+  overCommittedPence!: number;
+
+  @Field(() => [String], { description: "Over-commitment of the portfolio's allocation." })
+  warnings!: string[];
 }
 
 @ObjectType({ description: "Money by Police and Crime Plan priority: each contract counts under its main priority." })
@@ -69,7 +81,7 @@ export class MoneySummary {
   @Field(() => [PriorityMoney])
   priorities!: PriorityMoney[];
 
-  @Field(() => GraphQLSafeInt, { description: "Sum of every stream's amount for the year." })
+  @Field(() => GraphQLSafeInt, { description: "Sum of every stream's own amount for the year (a parent's children counted once)." })
   totalPence!: number;
 
   @Field(() => GraphQLSafeInt)

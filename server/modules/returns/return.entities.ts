@@ -90,6 +90,18 @@ export class PerformanceReturn {
   @JoinColumn({ name: "acceptedById" })
   acceptedBy?: User;
 
+  @Field(() => String, { nullable: true, description: "Set while the return is open for correction in a closed or frozen quarter: why it was opened." })
+  @Column("text", { nullable: true })
+  correctionReason!: string | null;
+
+  /** The officer who opened it for correction. */
+  @Column("integer", { nullable: true })
+  correctionOpenedById!: number | null;
+
+  @Field(() => Date, { nullable: true, description: "When it was opened for correction; null when it is not open for correction." })
+  @Column(TIMESTAMP, { nullable: true })
+  correctionOpenedAt!: Date | null;
+
   @Field(() => Int)
   @VersionColumn({ type: "integer" })
   version!: number;

@@ -7,6 +7,8 @@ import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, type FieldProblem } from "../../errors.js";
 import { Topic } from "../../realtime/pubsub.js";
 import { scorecardMayHaveChanged } from "../scorecards/scorecard-events.js";
+import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
+import { noteQuarterChange } from "../scorecards/quarter-changes.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
 import { Contract } from "../contracts/contract.entities.js";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
@@ -86,7 +88,9 @@ export function saveReturnDraft(ctx: Context, input: SaveReturnInput): Promise<P
     if (!canFillIn(user, contract)) throw forbidden("You cannot fill in returns for this contract.");
     const period = await uow.manager.findOneBy(ReportingPeriod, { id: input.periodId });
     if (!period || period.officeId !== contract.officeId) throw badInput("That reporting period is not this contract's office's.", [{ field: "periodId", rule: "sameOffice", message: "Choose one of the office's periods." }]);
-    if (period.state !== PeriodState.OPEN) throw badInput(`${period.year} Q${period.quarter} is ${period.state.toLowerCase()}: returns can no longer be edited.`, [{ field: "periodId", rule: "periodOpen", message: "The period is not open." }]);
+    // A closed or frozen quarter takes no new returns; one opened for correction may still be edited.
+    const underCorrection = period.state !== PeriodState.OPEN && (await uow.manager.findOneBy(PerformanceReturn, { contractId: contract.id, periodId: period.id }))?.correctionOpenedAt != null;
+    if (period.state !== PeriodState.OPEN && !underCorrection) throw badInput(`${period.year} Q${period.quarter} is ${period.state.toLowerCase()}: returns can no longer be edited.`, [{ field: "periodId", rule: "periodOpen", message: "The period is not open." }]);
 
     const form = await loadForm(uow.manager, contract.id);
     const allowed = new Set(form.measures.map((m) => m.id));
@@ -168,7 +172,7 @@ export async function submitLoadedReturn(uow: UnitOfWork, user: User, loaded: Lo
   if (!canFillIn(user, contract)) throw forbidden("You cannot submit returns for this contract.");
   if (!canMove(ret.state, ReturnState.SUBMITTED)) throw conflict(`A ${ret.state.toLowerCase()} return cannot be submitted.`);
   if (ret.version !== version) throw conflict(`Return ${ret.id} has changed since you loaded it. Reload and try again.`);
-  if (period.state !== PeriodState.OPEN && user.role === Role.PROVIDER) throw badInput(`${period.year} Q${period.quarter} is closed.`, [{ field: "periodId", rule: "periodOpen", message: "The period is not open." }]);
+  if (period.state !== PeriodState.OPEN && user.role === Role.PROVIDER && ret.correctionOpenedAt == null) throw badInput(`${period.year} Q${period.quarter} is closed.`, [{ field: "periodId", rule: "periodOpen", message: "The period is not open." }]);
 
   const check = await checkReturn(uow.manager, loaded, new Set(acknowledged.keys()));
   if (check.problems.length) throw badInput(`The return has ${check.problems.length} problem(s) to fix before it can be submitted.`, check.problems);
@@ -236,12 +240,31 @@ async function review(
         measureComments: details.measureComments?.length ? Object.fromEntries(details.measureComments.map((c) => [String(c.measureId), c.comment])) : null,
       });
     }
+    // Reopening in a closed or frozen quarter opens the return for correction; accepting it again closes that.
+    const settled = loaded.period.state !== PeriodState.OPEN;
+    const correction =
+      kind === "REOPENED" && settled
+        ? { correctionReason: details.reason ?? null, correctionOpenedById: user.id, correctionOpenedAt: now }
+        : to === ReturnState.ACCEPTED && ret.correctionOpenedAt != null
+          ? { correctionReason: null, correctionOpenedById: null, correctionOpenedAt: null }
+          : {};
     const updated = await updateVersioned(uow, PerformanceReturn, ret, version, {
       state: to,
       reviewReason: details.reason ?? null,
       acceptedAt: to === ReturnState.ACCEPTED ? now : null,
       acceptedById: to === ReturnState.ACCEPTED ? user.id : null,
+      ...correction,
     }, "Return");
+    if (settled && (kind === "REOPENED" || (to === ReturnState.ACCEPTED && ret.correctionOpenedAt != null))) {
+      await noteQuarterChange(uow, loaded.period.id, {
+        officeId: contract.officeId,
+        kind: kind === "REOPENED" ? QuarterChangeKind.RETURN_REOPENED : QuarterChangeKind.RETURN_CORRECTED,
+        portfolioId: contract.portfolioId,
+        contractId: contract.id,
+        returnId: ret.id,
+        reason: kind === "REOPENED" ? details.reason : ret.correctionReason,
+      });
+    }
     await uow.audit(`return.${kind.toLowerCase()}`, { type: "Return", id: ret.id, officeId: contract.officeId }, ret, { ...updated, ...details });
     await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, to, kind));
     if (to === ReturnState.ACCEPTED || kind === "REOPENED") {

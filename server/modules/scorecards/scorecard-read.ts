@@ -4,7 +4,7 @@ import { Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.en
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PART_COLUMNS } from "./scorecard-aggregate.entities.js";
-import { actual, rag, type IndicatorRule } from "./scorecard.rules.js";
+import { changeFrom, rateCell, type IndicatorRule, type RatedCell } from "./scorecard.rules.js";
 import { computeScorecards, targetSeries, type CellData, type RowData, type ScorecardData, type ScorecardScope } from "./scorecard.service.js";
 
 type Parts = Record<(typeof PART_COLUMNS)[number], number>;
@@ -13,7 +13,7 @@ type Parts = Record<(typeof PART_COLUMNS)[number], number>;
  * One cell from its maintained parts. The rating itself is the pure rules' (scorecard.rules.ts); this only picks
  * the parts the view asks for (accepted only, or with submitted returns too) and the group's own target.
  */
-export function cellFromParts(rule: IndicatorRule, period: ReportingPeriod, parts: Parts | undefined, includeSubmitted: boolean, explicitTarget: number | null, previous: number | null): CellData {
+export function cellFromParts(rule: IndicatorRule, period: ReportingPeriod, parts: Parts | undefined, includeSubmitted: boolean, explicitTarget: number | null, previous: RatedCell | null): CellData & RatedCell {
   const s = includeSubmitted && parts ? 1 : 0;
   const returnsIn = parts ? parts.acceptedIn + s * parts.submittedIn : 0;
   const returnsDue = parts?.returnsDue ?? 0;
@@ -21,21 +21,24 @@ export function cellFromParts(rule: IndicatorRule, period: ReportingPeriod, part
   const denominator = parts ? parts.acceptedDenominator + s * parts.submittedDenominator : 0;
   const weighted = parts ? parts.acceptedWeightedTarget + s * parts.submittedWeightedTarget : 0;
   const weight = parts ? parts.acceptedTargetWeight + s * parts.submittedTargetWeight : 0;
+  const reportedTargetCount = parts ? parts.acceptedTargetCount + s * parts.submittedTargetCount : 0;
+  const reportedTargetSum = parts ? parts.acceptedTargetSum + s * parts.submittedTargetSum : 0;
   const total = returnsIn ? { numerator, denominator } : null;
-  const value = actual(rule, total);
-  // Without a target of its own, a group's target follows its contracts': summed for counts (when every contract
-  // has one), weighted by each reporting contract's denominator for ratios (the same way the actual is formed).
-  const derived = rule.hasDenominator ? (weight > 0 ? weighted / weight : null) : parts && parts.targetCount === returnsDue ? parts.targetSum : null;
-  const target = explicitTarget ?? derived;
+  // Without a target of its own, a group's target follows its contracts': summed for counts, weighted by each
+  // reporting contract's denominator for ratios (the same way the actual is formed). The rule is pure.
+  const rated = rateCell(rule, total, { returnsIn, returnsDue }, {
+    group: explicitTarget,
+    allContracts: parts && returnsDue > 0 && parts.targetCount === returnsDue ? parts.targetSum : null,
+    reportingContracts: reportedTargetCount === returnsIn ? reportedTargetSum : null,
+    weighted: weight > 0 ? weighted / weight : null,
+  });
   return {
     periodId: period.id,
     label: `${period.year} Q${period.quarter}`,
     numerator: total?.numerator ?? null,
     denominator: rule.hasDenominator ? (total?.denominator ?? null) : null,
-    actual: value,
-    target,
-    rag: rag(rule, value, target),
-    change: value != null && previous != null ? value - previous : null,
+    ...rated,
+    change: changeFrom(rule, rated, previous),
     returnsIn,
     returnsDue,
     provisional: s === 1 && parts!.submittedIn > 0,
@@ -97,12 +100,12 @@ export async function readScorecards(manager: EntityManager, scope: ScorecardSco
       const rule: IndicatorRule = { factor: indicator.factor, direction: indicator.direction, amberTolerance: indicator.amberTolerance, hasDenominator: withDenominator.has(indicator.id) };
       const explicit = portfolioId === 0 ? undefined : targetsOf({ portfolioId }, indicator.id);
       const cells: CellData[] = [];
-      let previous: number | null = null;
+      let previous: RatedCell | null = null;
       periods.forEach((period, i) => {
         const own = explicit && !Number.isNaN(explicit[i]) ? explicit[i] : null;
         const cell = cellFromParts(rule, period, byPeriod.get(period.id), scope.includeSubmitted, own, previous);
         cells.push(cell);
-        previous = cell.actual;
+        previous = cell;
       });
       out.push({ indicatorId: indicator.id, cells });
     }

@@ -15,6 +15,7 @@ import type { ScorecardChange } from "./scorecard-events.js";
 import { provenance } from "./provenance.js";
 import { computeScorecards } from "./scorecard.service.js";
 import { readScorecards } from "./scorecard-read.js";
+import { isComparable } from "./scorecard.rules.js";
 import { IndicatorStatus, ProvenanceEntry, Scorecard, ScorecardRow } from "./scorecard.types.js";
 
 @ObjectType({ description: "Recomputed cells of one portfolio after a return was accepted or reopened, or a target changed." })
@@ -124,9 +125,10 @@ export class ScorecardRowResolver {
     return (await ctx.loaders.byId(Indicator).load(row.indicatorId))!;
   }
 
-  @FieldResolver(() => [Float], { nullable: "items", description: "The actuals of the last quarters shown (oldest first), for a sparkline." })
+  @FieldResolver(() => [Float], { nullable: "items", description: "The actuals of the last quarters shown (oldest first), for a sparkline; null where a count is incomplete (a partial sum is not a fall)." })
   trend(@Root() row: ScorecardRow, @Arg("last", () => Int, { defaultValue: 8 }) last: number): (number | null)[] {
-    return row.cells.slice(-Math.max(1, Math.min(last, 40))).map((cell) => cell.actual);
+    // A count's cells have no denominator; a ratio's have one whenever they have returns.
+    return row.cells.slice(-Math.max(1, Math.min(last, 40))).map((cell) => (isComparable({ hasDenominator: cell.denominator != null }, cell) ? cell.actual : null));
   }
 }
 

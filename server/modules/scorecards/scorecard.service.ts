@@ -6,7 +6,7 @@ import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PerformanceReturn, ReturnState, ReturnValue } from "../returns/return.entities.js";
 import { isoOrNull, NOT_REPORTING } from "../returns/completeness.js";
 import { isReturnDue } from "../contracts/reporting-schedule.js";
-import { actual, rag, Rag, type IndicatorRule, type Sums } from "./scorecard.rules.js";
+import { changeFrom, rateCell, Rag, TargetBasis, type IndicatorRule, type Sums } from "./scorecard.rules.js";
 import { readScorecards } from "./scorecard-read.js";
 
 export interface ScorecardScope {
@@ -28,10 +28,13 @@ export interface CellData {
   denominator: number | null;
   actual: number | null;
   target: number | null;
+  targetBasis: TargetBasis;
+  fullTarget: number | null;
   rag: Rag;
   change: number | null;
   returnsIn: number;
   returnsDue: number;
+  complete: boolean;
   provisional: boolean;
 }
 
@@ -152,7 +155,7 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
       const memberTargets = members.map((contractId) => targetsOf({ contractId }, indicator.id));
       const explicitTargets = group.contractId != null ? targetsOf({ contractId: group.contractId }, indicator.id) : group.portfolioId != null ? targetsOf({ portfolioId: group.portfolioId }, indicator.id) : undefined;
       const cells: CellData[] = [];
-      let previous: number | null = null;
+      let previous: { actual: number | null; complete: boolean } | null = null;
       for (let p = 0; p < P; p++) {
         let numerator = 0;
         let denominator = 0;
@@ -161,6 +164,8 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
         let returnsDue = 0;
         let targetSum = 0;
         let targetCount = 0;
+        let reportedTargetSum = 0;
+        let reportedTargetCount = 0;
         let weightedTarget = 0;
         let weight = 0;
         for (let m = 0; m < members.length; m++) {
@@ -176,6 +181,10 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
           const one = memberSeries[m];
           if (!one || !one.present[p]) continue;
           returnsIn += 1;
+          if (hasTarget) {
+            reportedTargetSum += contractTarget;
+            reportedTargetCount += 1;
+          }
           numerator += one.numerator[p];
           denominator += one.denominator[p];
           if (one.provisional[p]) provisional = true;
@@ -185,12 +194,16 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
           }
         }
         const total: Sums | null = returnsIn ? { numerator, denominator } : null;
-        const value = actual(rule, total);
         const explicit = explicitTargets && !Number.isNaN(explicitTargets[p]) ? explicitTargets[p] : null;
         // Without a target of its own, a group's target follows its contracts': summed for counts, weighted by
-        // each contract's denominator for ratios (the same way the actual is formed).
-        const derived = rule.hasDenominator ? (weight > 0 ? weightedTarget / weight : null) : targetCount === returnsDue && returnsDue > 0 ? targetSum : null;
-        const target = explicit ?? derived;
+        // each contract's denominator for ratios (the same way the actual is formed). The rule is pure.
+        const rated = rateCell(rule, total, { returnsIn, returnsDue }, {
+          group: explicit,
+          allContracts: targetCount === returnsDue && returnsDue > 0 ? targetSum : null,
+          reportingContracts: reportedTargetCount === returnsIn ? reportedTargetSum : null,
+          weighted: weight > 0 ? weightedTarget / weight : null,
+        });
+        const value = rated.actual;
         const period = periods[p];
         cells.push({
           periodId: period.id,
@@ -198,14 +211,17 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
           numerator: total?.numerator ?? null,
           denominator: rule.hasDenominator ? (total?.denominator ?? null) : null,
           actual: value,
-          target,
-          rag: rag(rule, value, target),
-          change: value != null && previous != null ? value - previous : null,
+          target: rated.target,
+          targetBasis: rated.targetBasis,
+          fullTarget: rated.fullTarget,
+          rag: rated.rag,
+          change: changeFrom(rule, rated, previous),
           returnsIn,
           returnsDue,
+          complete: rated.complete,
           provisional,
         });
-        previous = value;
+        previous = rated;
       }
       rows.push({ indicatorId: indicator.id, cells });
     }

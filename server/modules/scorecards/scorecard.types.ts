@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
-import { Rag } from "./scorecard.rules.js";
+import { Rag, TargetBasis } from "./scorecard.rules.js";
 
 // simpleResolvers: a full office is 12,240 cells × a dozen plain fields; graphql's default resolver is enough.
 @ObjectType({ description: "One indicator in one quarter, for a contract, a portfolio or the whole office.", simpleResolvers: true })
@@ -19,10 +19,16 @@ export class ScorecardCell {
   @Field(() => Float, { nullable: true })
   denominator!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: "The target the actual is compared with; for an incomplete count, the reporting contracts' targets only." })
   target!: number | null;
 
-  @Field(() => Rag)
+  @Field(() => TargetBasis, { description: "What the target was taken from." })
+  targetBasis!: TargetBasis;
+
+  @Field(() => Float, { nullable: true, description: "The target for the full quarter, all returns in." })
+  fullTarget!: number | null;
+
+  @Field(() => Rag, { description: "Judged against `target` in the indicator's direction with its amber tolerance; an incomplete count with no comparable target is NO_TARGET." })
   rag!: Rag;
 
   @Field(() => Float, { nullable: true, description: "Actual minus the previous quarter's actual." })
@@ -33,6 +39,9 @@ export class ScorecardCell {
 
   @Field(() => Int, { description: "Contracts that report this indicator: a figure from 2 of 6 returns says so." })
   returnsDue!: number;
+
+  @Field(() => Boolean, { description: "Every due return is in (returnsIn >= returnsDue). An incomplete cell is a partial figure: see targetBasis." })
+  complete!: boolean;
 
   @Field(() => Boolean, { description: "Includes submitted returns not yet accepted." })
   provisional!: boolean;

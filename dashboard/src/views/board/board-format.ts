@@ -29,3 +29,33 @@ export const RETURN_STATE_LABELS: Record<string, string> = {
   ACCEPTED: "Accepted",
   RETURNED: "Sent back",
 };
+
+/** The parts of a cell the incomplete-quarter rule speaks about. */
+export interface RatedCellView {
+  actual: number | null;
+  denominator?: number | null;
+  target: number | null;
+  fullTarget?: number | null;
+  targetBasis: "GROUP" | "ALL_CONTRACTS" | "REPORTING_CONTRACTS" | "NONE";
+  returnsIn: number;
+  returnsDue: number;
+  complete: boolean;
+}
+
+/** "Incomplete: 2 of 10 returns", or null when every due return is in. */
+export function incompleteNote(cell: Pick<RatedCellView, "complete" | "returnsIn" | "returnsDue">): string | null {
+  return cell.complete ? null : `Incomplete: ${cell.returnsIn} of ${cell.returnsDue} returns`;
+}
+
+/** What the cell is judged against, in words: the basis matters when the quarter is incomplete. */
+export function targetNote(cell: RatedCellView, format: (value: number) => string): string {
+  if (cell.targetBasis === "REPORTING_CONTRACTS" && cell.target != null) return `Target ${format(cell.target)} (the ${cell.returnsIn} reporting ${cell.returnsIn === 1 ? "contract's" : "contracts'"})`;
+  if (cell.target != null) return `Target ${format(cell.target)}`;
+  if (!cell.complete && cell.fullTarget != null) return cell.returnsIn > 0 ? `Not rated until all returns are in (quarter's target ${format(cell.fullTarget)})` : `Quarter's target ${format(cell.fullTarget)}`;
+  return "No target set";
+}
+
+/** A sparkline point: an incomplete count (no denominator) is a partial sum, not a fall, so it is left out. */
+export function trendPoint(cell: Pick<RatedCellView, "actual" | "denominator" | "complete">): number | null {
+  return cell.denominator == null && !cell.complete ? null : cell.actual;
+}

@@ -5,7 +5,7 @@ import { RagBadge } from "../../components/rag-badge";
 import { describeError, errorCode } from "../../errors";
 import { formatDateTime, formatValue } from "../../format";
 import { graphql } from "../../gql";
-import { RETURN_STATE_LABELS } from "./board-format";
+import { RETURN_STATE_LABELS, targetNote } from "./board-format";
 import type { OpenCell } from "./scorecard-grid";
 
 const BoardProvenanceQuery = graphql(`
@@ -130,12 +130,12 @@ export function CellDrilldown({ open, scopeName, period, officeId, includeSubmit
         </div>
         <div>
           <dt>Target</dt>
-          <dd>{cell.target != null ? formatValue(cell.target, unit) : "None set"}</dd>
+          <dd>{targetNote(cell, (v) => formatValue(v, unit))}</dd>
         </div>
         <div>
           <dt>Completeness</dt>
           <dd>
-            {cell.returnsIn} of {cell.returnsDue} returns{cell.provisional ? " (provisional: includes submitted returns not yet accepted)" : ""}
+            {cell.returnsIn} of {cell.returnsDue} returns{cell.complete ? "" : " (incomplete: a partial figure, judged as the legend says)"}{cell.provisional ? " (provisional: includes submitted returns not yet accepted)" : ""}
           </dd>
         </div>
         {cell.numerator != null && (

@@ -39,6 +39,7 @@ export const BoardMoneyQueryDocument = graphql(`
         plannedPence
         spentPence
         remainingPence
+        warnings
       }
       priorities {
         priorityId
@@ -116,7 +117,7 @@ export function MoneyPanel({ officeId, year, headingLevel = 2 }: { officeId: num
               title="Portfolios"
               description="Money given to each portfolio, what its contracts commit, what they have spent and what is left."
               firstColumn="Portfolio"
-              rows={money.portfolios.map((p) => ({ name: p.portfolio?.name ?? "Pipeline and reserves", allocated: p.allocatedPence, committed: p.committedPence, planned: p.plannedPence, spent: p.spentPence, remaining: p.remainingPence }))}
+              rows={money.portfolios.map((p) => ({ name: p.portfolio?.name ?? "Pipeline and reserves", allocated: p.allocatedPence, committed: p.committedPence, planned: p.plannedPence, spent: p.spentPence, remaining: p.remainingPence, note: p.warnings.join(" ") }))}
               chartSeries={["allocated", "committed", "spent", "remaining"]}
               tableSeries={["allocated", "committed", "planned", "spent", "remaining"]}
             />

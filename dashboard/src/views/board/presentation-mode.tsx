@@ -7,7 +7,8 @@ import { useLiveSubscription } from "../../live";
 import { useOfficeId, usePortfolioId, useQuarterId } from "../../url-state";
 import { useReturnCompleteness } from "../returns/returns-status";
 import { useMoneySummary } from "./money-panel";
-import { BoardReturnChangedDocument, describeCellChanges, ScorecardFeed } from "./review-board";
+import { BoardReturnChangedDocument, describeCellChanges, ScorecardFeed, useAsAt } from "./review-board";
+import { AsAt, RatingLegend } from "./rating-notes";
 import { ScorecardGrid } from "./scorecard-grid";
 import { useBoardFrame } from "./use-board-frame";
 import { useLiveScorecards } from "./use-live-scorecards";
@@ -103,6 +104,7 @@ export default function PresentationMode() {
     { pause: officeId == null },
   );
 
+  const asAt = useAsAt(live.scorecards);
   const card = live.scorecards.find((c) => c.portfolioId === portfolio?.id);
   const counts = completeness.data?.returnCompleteness.find((c) => c.portfolioId === portfolio?.id);
   const portfolioMoney = money.data?.moneySummary.portfolios.find((p) => p.portfolioId === portfolio?.id);
@@ -192,6 +194,8 @@ export default function PresentationMode() {
             )}
           </dl>
 
+          <AsAt asAt={asAt} periodLabel={frame.selected.label} rows={completeness.data?.returnCompleteness.filter((c) => c.portfolioId === portfolio.id)} nameOf={() => portfolio.name} />
+          <RatingLegend />
           <ScorecardFeed portfolioId={portfolio.id} periodId={frame.selected.id} onEvent={live.applyEvent} />
         </>
       )}

@@ -12,6 +12,7 @@ import { AttentionSummary } from "../../features/attention/attention-summary";
 import { CellDrilldown } from "./cell-drilldown";
 import { MoneyPanel } from "./money-panel";
 import { PipelineTimeline, quarterEndDate } from "./pipeline-timeline";
+import { AsAt, RatingLegend } from "./rating-notes";
 import { RiskHeatMap } from "./risk-heat-map";
 import { ScorecardGrid, type OpenCell } from "./scorecard-grid";
 import { useBoardFrame, type FramePortfolio } from "./use-board-frame";
@@ -47,6 +48,15 @@ export function describeCellChanges(changes: CellChange[], nameOf: (portfolioId:
   return `Updated: ${parts.join("; ")}.`;
 }
 
+/** When the figures on screen were last fetched or updated live: the "as at" of the board and the printed pack. */
+export function useAsAt(figures: unknown): Date | null {
+  const [asAt, setAsAt] = useState<Date | null>(null);
+  useEffect(() => {
+    if (Array.isArray(figures) && figures.length) setAsAt(new Date());
+  }, [figures]);
+  return asAt;
+}
+
 /** The Commissioner's quarterly review: every portfolio's scorecard, returns, money, pipeline and risks, live. */
 export default function ReviewBoard() {
   const { user } = useSession();
@@ -74,6 +84,7 @@ export default function ReviewBoard() {
     onChange: (changes) => setAnnouncement(describeCellChanges(changes, nameOf)),
   });
   const completeness = useReturnCompleteness(frame.selected?.id ?? null);
+  const asAt = useAsAt(live.scorecards);
 
   const windowIds = useMemo(() => new Set(frame.window.map((p) => p.id)), [frame.window]);
   const onReturnChanged = useCallback(
@@ -196,6 +207,7 @@ export default function ReviewBoard() {
 
           <AttentionSummary periodId={frame.selected.id} portfolioId={portfolioFilter} includeSubmitted={includeSubmitted} />
 
+          <AsAt asAt={asAt} periodLabel={frame.selected.label} rows={completeness.data?.returnCompleteness} nameOf={nameOf} />
           <ReturnsStatus
             rows={completeness.data?.returnCompleteness}
             error={completeness.error}
@@ -248,6 +260,7 @@ export default function ReviewBoard() {
             ) : null,
           )}
 
+          {live.scorecards.length > 0 && <RatingLegend />}
           <MoneyPanel officeId={officeId!} year={frame.selected.year} />
           <PipelineTimeline officeId={officeId!} portfolioId={portfolioFilter} asOf={quarterEndDate(frame.selected.year, frame.selected.quarter)} />
           <RiskHeatMap officeId={officeId!} portfolioId={portfolioFilter} />

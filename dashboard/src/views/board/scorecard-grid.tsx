@@ -1,7 +1,8 @@
 import { Line, LineChart, YAxis } from "recharts";
 import { RagBadge } from "../../components/rag-badge";
 import { changeTrend, describeChange, formatChange, formatValue } from "../../format";
-import { changeArrow, DIRECTION_LABELS, formatPlain } from "./board-format";
+import { changeArrow, DIRECTION_LABELS, formatPlain, incompleteNote, targetNote, trendPoint } from "./board-format";
+import "./rating-notes.css";
 import { cellKey, type CellData, type ScorecardRowData } from "./use-live-scorecards";
 
 export interface GridPeriod {
@@ -78,7 +79,7 @@ export function ScorecardGrid({ labelledBy, portfolioId, rows, periods, selected
                   ),
                 )}
                 <td className="scorecard__trend">
-                  <Sparkline values={shown.map((c) => c?.actual ?? null)} unit={row.indicator.unit} size={size} />
+                  <Sparkline values={shown.map((c) => (c ? trendPoint(c) : null))} unit={row.indicator.unit} size={size} />
                 </td>
               </tr>
             );
@@ -92,14 +93,22 @@ export function ScorecardGrid({ labelledBy, portfolioId, rows, periods, selected
 function ScorecardCell({ portfolioId, row, cell, selected, updated, onOpen }: { portfolioId: number | null; row: ScorecardRowData; cell: CellData; selected: boolean; updated: boolean; onOpen?: (open: OpenCell) => void }) {
   const unit = row.indicator.unit;
   const trend = changeTrend(cell.change, row.indicator.direction);
-  const classes = ["scorecard__cell", selected ? "scorecard__cell--selected" : "", updated ? "cell--updated" : ""].filter(Boolean).join(" ");
+  const classes = ["scorecard__cell", selected ? "scorecard__cell--selected" : "", updated ? "cell--updated" : "", cell.complete ? "" : "cell--incomplete"].filter(Boolean).join(" ");
+  const incomplete = incompleteNote(cell);
   const body = (
     <>
       <span className="cell__actual">{formatValue(cell.actual, unit)}</span>
       <RagBadge rag={cell.rag} />
-      <span className="cell__returns">
-        {cell.returnsIn} of {cell.returnsDue} returns
-      </span>
+      {incomplete ? (
+        <span className="cell__incomplete" data-testid="cell-incomplete">
+          <span aria-hidden="true">◔ </span>
+          {incomplete}
+        </span>
+      ) : (
+        <span className="cell__returns">
+          {cell.returnsIn} of {cell.returnsDue} returns
+        </span>
+      )}
       {cell.provisional && (
         <span className="cell__provisional">
           <span aria-hidden="true">◐ </span>Provisional
@@ -113,12 +122,12 @@ function ScorecardCell({ portfolioId, row, cell, selected, updated, onOpen }: { 
           <span className="visually-hidden">{describeChange(cell.change, unit, row.indicator.direction)}</span>
         </span>
       )}
-      <span className="cell__target">{cell.target != null ? `Target ${formatValue(cell.target, unit)}` : "No target set"}</span>
+      <span className="cell__target">{targetNote(cell, (v) => formatValue(v, unit))}</span>
       {updated && <span className="cell__updated-note">Updated just now</span>}
     </>
   );
   return (
-    <td className={classes} id={`cell-${portfolioId ?? "office"}-${row.indicator.code}-${cell.periodId}`} data-testid={`cell-${portfolioId ?? "office"}-${row.indicator.code}-${cell.periodId}`} data-rag={cell.rag} data-updated={updated ? "true" : undefined}>
+    <td className={classes} id={`cell-${portfolioId ?? "office"}-${row.indicator.code}-${cell.periodId}`} data-testid={`cell-${portfolioId ?? "office"}-${row.indicator.code}-${cell.periodId}`} data-rag={cell.rag} data-complete={cell.complete ? "true" : "false"} data-updated={updated ? "true" : undefined}>
       {onOpen ? (
         <button type="button" className="cell__button" aria-haspopup="dialog" onClick={() => onOpen({ portfolioId, row, cell })}>
           {body}

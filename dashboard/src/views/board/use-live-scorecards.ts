@@ -26,6 +26,9 @@ export const BoardScorecardsDocument = graphql(`
           change
           returnsIn
           returnsDue
+          complete
+          targetBasis
+          fullTarget
           provisional
           numerator
           denominator
@@ -53,6 +56,9 @@ export const BoardScorecardChangedDocument = graphql(`
             change
             returnsIn
             returnsDue
+            complete
+            targetBasis
+            fullTarget
             provisional
             numerator
             denominator
@@ -75,7 +81,7 @@ export function cellKey(portfolioId: number | null, indicatorId: number, periodI
 
 /** What a reader sees in a cell: a change to any of these is worth highlighting. */
 function signature(cell: CellData): string {
-  return [cell.actual, cell.target, cell.rag, cell.returnsIn, cell.returnsDue, cell.provisional].join("|");
+  return [cell.actual, cell.target, cell.rag, cell.returnsIn, cell.returnsDue, cell.complete, cell.provisional].join("|");
 }
 
 /** How long a changed cell stays highlighted. */

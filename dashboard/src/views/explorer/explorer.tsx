@@ -2,7 +2,7 @@ import { useId, useMemo, useState, type ReactNode } from "react";
 import { useClient, useQuery } from "urql";
 import { RagBadge } from "../../components/rag-badge";
 import { describeError } from "../../errors";
-import { formatDate, formatDateTime, formatMoney, formatValue, ragLabel } from "../../format";
+import { formatDate, formatDateTime, formatMoney, formatPence, formatValue, ragLabel } from "../../format";
 import { graphql } from "../../gql";
 import { BoardMoneyQueryDocument } from "../board/money-panel";
 import type { ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit } from "../../gql/graphql";
@@ -50,6 +50,8 @@ const ScorecardsQuery = graphql(`
           rag
           returnsIn
           returnsDue
+          complete
+          targetBasis
           provisional
         }
       }
@@ -109,6 +111,34 @@ const FrozenQuartersQuery = graphql(`
         currentActual
         frozenReturnsIn
         currentReturnsIn
+        frozenTarget
+        currentTarget
+        frozenRag
+        currentRag
+        causes {
+          kind
+          reason
+          at
+          by {
+            name
+          }
+        }
+      }
+      moneyRestatements {
+        kind
+        id
+        name
+        figure
+        frozenPence
+        currentPence
+        causes {
+          kind
+          reason
+          at
+          by {
+            name
+          }
+        }
       }
       scorecards {
         portfolioId
@@ -131,6 +161,8 @@ const FrozenQuartersQuery = graphql(`
             rag
             returnsIn
             returnsDue
+            complete
+            targetBasis
           }
         }
       }
@@ -302,10 +334,12 @@ function ScorecardSection({ officeId, period, periodsLoaded, officeName }: { off
       ragLabel(cell!.rag),
       cell!.returnsIn,
       cell!.returnsDue,
+      cell!.complete ? "yes" : "no",
+      cell!.targetBasis,
     ]);
     downloadCsv(
       `scorecards-${fileSlug(officeName)}-${fileSlug(period.label)}.csv`,
-      toCsv(["Quarter", "Portfolio", "Indicator code", "Indicator", "Unit", "Actual", "Target", "RAG", "Rating", "Returns in", "Returns due"], rows),
+      toCsv(["Quarter", "Portfolio", "Indicator code", "Indicator", "Unit", "Actual", "Target", "RAG", "Rating", "Returns in", "Returns due", "Complete", "Target basis"], rows),
     );
   }
 
@@ -350,8 +384,9 @@ function ScorecardSection({ officeId, period, periodsLoaded, officeName }: { off
                   <td>
                     <RagBadge rag={cell!.rag} size="compact" />
                   </td>
-                  <td className="ex-num">
+                  <td className="ex-num" data-complete={cell!.complete ? "true" : "false"}>
                     {cell!.returnsIn} of {cell!.returnsDue}
+                    {!cell!.complete && <span className="ex-incomplete"> (incomplete)</span>}
                   </td>
                 </tr>
               ))}
@@ -628,7 +663,7 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
     downloadCsv(
       `frozen-${fileSlug(officeName)}-${fileSlug(quarter.period.label)}.csv`,
       toCsv(
-        ["Quarter", "Frozen at", "Portfolio", "Indicator code", "Indicator", "Unit", "Frozen actual", "Target", "RAG", "Returns in", "Returns due", "Restated", "Actual now", "Returns in now"],
+        ["Quarter", "Frozen at", "Portfolio", "Indicator code", "Indicator", "Unit", "Frozen actual", "Target", "RAG", "Returns in", "Returns due", "Complete", "Restated", "Actual now", "Returns in now"],
         lines.map(({ portfolio, indicator, cell, restatement }) => [
           quarter.period.label,
           quarter.frozenAt,
@@ -641,6 +676,7 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
           cell!.rag,
           cell!.returnsIn,
           cell!.returnsDue,
+          cell!.complete ? "yes" : "no",
           restatement ? "yes" : "no",
           restatement ? csvNumber(restatement.currentActual) : null,
           restatement ? restatement.currentReturnsIn : null,
@@ -676,6 +712,22 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
           ))}
         </ul>
       )}
+      {quarter.moneyRestatements.length > 0 && (
+        <ul className="ex-restatements" data-testid="money-restatements">
+          {quarter.moneyRestatements.map((r) => (
+            <li key={`${r.kind}-${r.id}-${r.figure}`} className="ex-restated">
+              <span className="ex-restated__tag">
+                <span aria-hidden="true">◆ </span>Money restated
+              </span>{" "}
+              <strong>
+                {r.name}, {r.figure.replace("Pence", "")}
+              </strong>
+              : frozen {formatPence(r.frozenPence)} → now {formatPence(r.currentPence)}
+              {causesText(r.causes)}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="ex-scroll" role="region" aria-label={`${quarter.period.label} as frozen, table`} tabIndex={0}>
         <table className="ex-table ex-table--compact">
           <caption className="visually-hidden">Scorecards of {quarter.period.label} as frozen</caption>
@@ -706,8 +758,9 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
                 <td>
                   <RagBadge rag={cell!.rag} size="compact" />
                 </td>
-                <td className="ex-num">
+                <td className="ex-num" data-complete={cell!.complete ? "true" : "false"}>
                   {cell!.returnsIn} of {cell!.returnsDue}
+                  {!cell!.complete && <span className="ex-incomplete"> (incomplete)</span>}
                 </td>
                 <td>{restatement ? <strong className="ex-restated__inline">{restatementText(restatement, indicator.unit)}</strong> : <span className="ex-muted">Unchanged</span>}</td>
               </tr>
@@ -719,7 +772,23 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
   );
 }
 
+const CHANGE_LABELS: Record<string, string> = {
+  RETURN_REOPENED: "return opened for correction",
+  RETURN_CORRECTED: "corrected return accepted",
+  TARGET_CHANGED: "target changed",
+  FUNDING_CHANGED: "funding changed",
+};
+
+/** "target changed by Demo Commissioning Officer on 1 Dec 2026, 09:12: Panel agreed a stretch target". */
+function causesText(causes: FrozenQuarter["restatements"][number]["causes"]): string {
+  if (!causes.length) return "";
+  return ` — ${causes.map((c) => `${CHANGE_LABELS[c.kind] ?? c.kind} by ${c.by?.name ?? "someone"} on ${formatDateTime(c.at)}${c.reason ? `: ${c.reason.replace(/[.;]+$/, "")}` : ""}`).join("; ")}`;
+}
+
 function restatementText(r: FrozenQuarter["restatements"][number], unit: MeasureUnit): string {
   const returns = r.frozenReturnsIn !== r.currentReturnsIn ? ` (from ${r.frozenReturnsIn} to ${r.currentReturnsIn} returns)` : "";
-  return `Restated: frozen ${formatValue(r.frozenActual ?? null, unit)} → now ${formatValue(r.currentActual ?? null, unit)}${returns}`;
+  const figure = r.frozenActual !== r.currentActual ? `frozen ${formatValue(r.frozenActual ?? null, unit)} → now ${formatValue(r.currentActual ?? null, unit)}${returns}` : `${formatValue(r.currentActual ?? null, unit)} unchanged`;
+  const target = r.frozenTarget !== r.currentTarget ? `; target ${r.frozenTarget != null ? formatValue(r.frozenTarget, unit) : "none"} → ${r.currentTarget != null ? formatValue(r.currentTarget, unit) : "none"}` : "";
+  const rating = r.frozenRag !== r.currentRag ? `; rating ${ragLabel(r.frozenRag)} → ${ragLabel(r.currentRag)}` : "";
+  return `Restated: ${figure}${target}${rating}${causesText(r.causes)}`;
 }

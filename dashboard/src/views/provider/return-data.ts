@@ -57,6 +57,8 @@ export const ReturnFormQuery = graphql(`
           name
         }
         reviewReason
+        correctionReason
+        correctionOpenedAt
         revisionCount
         achievements
         challenges

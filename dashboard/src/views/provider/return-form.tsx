@@ -108,7 +108,9 @@ function ReturnPage({ contractId, periodId }: { contractId: number; periodId: nu
 
   const editableState = !ret || ret.state === "DRAFT" || ret.state === "RETURNED";
   const canWrite = user?.role !== "ANALYST";
-  const editable = editableState && period.state === "OPEN" && canWrite && contract.reportedMeasures.length > 0;
+  // A return opened for correction may be edited though its quarter is closed or frozen.
+  const underCorrection = ret?.correctionOpenedAt != null;
+  const editable = editableState && (period.state === "OPEN" || underCorrection) && canWrite && contract.reportedMeasures.length > 0;
 
   return (
     <div className="pv pv-return">
@@ -131,6 +133,11 @@ function ReturnPage({ contractId, periodId }: { contractId: number; periodId: nu
         </span>
       </p>
 
+      {underCorrection && (
+        <div className="pv-banner" role="status" data-testid="return-under-correction">
+          <strong>Opened for correction</strong> in a {period.state.toLowerCase()} quarter{ret?.correctionReason ? `: ${ret.correctionReason}` : ""}. Correct it and submit it again; once accepted, the change shows as a restatement.
+        </div>
+      )}
       {justSubmitted && ret?.state === "SUBMITTED" && (
         <div className="pv-banner pv-banner--success" role="status" data-testid="return-submitted">
           <h2 className="pv-banner__title">

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { browserAvailable, screenshot, startE2E, type E2E } from "./browser.js";
+
+const OFFICER = "officer@wiltshire.demo.example";
+const ANALYST = "analyst@wiltshire.demo.example";
+const PROVIDER_B = "provider-b@demo.example";
+const REASON = "Referrals were double counted in May.";
+
+describe.skipIf(!browserAvailable())("correcting a return in a frozen quarter", () => {
+  let e2e: E2E;
+  let q1: { id: number; version: number };
+  let ret: { id: number; version: number; contract: { id: number } };
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    const periods = (await e2e.server.run<any>(OFFICER, "{ reportingPeriods { id label version } }")).data!.reportingPeriods;
+    q1 = periods.find((p: any) => p.label === "2023-24 Q1");
+    expect((await e2e.server.run(OFFICER, "mutation($id: Int!, $v: Int!) { freezePeriod(id: $id, version: $v) { period { id } } }", { id: q1.id, v: q1.version })).errors).toBeUndefined();
+    const items = (await e2e.server.run<any>(OFFICER, "query($p: Int!) { returns(periodId: $p, state: ACCEPTED, first: 100) { items { id version contract { id reference } } } }", { p: q1.id })).data!.returns.items;
+    ret = items.find((r: any) => r.contract.reference === "WSW-VV-08");
+  });
+  afterAll(async () => e2e?.close());
+
+  test("the provider edits and resubmits the one return opened for correction; the Panel sees who, when and why", async () => {
+    const opened = await e2e.server.run<any>(OFFICER, "mutation($id: Int!, $v: Int!, $r: String!) { reopenReturn(id: $id, version: $v, reason: $r) { version } }", { id: ret.id, v: ret.version, r: REASON });
+    expect(opened.errors).toBeUndefined();
+
+    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${ret.contract.id}/${q1.id}`);
+    try {
+      const banner = page.getByTestId("return-under-correction");
+      await banner.waitFor();
+      expect(await banner.innerText()).toContain(REASON);
+      const referrals = page.getByLabel("Referrals received", { exact: true });
+      await referrals.waitFor();
+      const before = Number(await referrals.inputValue());
+      await referrals.fill(String(before - 1));
+      await page.getByRole("button", { name: "Submit return" }).click();
+      await page.getByTestId("return-submitted").waitFor({ timeout: 15_000 });
+      await screenshot(page, "correction-provider", false);
+    } finally {
+      await context.close();
+    }
+
+    const submitted = (await e2e.server.run<any>(OFFICER, "query($id: Int!) { performanceReturn(id: $id) { state version } }", { id: ret.id })).data!.performanceReturn;
+    expect(submitted.state).toBe("SUBMITTED");
+    expect((await e2e.server.run(OFFICER, "mutation($id: Int!, $v: Int!) { acceptReturn(id: $id, version: $v) { state } }", { id: ret.id, v: submitted.version })).errors).toBeUndefined();
+
+    const { context: analyst, page: explorer } = await e2e.open(ANALYST, "/explorer");
+    try {
+      const list = explorer.getByTestId(`frozen-${q1.id}`).getByTestId("restatements");
+      await list.waitFor();
+      const text = await list.innerText();
+      expect(text).toContain("corrected return accepted by Demo Commissioning Officer");
+      expect(text).toContain(REASON.replace(/\.$/, ""));
+      await list.scrollIntoViewIfNeeded();
+      await screenshot(explorer, "correction-explorer", false);
+    } finally {
+      await analyst.close();
+    }
+  });
+});

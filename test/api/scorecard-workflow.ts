@@ -1,6 +1,7 @@
 import fc from "fast-check";
+import { IsNull } from "typeorm";
 import { Contract, ContractStatus } from "../../server/modules/contracts/contract.entities.js";
-import { ContractKpi, Indicator } from "../../server/modules/kpis/kpi.entities.js";
+import { ContractKpi, Indicator, Target } from "../../server/modules/kpis/kpi.entities.js";
 import { quarterFromIndex, quarterIndex, type Quarter } from "../../server/modules/periods/financial-year.js";
 import { PeriodState, ReportingPeriod } from "../../server/modules/periods/reporting-period.entity.js";
 import { Portfolio } from "../../server/modules/portfolios/portfolio.entities.js";
@@ -137,7 +138,10 @@ export async function apply(server: TestServer, officeId: number, step: Op): Pro
         if (contractId == null) return;
         owner = { contractId };
       }
-      await run("mutation($i: SetTargetInput!) { setTarget(input: $i) { id } }", { i: { indicatorId: indicator.id, ...owner, year: period.year, quarter: step.yearly ? null : period.quarter, value: step.value } });
+      const quarter = step.yearly ? null : period.quarter;
+      // An edit carries the version of the target it changes; none creates one.
+      const existing = await m.findOne(Target, { where: { indicatorId: indicator.id, contractId: owner.contractId ?? IsNull(), portfolioId: owner.portfolioId ?? IsNull(), year: period.year, quarter: quarter ?? IsNull() } });
+      await run("mutation($i: SetTargetInput!) { setTarget(input: $i) { id } }", { i: { indicatorId: indicator.id, ...owner, year: period.year, quarter, value: step.value, version: existing?.version ?? null } });
       return;
     }
     case "move": {
@@ -155,7 +159,7 @@ export async function apply(server: TestServer, officeId: number, step: Op): Pro
       const contract = pick(contracts, step.c)!;
       const indicators = await m.find(Indicator, { where: { officeId }, order: { id: "ASC" } });
       const chosen = indicators.filter((_, k) => (step.mask >> k % 13) & 1).map((i) => i.id);
-      await run("mutation($c: Int!, $ids: [Int!]!) { setContractKpis(contractId: $c, indicatorIds: $ids) { id } }", { c: contract.id, ids: chosen });
+      await run("mutation($c: Int!, $ids: [Int!]!, $v: Int!) { setContractKpis(contractId: $c, indicatorIds: $ids, version: $v) { id } }", { c: contract.id, ids: chosen, v: contract.version });
       return;
     }
     case "openPeriod": {

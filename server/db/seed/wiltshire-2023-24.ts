@@ -1,3 +1,4 @@
+import { ReportingSchedule } from "../../modules/contracts/reporting-schedule.js";
 import {
   AllocationKind,
   ContractStatus,
@@ -526,6 +527,8 @@ const preventionContracts: ContractSeed[] = [
     status: ContractStatus.LIVE,
     startDate: "2023-04-01",
     endDate: "2024-03-31",
+    // A £27k grant would default to half-yearly returns; the office agreed quarterly monitoring (illustrative).
+    reportingSchedule: ReportingSchedule.QUARTERLY,
     annualValuePence: gbp(27_000),
     mainPriority: "pcp2022.p2",
     otherPriorities: ["csp.early-intervention"],

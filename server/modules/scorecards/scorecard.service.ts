@@ -179,7 +179,8 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
             targetCount += 1;
           }
           const one = memberSeries[m];
-          if (!one || !one.present[p]) continue;
+          // Only a return the contract owes counts: its schedule decides, as it does for returnsDue.
+          if (!due || !one || !one.present[p]) continue;
           returnsIn += 1;
           if (hasTarget) {
             reportedTargetSum += contractTarget;
@@ -223,7 +224,8 @@ export async function computeScorecards(manager: EntityManager, scope: Scorecard
         });
         previous = rated;
       }
-      rows.push({ indicatorId: indicator.id, cells });
+      // An indicator that none of the group's contracts owes in these quarters has no row (as in the maintained cells).
+      if (cells.some((cell) => cell.returnsDue > 0)) rows.push({ indicatorId: indicator.id, cells });
     }
     scorecards.push({ portfolioId: group.portfolioId, contractId: group.contractId, rows });
   }

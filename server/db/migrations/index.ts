@@ -1,5 +1,6 @@
 import type { MigrationInterface } from "typeorm";
 import { InitialSchema1700000000000 } from "./1700000000000-initial-schema.js";
+import { OfficeOpenData1708000000000 } from "./1708000000000-office-open-data.js";
 
 /** Every migration, oldest first; `openDatabase()` runs the ones not yet applied. */
-export const migrations: Array<new () => MigrationInterface> = [InitialSchema1700000000000];
+export const migrations: Array<new () => MigrationInterface> = [InitialSchema1700000000000, OfficeOpenData1708000000000];

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { hashPassword } from "../../auth/passwords.js";
 import { Office } from "../../modules/offices/office.entity.js";
+import { seedOpenData } from "../../modules/opendata/open-data.seed.js";
 import { DEMO_PASSWORD, seedUsers } from "./demo-users.js";
 import { dorset } from "./dorset-2019-20.js";
 import { durham } from "./durham-2018-19.js";
@@ -46,5 +47,6 @@ export async function seedDemoData(dataSource: DataSource): Promise<void> {
     const { officeId, keys } = seeded.get("wiltshire")!;
     const returnIds = await seedWiltshirePerformance(em, { officeId, keys, users });
     await seedWiltshireGovernance(em, { officeId, keys, users, returnIds });
+    await seedOpenData(em, officeIds);
   });
 }

@@ -12,6 +12,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { authenticate, createContext, type Context } from "./context.js";
 import { ErrorCode, maskError } from "./errors.js";
+import { openDataRouter } from "./modules/opendata/open-data.routes.js";
 import { createSchema } from "./schema.js";
 import { checkOperationLimits } from "./security/operation-limits.js";
 import type { Services } from "./services.js";
@@ -141,6 +142,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     express.json({ limit: "12mb" }) /* a 10 MB CSV upload, as JSON */,
     expressMiddleware(apollo, { context: async ({ req }) => createContext(services, req.headers.authorization) }),
   );
+  app.use("/open", openDataRouter(services)); // public transparency pages' data and open-data files, no sign-in
   if (fs.existsSync(DASHBOARD_DIST)) {
     app.use(express.static(DASHBOARD_DIST, { index: "index.html" }));
     // Client-side routes (/board?office=1&quarter=5, /provider/returns/3/7) are deep links into the single-page app.

@@ -1,4 +1,5 @@
 import { In, type EntityManager } from "typeorm";
+import { PUBLIC_RETURN_STATES } from "../../auth/public-access.js";
 import { AuditEvent } from "../audit/audit-event.entity.js";
 import { CoCommissioner, Contract, ContractSpend, FundingLine } from "../contracts/contract.entities.js";
 import { Decision } from "../decisions/decision.entity.js";
@@ -7,7 +8,7 @@ import { ContractKpi, Indicator, IndicatorMeasure, MeasureRole, Target } from ".
 import { Office } from "../offices/office.entity.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { Provider } from "../providers/provider.entity.js";
-import { PerformanceReturn, ReturnState, ReturnValue } from "../returns/return.entities.js";
+import { PerformanceReturn, ReturnValue } from "../returns/return.entities.js";
 import { actual, type IndicatorRule } from "../scorecards/scorecard.rules.js";
 import { OfficeOpenData } from "./open-data-settings.entity.js";
 
@@ -146,7 +147,7 @@ async function acceptedObservations(manager: EntityManager, officeId: number): P
       "SUM(v.value) AS total",
     ])
     .where("c.officeId = :officeId", { officeId })
-    .andWhere("r.state = :accepted", { accepted: ReturnState.ACCEPTED })
+    .andWhere("r.state IN (:...states)", { states: PUBLIC_RETURN_STATES })
     .groupBy("r.contractId")
     .addGroupBy("p.year")
     .addGroupBy("p.quarter")

@@ -45,8 +45,9 @@ export function validators(): Validators {
 
   const draft2020 = new Ajv2020({ strict: false, allErrors: true });
   addFormats(draft2020);
-  const grant = read("360giving/360-giving-schema.json");
-  const grantPackageSchema = read("360giving/360-giving-package-schema.json");
+  // They name the dialect as http://json-schema.org/draft/2020-12/schema, which ajv knows by its https address.
+  const { $schema: _dialect, ...grant } = read("360giving/360-giving-schema.json");
+  const { $schema: _packageDialect, ...grantPackageSchema } = read("360giving/360-giving-package-schema.json");
   // The package schema refers to the grant schema by an older release's URL; the copy we hold is the same schema.
   const refs = JSON.stringify(grantPackageSchema).match(/https:\/\/raw\.githubusercontent\.com\/ThreeSixtyGiving\/standard\/[^"#]*360-giving-schema\.json/g) ?? [];
   draft2020.addSchema(grant);

@@ -37,7 +37,7 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/provider", view: ProviderHome, title: "Your returns", roles: PROVIDER, pickers: false },
   { path: "/provider/returns/:contractId/:periodId", view: ReturnForm, title: "Return", roles: PROVIDER, pickers: false },
   { path: "/explorer", view: Explorer, title: "Explorer", roles: READERS, pickers: true },
-  { path: "/benchmarks", view: Benchmarks, title: "Benchmarks", roles: READERS, pickers: true },
+  { path: "/benchmarks", view: Benchmarks, title: "Benchmarks", roles: READERS, pickers: false },
 ];
 
 function Loading({ what = "Loading…" }: { what?: string }) {

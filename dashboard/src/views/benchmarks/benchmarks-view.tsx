@@ -52,8 +52,8 @@ function IndicatorTable({ indicator, peers }: { indicator: Indicator; peers: str
       <h2 id={`bm-${indicator.code}`} className="benchmark__title">
         {indicator.name} <span className="benchmark__code">{indicator.code}</span>
       </h2>
-      <p className="hint">{indicator.direction === "HIGHER_IS_BETTER" ? "Higher is better." : "Lower is better."} Figures from accepted returns only.</p>
-      <div className="benchmark__scroll">
+      <p className="hint">{indicator.direction === "HIGHER_IS_BETTER" ? "Higher is better." : "Lower is better."} Figures from accepted returns only. The bar is your figure; the line across it is the median.</p>
+      <div className="benchmark__scroll" role="region" aria-label={`${indicator.name}, table`} tabIndex={0}>
         <table className="table benchmark__table">
           <thead>
             <tr>
@@ -85,7 +85,7 @@ function IndicatorTable({ indicator, peers }: { indicator: Indicator; peers: str
                   </td>
                   {peers.map((peer) => {
                     const other = q.others.find((o) => o.officeName === peer);
-                    return <td key={peer}>{other ? formatValue(other.value, indicator.unit) : "Not reported"}</td>;
+                    return <td key={peer}>{other?.value != null ? formatValue(other.value, indicator.unit) : "No accepted figure"}</td>;
                   })}
                   <td>
                     {formatValue(q.median, indicator.unit)}

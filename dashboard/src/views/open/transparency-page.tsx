@@ -136,7 +136,7 @@ function Published({ data }: { data: TransparencyData }) {
                 {q.label} <span className="hint">as reported on {formatDate(q.frozenAt.slice(0, 10))}</span>
               </h3>
               {q.scorecards.map((s) => (
-                <div key={s.portfolio} className="table-scroll">
+                <div key={s.portfolio} className="table-scroll" role="region" aria-label={`${q.label}, ${s.portfolio}, table`} tabIndex={0}>
                   <table className="table">
                     <caption>{s.portfolio}</caption>
                     <thead>
@@ -173,7 +173,7 @@ function Published({ data }: { data: TransparencyData }) {
 
       <section className="panel" aria-labelledby="open-grants">
         <h2 id="open-grants">Grants</h2>
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label="Grants table" tabIndex={0}>
           <table className="table">
             <thead>
               <tr>
@@ -201,7 +201,7 @@ function Published({ data }: { data: TransparencyData }) {
 
       <section className="panel" aria-labelledby="open-contracts">
         <h2 id="open-contracts">Contracts and services</h2>
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label="Contracts table" tabIndex={0}>
           <table className="table">
             <thead>
               <tr>
@@ -216,11 +216,11 @@ function Published({ data }: { data: TransparencyData }) {
             <tbody>
               {data.contracts.map((c) => (
                 <tr key={c.reference}>
-                  <td>{c.reference}</td>
+                  <td className="transparency__reference">{c.reference}</td>
                   <th scope="row">{c.title}</th>
                   <td>{c.provider}</td>
                   <td>{words(c.status)}</td>
-                  <td>{[c.startDate, c.endDate].map((d) => (d ? formatDate(d) : "")).join(" – ")}</td>
+                  <td>{c.startDate && c.endDate ? `${formatDate(c.startDate)} – ${formatDate(c.endDate)}` : c.startDate ? `From ${formatDate(c.startDate)}` : c.endDate ? `Until ${formatDate(c.endDate)}` : "Not set"}</td>
                   <td className="transparency__money">{c.valuePence == null ? "" : formatPence(c.valuePence, { wholePounds: true })}</td>
                 </tr>
               ))}

@@ -65,7 +65,7 @@ describe.skipIf(!browserAvailable())("open data in the dashboard", () => {
         expect(text).toContain("30");
         expect(text).toContain("50");
         expect(text).toMatch(/worse than the median/);
-        expect(await clients.getByRole("columnheader").allInnerTexts()).toEqual(["Quarter", "Your office", "Office bravo", "Office echo", "Median"]);
+        expect(await clients.getByRole("columnheader").allInnerTexts()).toEqual(["Quarter", "Your office", "Median", "Office bravo", "Office echo"]);
         // Officers see the settings but only the Commissioner changes them.
         expect(await page.getByRole("checkbox", { name: /Share indicator figures/ }).isDisabled()).toBe(true);
         expect(await accessibilityViolations(page)).toEqual([]);

@@ -59,12 +59,12 @@ function IndicatorTable({ indicator, peers }: { indicator: Indicator; peers: str
             <tr>
               <th scope="col">Quarter</th>
               <th scope="col">Your office</th>
+              <th scope="col">Median</th>
               {peers.map((peer) => (
                 <th scope="col" key={peer}>
                   {peer}
                 </th>
               ))}
-              <th scope="col">Median</th>
             </tr>
           </thead>
           <tbody>
@@ -83,14 +83,14 @@ function IndicatorTable({ indicator, peers }: { indicator: Indicator; peers: str
                     )}
                     {words && <span className={`benchmark__standing benchmark__standing--${words.startsWith("better") ? "better" : words.startsWith("worse") ? "worse" : "at"}`}>{words}</span>}
                   </td>
-                  {peers.map((peer) => {
-                    const other = q.others.find((o) => o.officeName === peer);
-                    return <td key={peer}>{other?.value != null ? formatValue(other.value, indicator.unit) : "No accepted figure"}</td>;
-                  })}
                   <td>
                     {formatValue(q.median, indicator.unit)}
                     <span className="hint benchmark__count"> of {q.offices}</span>
                   </td>
+                  {peers.map((peer) => {
+                    const other = q.others.find((o) => o.officeName === peer);
+                    return <td key={peer}>{other?.value != null ? formatValue(other.value, indicator.unit) : "No accepted figure"}</td>;
+                  })}
                 </tr>
               );
             })}

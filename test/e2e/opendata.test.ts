@@ -36,6 +36,12 @@ describe.skipIf(!browserAvailable())("open data in the dashboard", () => {
         }
         expect(await accessibilityViolations(page)).toEqual([]);
         await screenshot(page, `open-data-transparency-${label}`);
+        if (viewport === PHONE) {
+          // The full page is very tall on a phone: one screen at the top and one at the grants table, to look at.
+          await screenshot(page, "open-data-transparency-375-top", false);
+          await page.getByRole("heading", { name: "Grants", level: 2 }).scrollIntoViewIfNeeded();
+          await screenshot(page, "open-data-transparency-375-grants", false);
+        }
       } finally {
         await context.close();
       }

@@ -174,7 +174,7 @@ function Published({ data }: { data: TransparencyData }) {
       <section className="panel" aria-labelledby="open-grants">
         <h2 id="open-grants">Grants</h2>
         <div className="table-scroll" role="region" aria-label="Grants table" tabIndex={0}>
-          <table className="table">
+          <table className="table transparency__stack">
             <thead>
               <tr>
                 <th scope="col">Grant</th>
@@ -188,10 +188,10 @@ function Published({ data }: { data: TransparencyData }) {
               {data.grants.map((g) => (
                 <tr key={g.id}>
                   <th scope="row">{g.title}</th>
-                  <td>{g.recipient}</td>
-                  <td>{g.programme ?? ""}</td>
-                  <td>{formatDate(g.awardDate)}</td>
-                  <td className="transparency__money">{formatPence(Math.round(g.amountAwarded * 100), { wholePounds: true })}</td>
+                  <td data-label="Recipient">{g.recipient}</td>
+                  <td data-label="Programme">{g.programme ?? ""}</td>
+                  <td data-label="Awarded">{formatDate(g.awardDate)}</td>
+                  <td data-label="Amount" className="transparency__money">{formatPence(Math.round(g.amountAwarded * 100), { wholePounds: true })}</td>
                 </tr>
               ))}
             </tbody>
@@ -202,7 +202,7 @@ function Published({ data }: { data: TransparencyData }) {
       <section className="panel" aria-labelledby="open-contracts">
         <h2 id="open-contracts">Contracts and services</h2>
         <div className="table-scroll" role="region" aria-label="Contracts table" tabIndex={0}>
-          <table className="table">
+          <table className="table transparency__stack">
             <thead>
               <tr>
                 <th scope="col">Reference</th>
@@ -216,12 +216,12 @@ function Published({ data }: { data: TransparencyData }) {
             <tbody>
               {data.contracts.map((c) => (
                 <tr key={c.reference}>
-                  <td className="transparency__reference">{c.reference}</td>
+                  <td data-label="Reference" className="transparency__reference">{c.reference}</td>
                   <th scope="row">{c.title}</th>
-                  <td>{c.provider}</td>
-                  <td>{words(c.status)}</td>
-                  <td>{c.startDate && c.endDate ? `${formatDate(c.startDate)} – ${formatDate(c.endDate)}` : c.startDate ? `From ${formatDate(c.startDate)}` : c.endDate ? `Until ${formatDate(c.endDate)}` : "Not set"}</td>
-                  <td className="transparency__money">{c.valuePence == null ? "" : formatPence(c.valuePence, { wholePounds: true })}</td>
+                  <td data-label="Provider">{c.provider}</td>
+                  <td data-label="Status">{words(c.status)}</td>
+                  <td data-label="Period">{c.startDate && c.endDate ? `${formatDate(c.startDate)} – ${formatDate(c.endDate)}` : c.startDate ? `From ${formatDate(c.startDate)}` : c.endDate ? `Until ${formatDate(c.endDate)}` : "Not set"}</td>
+                  <td data-label="Value" className="transparency__money">{c.valuePence == null ? "" : formatPence(c.valuePence, { wholePounds: true })}</td>
                 </tr>
               ))}
             </tbody>

@@ -237,3 +237,23 @@ describe("what the exports say", () => {
     expect(Date.parse(after.date)).toBeGreaterThan(Date.parse(before.date));
   });
 });
+
+describe("targets date the release too", () => {
+  it("a changed target makes a new release with a new id, a later date and the new agreed metric", async () => {
+    const m = server.services.db.manager;
+    const wiltshire = offices.find((o) => o.code === "wiltshire")!;
+    const pkg = await json("/open/wiltshire/ocds.json");
+    const withTargets = pkg.releases.find((r: Json) => r.contracts[0].agreedMetrics?.some((mt: Json) => mt.observations?.length));
+    const contract = await m.findOneByOrFail(Contract, { officeId: wiltshire.id, reference: withTargets.contracts[0].id });
+    const metric = withTargets.contracts[0].agreedMetrics.find((mt: Json) => mt.observations?.length);
+    const indicator: { id: number }[] = await m.query("SELECT id FROM indicator WHERE officeId = ? AND code = ?", [wiltshire.id, metric.id]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const set = await server.run(OFFICER, "mutation($input: SetTargetInput!) { setTarget(input: $input) { id value } }", { input: { indicatorId: indicator[0].id, contractId: contract.id, year: "2025-26", quarter: 1, value: 4321 } });
+    expect(set.errors).toBeUndefined();
+    const after = await release("wiltshire", contract.reference);
+    expect(after.id).not.toBe(withTargets.id);
+    expect(Date.parse(after.date)).toBeGreaterThan(Date.parse(withTargets.date));
+    const observation = after.contracts[0].agreedMetrics.find((mt: Json) => mt.id === metric.id).observations.find((o: Json) => o.id === `${metric.id}-target-2025-26-Q1`);
+    expect(observation.measure).toBe(4321);
+  });
+});

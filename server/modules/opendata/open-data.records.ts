@@ -75,6 +75,17 @@ export async function loadOfficeRecords(manager: EntityManager, officeId: number
       .getRawMany<{ contractId: number; at: string | Date }>(),
   ]);
   const observations = await acceptedObservations(manager, officeId);
+  // A changed target changes the release too: its audit rows date it.
+  const targetAudits = targets.length
+    ? await manager
+        .createQueryBuilder(AuditEvent, "a")
+        .select(["a.entityId AS \"targetId\"", "MAX(a.at) AS at"])
+        .where("a.entityType = :type", { type: "Target" })
+        .andWhere("a.entityId IN (:...ids)", { ids: targets.map((t) => t.id) })
+        .groupBy("a.entityId")
+        .getRawMany<{ targetId: number; at: string | Date }>()
+    : [];
+  const targetChanged = new Map(targetAudits.map((a) => [Number(a.targetId), new Date(a.at)]));
 
   const providerById = new Map(providers.map((p) => [p.id, p]));
   const group = <T extends { contractId: number | null }>(rows: T[]) => {
@@ -102,7 +113,7 @@ export async function loadOfficeRecords(manager: EntityManager, officeId: number
     settings,
     contracts: contracts.map((contract) => {
       const own = observationsOf.get(contract.id) ?? [];
-      const dates = [contract.updatedAt, auditOf.get(contract.id), ...own.map((o) => o.acceptedAt)].filter((d): d is Date => d instanceof Date && !Number.isNaN(d.getTime()));
+      const dates = [contract.updatedAt, auditOf.get(contract.id), ...own.map((o) => o.acceptedAt), ...targetsOf(contract.id).map((t) => targetChanged.get(t.id))].filter((d): d is Date => d instanceof Date && !Number.isNaN(d.getTime()));
       return {
         contract,
         provider: providerById.get(contract.providerId)!,

@@ -126,6 +126,8 @@ describe("the public transparency page", () => {
       secrets.add(user.email);
       secrets.add(user.name);
     }
+    // Portfolio leads are people too.
+    for (const row of await m.query("SELECT leadName FROM portfolio WHERE leadName IS NOT NULL")) secrets.add(row.leadName);
     const longEnough = (s: unknown): s is string => typeof s === "string" && s.trim().length >= 16; // short strings ("None", "n/a") match by chance
     for (const r of await m.find(PerformanceReturn)) for (const s of [r.achievements, r.challenges, r.caseStudy, r.emergingRisks, r.reviewReason]) if (longEnough(s)) secrets.add(s);
     for (const rev of await m.find(ReturnRevision)) {

@@ -44,9 +44,9 @@ export async function seedDemoData(dataSource: DataSource): Promise<void> {
     }
 
     const users = await seedUsers(em, passwordHash, officeIds, providers);
+    await seedOpenData(em, officeIds);
     const { officeId, keys } = seeded.get("wiltshire")!;
     const returnIds = await seedWiltshirePerformance(em, { officeId, keys, users });
     await seedWiltshireGovernance(em, { officeId, keys, users, returnIds });
-    await seedOpenData(em, officeIds);
   });
 }

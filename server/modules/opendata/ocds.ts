@@ -101,13 +101,18 @@ function implementationMetrics(record: ContractRecord): Json[] {
   return metrics;
 }
 
-const partyIds = (officeCode: string) => ({ buyer: `GB-OPCC-${officeCode}`, supplier: (p: Provider) => `provider-${p.id}`, funder: (id: number) => `funder-${id}` });
+/** Party ids are local to a release; the office's own org-id (its setting) when it has one. */
+const partyIds = (records: Pick<OfficeRecords, "office" | "settings">) => ({
+  buyer: records.settings?.orgId || `office-${records.office.code}`,
+  supplier: (p: Provider) => `provider-${p.id}`,
+  funder: (id: number) => `funder-${id}`,
+});
 
 /** One contract as an OCDS release (without id and date, which are derived from its content). */
 function releaseBody(records: OfficeRecords, record: ContractRecord): Json {
   const { office } = records;
   const { contract, provider } = record;
-  const ids = partyIds(office.code);
+  const ids = partyIds(records);
   const buyer = { id: ids.buyer, name: office.commissionerTitle };
   const supplier = { id: ids.supplier(provider), name: provider.name };
   const [identifier, ...additionalIdentifiers] = orgIdentifiers(provider);

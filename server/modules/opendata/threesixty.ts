@@ -43,7 +43,8 @@ function grant(records: OfficeRecords, record: ContractRecord): Json {
           {
             ...(contract.startDate ? { startDate: contract.startDate } : {}),
             ...(contract.endDate ? { endDate: contract.endDate } : {}),
-            ...(contract.startDate && contract.endDate ? { duration: Math.round(monthsBetween(contract.startDate, contract.endDate)) } : {}),
+            // An end before the start (a data-entry slip) gives no duration rather than a negative one.
+            ...(contract.startDate && contract.endDate && contract.endDate >= contract.startDate ? { duration: Math.round(monthsBetween(contract.startDate, contract.endDate)) } : {}),
           },
         ]
       : [];

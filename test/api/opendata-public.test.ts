@@ -157,3 +157,23 @@ describe("the public transparency page", () => {
     expect(scanned).toBeGreaterThan(10_000);
   });
 });
+
+describe("the public routes under load", () => {
+  it("refuse a client past its per-minute budget with 429 and Retry-After, like /graphql", async () => {
+    const limited = await startTestServer({ env: { RATE_LIMIT_PER_MINUTE: "3" } });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const response = await fetch(`${limited.url}/open/wiltshire/transparency.json`);
+        statuses.push(response.status);
+        if (response.status === 429) retryAfter = response.headers.get("retry-after");
+        await response.arrayBuffer();
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -42,7 +42,9 @@ const contract = fc.record({
   lastChanged: fc.date({ min: new Date("2000-01-01"), max: new Date("2040-12-31"), noInvalidDate: true }),
 });
 
-function records(office: { code: string; pfa: string | null }, rows: fc.infer<typeof contract>[]): OfficeRecords {
+type Row = typeof contract extends fc.Arbitrary<infer T> ? T : never;
+
+function records(office: { code: string; pfa: string | null }, rows: Row[]): OfficeRecords {
   const unique = [...new Map(rows.map((r) => [r.reference, r])).values()];
   return {
     office: { id: 1, name: "Office", code: office.code, commissionerTitle: "Police and Crime Commissioner for Somewhere", createdAt: new Date() } as never,

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { rateLimit } from "express-rate-limit";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import { publishedOffice } from "../../auth/public-access.js";
 import type { Services } from "../../services.js";
 import { grantsCsv, grantsXlsx } from "./grant-files.js";
@@ -17,7 +17,17 @@ export function openDataRouter(services: Services): Router {
   const router = Router();
   // Public and unauthenticated, and each file is built from the database: the same per-address budget as /graphql.
   const limit = services.config.rateLimitPerMinute;
-  router.use(rateLimit({ windowMs: 60_000, limit, skip: () => limit === 0, standardHeaders: "draft-7", legacyHeaders: false, message: { error: { code: "TOO_MANY_REQUESTS", message: "Too many requests; slow down." } } }));
+  const limiter = limit > 0 ? new RateLimiterMemory({ points: limit, duration: 60 }) : null;
+  router.use((req, res, next) => {
+    if (!limiter) return next();
+    limiter.consume(req.ip ?? "unknown").then(
+      () => next(),
+      (refusal: { msBeforeNext?: number }) => {
+        res.set("Retry-After", String(Math.ceil((refusal.msBeforeNext ?? 60_000) / 1000)));
+        res.status(429).json({ error: { code: "TOO_MANY_REQUESTS", message: "Too many requests; slow down." } });
+      },
+    );
+  });
   const notFound = (res: Response, message = "Nothing is published here.") => res.status(404).json({ error: { code: "NOT_FOUND", message } });
 
   async function withRecords(req: Request, res: Response, send: (records: OfficeRecords) => Promise<void> | void) {

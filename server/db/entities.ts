@@ -5,6 +5,7 @@ import { Decision } from "../modules/decisions/decision.entity.js";
 import { FundingStream, FundingStreamYear } from "../modules/funding/funding.entities.js";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, Target } from "../modules/kpis/kpi.entities.js";
 import { Office } from "../modules/offices/office.entity.js";
+import { OcdsRelease } from "../modules/opendata/ocds-release.entity.js";
 import { OfficeOpenData } from "../modules/opendata/open-data-settings.entity.js";
 import { ReportingPeriod } from "../modules/periods/reporting-period.entity.js";
 import { KeyPerformanceQuestion, KpqIndicator, PlanPriority, StrategicPlan } from "../modules/plans/plan.entities.js";
@@ -52,4 +53,5 @@ export const entities = [
   DomainEvent,
   IdempotencyRecord,
   OfficeOpenData,
+  OcdsRelease,
 ];

@@ -31,9 +31,14 @@ async function json(route: string): Promise<Json> {
   expect(response.status, route).toBe(200);
   return (await response.json()) as Json;
 }
-async function release(code: string, reference: string): Promise<Json> {
+/** A contract's releases in the package, oldest first. */
+async function history(code: string, reference: string): Promise<Json[]> {
   const pkg = await json(`/open/${code}/ocds.json`);
-  return pkg.releases.find((r: Json) => r.contracts[0].id === reference);
+  return pkg.releases.filter((r: Json) => r.contracts[0].id === reference);
+}
+/** A contract's current release: the last of its history. */
+async function release(code: string, reference: string): Promise<Json> {
+  return (await history(code, reference)).at(-1)!;
 }
 
 /** "Recipient Org:Charity Number" for "recipientOrganization/0/charityNumber", from the 360Giving schema's own titles. */
@@ -221,6 +226,8 @@ describe("what the exports say", () => {
     expect(after.id).not.toBe(before.id);
     expect(after.ocid).toBe(before.ocid);
     expect(Date.parse(after.date)).toBeGreaterThanOrEqual(Date.parse(before.date));
+    // The earlier release is still published, unchanged: the package carries the contract's history.
+    expect(await history("wiltshire", contract.reference)).toEqual([before, after]);
   });
 
   it("a change to the contract makes a new release with a new id and a later date", async () => {
@@ -235,6 +242,12 @@ describe("what the exports say", () => {
     expect(after.contracts[0].title).toBe("Renamed for the open-data test");
     expect(after.id).not.toBe(before.id);
     expect(Date.parse(after.date)).toBeGreaterThan(Date.parse(before.date));
+    const releases = await history("wiltshire", contract.reference);
+    expect(releases.map((r) => r.id)).toEqual([before.id, after.id]);
+    expect(releases[0].contracts[0].title).not.toBe("Renamed for the open-data test");
+    // Still valid with the history in it.
+    const { ocdsPackage } = validators();
+    expect(ocdsPackage(await json("/open/wiltshire/ocds.json")), describeErrors(ocdsPackage.errors).join("\n")).toBe(true);
   });
 });
 

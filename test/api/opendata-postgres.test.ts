@@ -66,5 +66,17 @@ describe.skipIf(unreachable !== null && !process.env.CI)("open data on PostgreSQ
     expect(set.errors).toBeUndefined();
     const renamed = await (await fetch(`${server.url}/open/wiltshire/360giving.json`)).json();
     expect(renamed.grants[0].id).toMatch(/^360G-wiltshirepcc-/);
+
+    // Release history is stored on PostgreSQL too: a changed contract adds a release, the old one stays.
+    const first = ocds.releases[0];
+    const contract = (await server.run<any>("officer@wiltshire.demo.example", "{ contracts(first: 100) { items { id reference version } } }")).data!.contracts.items.find((c: any) => c.reference === first.contracts[0].id);
+    const updated = await server.run("officer@wiltshire.demo.example", "mutation($id: Int!, $v: Int!) { updateContract(id: $id, version: $v, input: { title: \"Renamed on PostgreSQL\" }) { version } }", { id: contract.id, v: contract.version });
+    expect(updated.errors).toBeUndefined();
+    const again = await (await fetch(`${server.url}/open/wiltshire/ocds.json`)).json();
+    const releases = again.releases.filter((r: any) => r.ocid === first.ocid);
+    expect(releases.map((r: any) => r.id)[0]).toBe(first.id);
+    expect(releases).toHaveLength(2);
+    expect(releases[1].contracts[0].title).toBe("Renamed on PostgreSQL");
+    expect(ocdsPackage(again), standards.describeErrors(ocdsPackage.errors).join("\n")).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { RateLimiterMemory } from "rate-limiter-flexible";
 import { publishedOffice } from "../../auth/public-access.js";
 import type { Services } from "../../services.js";
 import { grantsCsv, grantsXlsx } from "./grant-files.js";
-import { ocdsReleasePackage } from "./ocds.js";
+import { ocdsPackageWithHistory } from "./ocds-history.js";
 import { loadOfficeRecords, type OfficeRecords } from "./open-data.records.js";
 import { grantPackage } from "./threesixty.js";
 import { transparencyPage } from "./transparency.js";
@@ -48,9 +48,9 @@ export function openDataRouter(services: Services): Router {
 
   router.get("/:office/transparency.json", handle((req, res) => withRecords(req, res, async (records) => void res.json(await transparencyPage(services.db.manager, records)))));
 
-  router.get("/:office/ocds.json", handle((req, res) => withRecords(req, res, (records) => {
+  router.get("/:office/ocds.json", handle((req, res) => withRecords(req, res, async (records) => {
     if (!records.contracts.length) return void notFound(res, "This office has no contracts to publish yet.");
-    res.type("application/json").send(JSON.stringify(ocdsReleasePackage(records, selfUrl(req))));
+    res.type("application/json").send(JSON.stringify(await ocdsPackageWithHistory(services, records, selfUrl(req))));
   })));
 
   router.get("/:office/360giving.json", handle((req, res) => withRecords(req, res, (records) => {

@@ -1,8 +1,8 @@
 import { In, type EntityManager } from "typeorm";
-import { PUBLIC_RETURN_STATES } from "../../auth/public-access.js";
+import { PUBLIC_RETURN_STATES, publicCanSeeDecision } from "../../auth/public-access.js";
 import { AuditEvent } from "../audit/audit-event.entity.js";
-import { CoCommissioner, Contract, ContractSpend, FundingLine } from "../contracts/contract.entities.js";
-import { Decision } from "../decisions/decision.entity.js";
+import { CoCommissioner, Contract, ContractSpend, FundingLine, Mechanism } from "../contracts/contract.entities.js";
+import { Decision, DecisionKind } from "../decisions/decision.entity.js";
 import { FundingSource, FundingStream } from "../funding/funding.entities.js";
 import { ContractKpi, Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.entities.js";
 import { Office } from "../offices/office.entity.js";
@@ -123,7 +123,7 @@ export async function loadOfficeRecords(manager: EntityManager, officeId: number
         kpis: kpisOf(contract.id).map((k) => k.indicator!).filter(Boolean),
         targets: targetsOf(contract.id),
         observations: own,
-        awardDecisions: decisionsOf(contract.id).filter((d) => d.kind === "AWARD"),
+        awardDecisions: decisionsOf(contract.id).filter((d) => d.kind === DecisionKind.AWARD && publicCanSeeDecision(d)),
         lastChanged: new Date(Math.max(...dates.map((d) => d.getTime()))),
       };
     }),
@@ -132,7 +132,7 @@ export async function loadOfficeRecords(manager: EntityManager, officeId: number
 
 /** A grant for 360Giving: awarded under the grant mechanism, or paid from a community grant scheme's receipts. */
 export function isGrant(record: ContractRecord): boolean {
-  return record.contract.mechanism === "GRANT" || record.fundingLines.some((line) => COMMUNITY_GRANT_SOURCES.includes(line.stream.source));
+  return record.contract.mechanism === Mechanism.GRANT || record.fundingLines.some((line) => COMMUNITY_GRANT_SOURCES.includes(line.stream.source));
 }
 
 /**

@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import { stringify } from "csv-stringify/sync";
 import { FLAT_COLUMNS, flatGrantRows } from "./threesixty.js";
 
@@ -11,6 +10,8 @@ export function grantsCsv(grants: Json[]): string {
 
 /** The same table as an XLSX workbook with one sheet named "grants", as the 360Giving tools expect. */
 export async function grantsXlsx(grants: Json[]): Promise<Buffer> {
+  // Loaded on first use: exceljs is large, and most servers never build a spreadsheet.
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Commissioning Hub";
   const sheet = workbook.addWorksheet("grants");

@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { authenticate, createContext, type Context } from "./context.js";
 import { maskError } from "./errors.js";
 import { createHttpDrain } from "./http-drain.js";
+import { openDataRouter } from "./modules/opendata/open-data.routes.js";
 import { createSchema } from "./schema.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
 import { securityHeaders } from "./security/headers.js";
@@ -128,6 +129,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     expressMiddleware(apollo, { context: async ({ req, res }) => rememberClient(res, await createContext(services, req.headers.authorization)) }),
     bodyErrors,
   );
+  app.use("/open", openDataRouter(services)); // public transparency pages' data and open-data files, no sign-in
   if (fs.existsSync(DASHBOARD_DIST)) {
     app.use(express.static(DASHBOARD_DIST, { index: "index.html" }));
     // Client-side routes (/board?office=1&quarter=5, /provider/returns/3/7) are deep links into the single-page app.

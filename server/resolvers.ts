@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from "type-graphql";
 import { AuditResolver } from "./modules/audit/audit.resolver.js";
+import { BenchmarkResolver } from "./modules/benchmarking/benchmark.resolver.js";
 import { ProjectBriefResolver } from "./modules/briefs/brief.resolver.js";
 import { ContractResolver, FundingLineResolver } from "./modules/contracts/contract.resolver.js";
 import { DecisionResolver } from "./modules/decisions/decision.resolver.js";
@@ -7,6 +8,7 @@ import { FundingStreamResolver } from "./modules/funding/funding.resolver.js";
 import { ContractKpiResolver, IndicatorResolver, MeasureResolver, TargetResolver } from "./modules/kpis/kpi.resolver.js";
 import { MoneyResolver, PortfolioMoneyResolver, PriorityMoneyResolver } from "./modules/money/money.resolver.js";
 import { OfficeResolver } from "./modules/offices/office.resolver.js";
+import { OpenDataResolver } from "./modules/opendata/open-data.resolver.js";
 import { ReportingPeriodResolver } from "./modules/periods/period.resolver.js";
 import { KeyPerformanceQuestionResolver, PlanPriorityResolver, StrategicPlanResolver } from "./modules/plans/plan.resolver.js";
 import { AllocationResolver, PortfolioResolver } from "./modules/portfolios/portfolio.resolver.js";
@@ -49,4 +51,6 @@ export const resolvers: NonEmptyArray<Function> = [
   MeasureResolver, IndicatorResolver, ContractKpiResolver, TargetResolver,
   ReturnCsvResolver,
   BoardAttentionResolver, AttentionItemResolver,
+  OpenDataResolver,
+  BenchmarkResolver,
 ];

@@ -14,6 +14,8 @@ const ReturnsReview = lazy(() => import("./views/returns/returns-review"));
 const ProviderHome = lazy(() => import("./views/provider/provider-home"));
 const ReturnForm = lazy(() => import("./views/provider/return-form"));
 const Explorer = lazy(() => import("./views/explorer/explorer"));
+const Benchmarks = lazy(() => import("./views/benchmarks/benchmarks-view"));
+const Transparency = lazy(() => import("./views/open/transparency-page"));
 
 const OFFICE: readonly Role[] = ["COMMISSIONER", "OFFICER", "ADMIN"];
 const PROVIDER: readonly Role[] = ["PROVIDER"];
@@ -35,6 +37,7 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/provider", view: ProviderHome, title: "Your returns", roles: PROVIDER, pickers: false },
   { path: "/provider/returns/:contractId/:periodId", view: ReturnForm, title: "Return", roles: PROVIDER, pickers: false },
   { path: "/explorer", view: Explorer, title: "Explorer", roles: READERS, pickers: true },
+  { path: "/benchmarks", view: Benchmarks, title: "Benchmarks", roles: READERS, pickers: false },
 ];
 
 function Loading({ what = "Loading…" }: { what?: string }) {
@@ -129,6 +132,8 @@ function AppRoutes() {
       {PAGES.map((spec) => (
         <Route key={spec.path} path={spec.path} element={<Page spec={spec} />} />
       ))}
+      {/* Public: no sign-in (offices that publish; the data comes from /open/<office>/transparency.json). */}
+      <Route path="/open/:office" element={<Suspense fallback={<Loading />}><Transparency /></Suspense>} />
       <Route path="*" element={<NotFound />} />
     </Routes>
   );

@@ -19,6 +19,7 @@ import { Decision } from "../modules/decisions/decision.entity.js";
 import { FundingStream, FundingStreamYear } from "../modules/funding/funding.entities.js";
 import { ContractKpi, Indicator, Measure, Target } from "../modules/kpis/kpi.entities.js";
 import { Office } from "../modules/offices/office.entity.js";
+import { OfficeOpenData } from "../modules/opendata/open-data-settings.entity.js";
 import { ReportingPeriod } from "../modules/periods/reporting-period.entity.js";
 import { KeyPerformanceQuestion, PlanPriority, StrategicPlan } from "../modules/plans/plan.entities.js";
 import { Portfolio, PortfolioAllocation } from "../modules/portfolios/portfolio.entities.js";
@@ -274,12 +275,17 @@ export const POLICIES: Record<string, Policy> = {
   RiskReview: entity<RiskReview>((v, r, s) => then(s.load(Risk, r.riskId), (risk) => officeStaff(v, risk?.officeId))),
   ProjectBrief: entity<ProjectBrief>((v, b) => officeStaff(v, b.officeId)),
   // Analysts see published decisions only.
+  OfficeOpenData: entity<OfficeOpenData>((v, o) => officeStaff(v, o.officeId)),
   Decision: entity<Decision>((v, d) => officeStaff(v, d.officeId) && (v.role !== Role.ANALYST || d.published)),
 
   // Figures computed for one office by their root field, which checks the office: no owner of their own.
   Completeness: derived(OFFICE_READERS),
   FrozenQuarter: derived(OFFICE_READERS),
   Restatement: derived(OFFICE_READERS),
+  Benchmarks: derived(OFFICE_READERS),
+  BenchmarkIndicator: derived(OFFICE_READERS),
+  BenchmarkQuarter: derived(OFFICE_READERS),
+  BenchmarkFigure: derived(OFFICE_READERS),
   MoneyRestatement: derived(OFFICE_READERS),
   QuarterChange: derived(OFFICE_READERS),
   MoneySummary: derived(OFFICE_READERS),

@@ -5,6 +5,8 @@ import { Decision } from "../modules/decisions/decision.entity.js";
 import { FundingStream, FundingStreamYear } from "../modules/funding/funding.entities.js";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, Target } from "../modules/kpis/kpi.entities.js";
 import { Office } from "../modules/offices/office.entity.js";
+import { OcdsRelease } from "../modules/opendata/ocds-release.entity.js";
+import { OfficeOpenData } from "../modules/opendata/open-data-settings.entity.js";
 import { ReportingPeriod } from "../modules/periods/reporting-period.entity.js";
 import { KeyPerformanceQuestion, KpqIndicator, PlanPriority, StrategicPlan } from "../modules/plans/plan.entities.js";
 import { Portfolio, PortfolioAllocation, PortfolioPriority } from "../modules/portfolios/portfolio.entities.js";
@@ -55,4 +57,6 @@ export const entities = [
   IdempotencyRecord,
   ContractCellParts,
   GroupCellParts,
+  OfficeOpenData,
+  OcdsRelease,
 ];

@@ -23,6 +23,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/returns", label: "Returns", roles: OFFICE_ROLES, keepSelection: true },
   { to: "/board/present", label: "Present", roles: OFFICE_ROLES, keepSelection: true },
   { to: "/explorer", label: "Explorer", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
+  { to: "/benchmarks", label: "Benchmarks", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
   { to: "/provider", label: "Your returns", roles: ["PROVIDER"], end: true },
 ];
 

@@ -4,6 +4,8 @@ import { OfficeUserVersions1701000000000 } from "./1701000000000-office-user-ver
 import { QuarterCorrections1704000000000 } from "./1704000000000-quarter-corrections.js";
 import { PipelineDatesReportingSchedule1705000000000 } from "./1705000000000-pipeline-dates-reporting-schedule.js";
 import { ScorecardAggregates1706000000000 } from "./1706000000000-scorecard-aggregates.js";
+import { OfficeOpenData1708000000000 } from "./1708000000000-office-open-data.js";
+import { OcdsRelease1708000000001 } from "./1708000000001-ocds-release.js";
 
 /** Every migration, oldest first; `openDatabase()` runs the ones not yet applied. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -12,4 +14,6 @@ export const migrations: Array<new () => MigrationInterface> = [
   QuarterCorrections1704000000000,
   PipelineDatesReportingSchedule1705000000000,
   ScorecardAggregates1706000000000,
+  OfficeOpenData1708000000000,
+  OcdsRelease1708000000001,
 ];

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import { hashPassword } from "../../auth/passwords.js";
 import { withStartupLock } from "../data-source.js";
 import { Office } from "../../modules/offices/office.entity.js";
+import { seedOpenData } from "../../modules/opendata/open-data.seed.js";
 import { DEMO_PASSWORD, seedUsers } from "./demo-users.js";
 import { dorset } from "./dorset-2019-20.js";
 import { durham } from "./durham-2018-19.js";
@@ -54,6 +55,7 @@ async function seedInTransaction(dataSource: DataSource, passwordHash: string): 
     }
 
     const users = await seedUsers(em, passwordHash, officeIds, providers);
+    await seedOpenData(em, officeIds);
     const { officeId, keys } = seeded.get("wiltshire")!;
     const returnIds = await seedWiltshirePerformance(em, { officeId, keys, users });
     await seedWiltshireGovernance(em, { officeId, keys, users, returnIds });

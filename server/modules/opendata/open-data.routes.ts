@@ -1,0 +1,75 @@
+import { Router, type Request, type Response } from "express";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { publishedOffice } from "../../auth/public-access.js";
+import type { Services } from "../../services.js";
+import { grantsCsv, grantsXlsx } from "./grant-files.js";
+import { ocdsPackageWithHistory } from "./ocds-history.js";
+import { loadOfficeRecords, type OfficeRecords } from "./open-data.records.js";
+import { grantPackage } from "./threesixty.js";
+import { transparencyPage } from "./transparency.js";
+
+/**
+ * Public, sign-in-free routes under /open/<office code>/ for offices that publish. Anything else, including an
+ * office that exists but does not publish, is the same 404: we do not confirm which offices exist.
+ * The standards need at least one release or grant in a file, so an office with none answers 404 for that file.
+ */
+export function openDataRouter(services: Services): Router {
+  const router = Router();
+  // Public and unauthenticated, and each file is built from the database: the same per-address budget as /graphql.
+  const limit = services.config.rateLimitPerMinute;
+  const limiter = limit > 0 ? new RateLimiterMemory({ points: limit, duration: 60 }) : null;
+  router.use((req, res, next) => {
+    if (!limiter) return next();
+    limiter.consume(req.ip ?? "unknown").then(
+      () => next(),
+      (refusal: { msBeforeNext?: number }) => {
+        res.set("Retry-After", String(Math.ceil((refusal.msBeforeNext ?? 60_000) / 1000)));
+        res.status(429).json({ error: { code: "TOO_MANY_REQUESTS", message: "Too many requests; slow down." } });
+      },
+    );
+  });
+  const notFound = (res: Response, message = "Nothing is published here.") => res.status(404).json({ error: { code: "NOT_FOUND", message } });
+
+  async function withRecords(req: Request, res: Response, send: (records: OfficeRecords) => Promise<void> | void) {
+    const code = String(req.params.office);
+    const manager = services.db.manager;
+    const office = await publishedOffice(manager, code);
+    if (!office) return notFound(res);
+    res.set("Cache-Control", "public, max-age=60");
+    await send(await loadOfficeRecords(manager, office.id));
+  }
+  const handle = (fn: (req: Request, res: Response) => Promise<unknown>) => (req: Request, res: Response) => {
+    fn(req, res).catch((error) => {
+      console.error("open data:", error);
+      if (!res.headersSent) res.status(500).json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Could not build the file." } });
+    });
+  };
+  const selfUrl = (req: Request) => `${req.protocol}://${req.get("host")}${req.originalUrl.split("?")[0]}`;
+
+  router.get("/:office/transparency.json", handle((req, res) => withRecords(req, res, async (records) => void res.json(await transparencyPage(services.db.manager, records)))));
+
+  router.get("/:office/ocds.json", handle((req, res) => withRecords(req, res, async (records) => {
+    if (!records.contracts.length) return void notFound(res, "This office has no contracts to publish yet.");
+    res.type("application/json").send(JSON.stringify(await ocdsPackageWithHistory(services, records, selfUrl(req))));
+  })));
+
+  router.get("/:office/360giving.json", handle((req, res) => withRecords(req, res, (records) => {
+    const pkg = grantPackage(records);
+    if (!(pkg.grants as unknown[]).length) return void notFound(res, "This office has no grants to publish yet.");
+    res.type("application/json").send(JSON.stringify(pkg));
+  })));
+
+  router.get("/:office/360giving.csv", handle((req, res) => withRecords(req, res, (records) => {
+    const grants = grantPackage(records).grants as Record<string, unknown>[];
+    if (!grants.length) return void notFound(res, "This office has no grants to publish yet.");
+    res.type("text/csv; charset=utf-8").attachment(`${records.office.code}-360giving.csv`).send(grantsCsv(grants));
+  })));
+
+  router.get("/:office/360giving.xlsx", handle((req, res) => withRecords(req, res, async (records) => {
+    const grants = grantPackage(records).grants as Record<string, unknown>[];
+    if (!grants.length) return void notFound(res, "This office has no grants to publish yet.");
+    res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").attachment(`${records.office.code}-360giving.xlsx`).send(await grantsXlsx(grants));
+  })));
+
+  return router;
+}

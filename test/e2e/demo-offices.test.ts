@@ -17,9 +17,11 @@ const WIDTHS = [
   { name: "phone", viewport: { width: 375, height: 800 } },
 ];
 
-/** No "Loading…" left on the page once it has settled. */
+/** No "Loading…" left on the page once it has settled, and no sideways scrolling of the whole page on a phone. */
 async function settled(page: Page) {
   await expect.poll(() => page.getByRole("status").filter({ hasText: /Loading/ }).count(), { timeout: 20_000 }).toBe(0);
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, "the page is wider than the screen").toBeLessThanOrEqual(innerWidth);
 }
 
 describe.skipIf(!browserAvailable())("every office's officer", () => {

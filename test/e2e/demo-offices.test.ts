@@ -39,7 +39,7 @@ describe.skipIf(!browserAvailable())("every office's officer", () => {
           const summary = page.getByTestId("attention-summary");
           await summary.getByRole("heading", { name: /Needs attention: \d{4}-\d{2} Q[1-4]/ }).waitFor({ timeout: 20_000 });
           await expect.poll(() => page.locator('td[id^="cell-"]').count(), { timeout: 20_000 }).toBeGreaterThan(3);
-          expect(await summary.getByTestId("attention-returns").innerText()).toMatch(/\d+ returns? not in, \d+ awaiting review \(\d+ of \d+ accepted\)/);
+          expect(await summary.getByTestId("attention-returns").innerText()).toMatch(/\d+ returns? not in, \d+ awaiting review or sent back \(\d+ of \d+ accepted\)/);
           await expect.poll(() => page.locator('td[id^="cell-"][data-rag="GREEN"], td[id^="cell-"][data-rag="AMBER"], td[id^="cell-"][data-rag="RED"]').count()).toBeGreaterThan(0);
           await settled(page);
           // The summary comes before the grids.

@@ -17,9 +17,11 @@ const WIDTHS = [
   { name: "phone", viewport: { width: 375, height: 800 } },
 ];
 
-/** No "Loading…" left on the page once it has settled. */
+/** No "Loading…" left on the page once it has settled, and no sideways scrolling of the whole page on a phone. */
 async function settled(page: Page) {
   await expect.poll(() => page.getByRole("status").filter({ hasText: /Loading/ }).count(), { timeout: 20_000 }).toBe(0);
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, "the page is wider than the screen").toBeLessThanOrEqual(innerWidth);
 }
 
 describe.skipIf(!browserAvailable())("every office's officer", () => {
@@ -37,7 +39,7 @@ describe.skipIf(!browserAvailable())("every office's officer", () => {
           const summary = page.getByTestId("attention-summary");
           await summary.getByRole("heading", { name: /Needs attention: \d{4}-\d{2} Q[1-4]/ }).waitFor({ timeout: 20_000 });
           await expect.poll(() => page.locator('td[id^="cell-"]').count(), { timeout: 20_000 }).toBeGreaterThan(3);
-          expect(await summary.getByTestId("attention-returns").innerText()).toMatch(/\d+ returns? not in, \d+ awaiting review \(\d+ of \d+ accepted\)/);
+          expect(await summary.getByTestId("attention-returns").innerText()).toMatch(/\d+ returns? not in, \d+ awaiting review or sent back \(\d+ of \d+ accepted\)/);
           await expect.poll(() => page.locator('td[id^="cell-"][data-rag="GREEN"], td[id^="cell-"][data-rag="AMBER"], td[id^="cell-"][data-rag="RED"]').count()).toBeGreaterThan(0);
           await settled(page);
           // The summary comes before the grids.

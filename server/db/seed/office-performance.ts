@@ -73,6 +73,9 @@ export async function seedOfficePerformance(em: EntityManager, plan: Performance
   const officer = plan.users.get("user", plan.officerKey);
   const contractRows = new Map((await em.findBy(Contract, { officeId: plan.officeId })).map((c) => [c.reference, c]));
 
+  // Built first and inserted in three batches (returns, then their values and revisions): the seed runs on every
+  // test database, so it should cost a few statements, not a few per return.
+  const pending: { row: Partial<PerformanceReturn>; values: Map<string, number>; revision: Partial<ReturnRevision> }[] = [];
   for (const pc of plan.contracts) {
     const contract = contractRows.get(pc.contract)!;
     const submitter = plan.users.get("user", `provider:${pc.provider}`);
@@ -93,8 +96,9 @@ export async function seedOfficePerformance(em: EntityManager, plan: Performance
       const acceptedAt = new Date(submittedAt.getTime() + Math.round(between(random, 2, 6)) * 86_400_000);
       const narrative = { achievements: "Delivered as agreed in the quarter (illustrative).", challenges: null, caseStudy: null, emergingRisks: null, spendPence: null };
       const asRevision: RevisionValue[] = [...values].map(([code, value]) => ({ measureId: plan.keys.get("measure", code), value, comment: null }));
-      const [row] = await insertRows(em, PerformanceReturn, [
-        {
+      pending.push({
+        values,
+        row: {
           contractId: contract.id,
           periodId: periods[index].id,
           state: ReturnState.ACCEPTED,
@@ -110,30 +114,17 @@ export async function seedOfficePerformance(em: EntityManager, plan: Performance
           acceptedAt,
           acceptedById: officer,
         },
-      ]);
-      await insertRows(
-        em,
-        ReturnValue,
-        [...values].map(([code, value]) => ({ returnId: row.id, measureId: plan.keys.get("measure", code), value, comment: null })),
-      );
-      await insertRows(em, ReturnRevision, [
-        {
-          returnId: row.id,
-          number: 1,
-          values: asRevision,
-          narrative,
-          submittedById: submitter,
-          submittedAt,
-          late,
-          outcome: ReturnState.ACCEPTED,
-          reviewedById: officer,
-          reviewedAt: acceptedAt,
-          reviewReason: null,
-          measureComments: null,
-        },
-      ]);
+        revision: { number: 1, values: asRevision, narrative, submittedById: submitter, submittedAt, late, outcome: ReturnState.ACCEPTED, reviewedById: officer, reviewedAt: acceptedAt, reviewReason: null, measureComments: null },
+      });
     }
   }
+  const rows = await insertRows(em, PerformanceReturn, pending.map((p) => p.row));
+  await insertRows(
+    em,
+    ReturnValue,
+    pending.flatMap((p, i) => [...p.values].map(([code, value]) => ({ returnId: rows[i].id, measureId: plan.keys.get("measure", code), value, comment: null }))),
+  );
+  await insertRows(em, ReturnRevision, pending.map((p, i) => ({ ...p.revision, returnId: rows[i].id })));
   return new Map(periods.map((p) => [label(p as Quarter), p.id]));
 }
 

@@ -136,7 +136,7 @@ export function AttentionSummary({ periodId, portfolioId, includeSubmitted }: { 
               <strong>{a.unrated}</strong> without a rating
             </li>
             <li className="attention__count attention__count--returns" data-testid="attention-returns">
-              <strong>{a.returns.missing}</strong> {a.returns.missing === 1 ? "return" : "returns"} not in, <strong>{a.returns.submitted - a.returns.accepted}</strong> awaiting review ({a.returns.accepted} of {a.returns.due} accepted)
+              <strong>{a.returns.missing}</strong> {a.returns.missing === 1 ? "return" : "returns"} not in, <strong>{a.returns.submitted - a.returns.accepted}</strong> awaiting review or sent back ({a.returns.accepted} of {a.returns.due} accepted)
             </li>
           </ul>
 

@@ -64,49 +64,52 @@ export function RiskHeatMap({ officeId, portfolioId }: { officeId: number; portf
             <p className="risks__summary">
               {map.total} open {map.total === 1 ? "risk" : "risks"}, {map.escalated} escalated to the corporate risk register.
             </p>
-            <table className="heatmap">
-              <caption>Open risks by likelihood and impact (number of risks in each cell)</caption>
-              <thead>
-                <tr>
-                  <td className="heatmap__corner" />
-                  <th scope="colgroup" colSpan={5} className="heatmap__axis">
-                    Impact
-                  </th>
-                </tr>
-                <tr>
-                  <th scope="col" className="heatmap__axis-label">
-                    Likelihood
-                  </th>
-                  {[1, 2, 3, 4, 5].map((impact) => (
-                    <th scope="col" key={impact} className="heatmap__head">
-                      {impact} {IMPACT[impact]}
+            {/* Scrolls within itself on a narrow screen rather than widening the page. */}
+            <div className="table-scroll" role="region" aria-label="Risk heat map" tabIndex={0}>
+              <table className="heatmap">
+                <caption>Open risks by likelihood and impact (number of risks in each cell)</caption>
+                <thead>
+                  <tr>
+                    <td className="heatmap__corner" />
+                    <th scope="colgroup" colSpan={5} className="heatmap__axis">
+                      Impact
                     </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {[5, 4, 3, 2, 1].map((likelihood) => (
-                  <tr key={likelihood}>
-                    <th scope="row" className="heatmap__head">
-                      {likelihood} {LIKELIHOOD[likelihood]}
-                    </th>
-                    {[1, 2, 3, 4, 5].map((impact) => {
-                      const n = count.get(`${likelihood}:${impact}`) ?? 0;
-                      const band = riskBand(likelihood * impact);
-                      return (
-                        <td key={impact} className={`heatmap__cell heatmap__cell--${band.key}${n ? " heatmap__cell--filled" : ""}`}>
-                          <span className="heatmap__count">{n}</span>
-                          <span className="heatmap__band">
-                            <span aria-hidden="true">{band.symbol} </span>
-                            {band.label}
-                          </span>
-                        </td>
-                      );
-                    })}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                  <tr>
+                    <th scope="col" className="heatmap__axis-label">
+                      Likelihood
+                    </th>
+                    {[1, 2, 3, 4, 5].map((impact) => (
+                      <th scope="col" key={impact} className="heatmap__head">
+                        {impact} {IMPACT[impact]}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {[5, 4, 3, 2, 1].map((likelihood) => (
+                    <tr key={likelihood}>
+                      <th scope="row" className="heatmap__head">
+                        {likelihood} {LIKELIHOOD[likelihood]}
+                      </th>
+                      {[1, 2, 3, 4, 5].map((impact) => {
+                        const n = count.get(`${likelihood}:${impact}`) ?? 0;
+                        const band = riskBand(likelihood * impact);
+                        return (
+                          <td key={impact} className={`heatmap__cell heatmap__cell--${band.key}${n ? " heatmap__cell--filled" : ""}`}>
+                            <span className="heatmap__count">{n}</span>
+                            <span className="heatmap__band">
+                              <span aria-hidden="true">{band.symbol} </span>
+                              {band.label}
+                            </span>
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </div>
           <div>
             <h3>Open risks</h3>

@@ -12,6 +12,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { authenticate, createContext, type Context } from "./context.js";
 import { ErrorCode, maskError } from "./errors.js";
+import { liveSubscribe, openLiveSession, sharedParse, subscriptionContext } from "./realtime/live-transport.js";
 import { createSchema } from "./schema.js";
 import { checkOperationLimits } from "./security/operation-limits.js";
 import type { Services } from "./services.js";
@@ -66,20 +67,24 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     path: "/graphql",
     verifyClient: ({ origin, req }, done) => done(originAllowed(origin, req.headers.host, config.allowedOrigins), 403, "Origin not allowed"),
   });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: Context }>(
+  const wsCleanup = useServer<Record<string, unknown>, { context?: Context; socket: import("ws").WebSocket }>(
     {
       schema,
       // A WebSocket without a valid token is refused at connection time.
-      onConnect: async (ctx: WsContext<Record<string, unknown>, { context?: Context }>) => {
+      onConnect: async (ctx: WsContext<Record<string, unknown>, { context?: Context; socket: import("ws").WebSocket }>) => {
         const params = ctx.connectionParams ?? {};
         const authorization = params.authorization ?? params.Authorization;
         const user = await authenticate(services, authorization);
         if (!user) return false;
         // Subscriptions read through their own connection (see Services.liveDb).
         ctx.extra.context = await createContext({ ...services, db: services.liveDb }, authorization);
+        openLiveSession(ctx.extra.context, ctx.extra.socket);
         return true;
       },
-      context: (ctx) => ctx.extra.context!,
+      // Execution and fan-out belong to the live hub (server/realtime/live-transport.ts).
+      parse: sharedParse,
+      context: (ctx, id, payload) => subscriptionContext(ctx.extra.context!, ctx.extra.socket, id, payload),
+      subscribe: liveSubscribe,
       onSubscribe: (ctx, _id, payload) => {
         let document;
         try {

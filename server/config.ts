@@ -1,4 +1,5 @@
 import path from "node:path";
+import { liveConfig, type LiveConfig } from "./realtime/live-hub.js";
 
 /** Everything the server reads from the environment, with defaults that make `npm start` work unconfigured. */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   seedDemoData: boolean;
   /** Requests per minute per client address on /graphql; 0 turns the limit off (load tests on loopback). */
   rateLimitPerMinute: number;
+  /** Bounds of the live path (LIVE_REPLAY_LIMIT, LIVE_QUEUE_LIMIT, LIVE_MAX_BUFFERED_BYTES, LIVE_OFFICE_BACKLOG). */
+  live: LiveConfig;
 }
 
 const DEV_SECRET = "commissioning-hub-development-secret-change-me";
@@ -49,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAliases: int(env.MAX_QUERY_ALIASES, 30),
     seedDemoData: env.SEED_DEMO_DATA !== "false",
     rateLimitPerMinute: int(env.RATE_LIMIT_PER_MINUTE, 1200),
+    live: liveConfig(env),
   };
 }

@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Config } from "./config.js";
 import { assertDurableSqlite, createDataSource, openDatabase } from "./db/data-source.js";
 import { Writer } from "./db/writer.js";
+import { LiveHub } from "./realtime/live-hub.js";
 import { createAppPubSub, type AppPubSub } from "./realtime/pubsub.js";
 
 /** The long-lived parts of a running server, shared by every request and subscription. */
@@ -16,6 +17,8 @@ export interface Services {
   liveDb: DataSource;
   writer: Writer;
   pubSub: AppPubSub;
+  /** The live path: fan-out, ordering, replay and the session registry (server/realtime/live-hub.ts). */
+  live: LiveHub;
   close(): Promise<void>;
 }
 
@@ -33,13 +36,17 @@ export async function createServices(config: Config): Promise<Services> {
   }
   const pubSub = createAppPubSub(config.redisUrl);
   const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event));
+  const live = new LiveHub(pubSub, liveSource, config.live);
+  await live.start();
   return {
     config,
     db: readSource,
     liveDb: liveSource,
     writer,
     pubSub,
+    live,
     async close() {
+      live.close();
       await pubSub.close();
       if (readSource !== writeSource) await readSource.destroy();
       if (liveSource !== writeSource) await liveSource.destroy();

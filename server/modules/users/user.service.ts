@@ -59,7 +59,7 @@ export async function createUser(ctx: Context, input: CreateUserInput): Promise<
 
 export async function updateUser(ctx: Context, id: number, input: UpdateUserInput): Promise<User> {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return ctx.services.writer.run(requireUser(ctx), async (uow) => {
+  const updated = await ctx.services.writer.run(requireUser(ctx), async (uow) => {
     const user = await uow.manager.findOneBy(User, { id });
     if (!user) throw notFound("User", id);
     const before = auditView(user);
@@ -80,4 +80,7 @@ export async function updateUser(ctx: Context, id: number, input: UpdateUserInpu
     await uow.audit("user.update", { type: "User", id, officeId: saved.officeId }, before, auditView(saved));
     return saved;
   });
+  // Every instance re-reads the account: live sockets of a deactivated or re-roled user close at once.
+  ctx.services.live.userChanged(id);
+  return updated;
 }

@@ -9,6 +9,8 @@ export enum ErrorCode {
   CONFLICT = "CONFLICT",
   TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS",
   QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX",
+  /** A live subscription could not deliver every event: refetch, then resume from `extensions.seq`. */
+  RESYNC_REQUIRED = "RESYNC_REQUIRED",
 }
 
 const PUBLIC_CODES = new Set<string>([

@@ -191,7 +191,7 @@ export default function PresentationMode() {
             )}
           </dl>
 
-          <ScorecardFeed portfolioId={portfolio.id} periodId={frame.selected.id} onEvent={live.applyEvent} />
+          <ScorecardFeed officeId={officeId!} periodId={frame.selected.id} onEvent={live.applyEvent} onResync={live.refresh} />
         </>
       )}
       <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

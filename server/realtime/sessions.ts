@@ -47,6 +47,11 @@ export class SessionRegistry {
     return this.users.get(userId)?.user;
   }
 
+  /** This user's open sockets on this instance. */
+  socketsOf(userId: number): WebSocket[] {
+    return [...(this.users.get(userId)?.sockets ?? [])];
+  }
+
   get size(): number {
     return this.users.size;
   }

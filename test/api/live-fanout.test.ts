@@ -132,8 +132,8 @@ describe("compute once, send many", () => {
 
 describe("a CSV upload of 1,200 events with a board open", () => {
   const CONTRACTS = 600;
-  let board: ReturnType<typeof feed>;
-  let returns: ReturnType<typeof feed>;
+  let board: ReturnType<typeof feed<any>>;
+  let returns: ReturnType<typeof feed<any>>;
   let resumeFrom = 0;
 
   it("keeps the server up, and the board's returns feed gets every event once, in order", async () => {

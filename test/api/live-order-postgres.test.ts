@@ -112,7 +112,7 @@ describe.skipIf(unreachable !== null && !process.env.CI)("live events with two i
         } catch {
           /* the instance went away mid-connect: resume */
         } finally {
-          await client?.dispose().catch(() => undefined);
+          await Promise.resolve(client?.dispose()).catch(() => undefined);
         }
       }
     };

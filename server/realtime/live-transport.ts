@@ -21,24 +21,27 @@ export function openLiveSession(context: Context, socket: WebSocket): void {
 
 /** graphql-ws `context`: a context per subscription, which remembers where its results go. */
 export function subscriptionContext(connection: Context, socket: WebSocket, id: string, payload: SubscribePayload): Context {
+  // graphql-ws keeps the subscribe message for the subscription's life: share one copy of a common document's text.
+  const shared = documents.get(payload.query);
+  if (shared) (payload as { query: string }).query = shared.source;
   const context: Context = { ...connection, loaders: new Loaders(connection.services.db.manager) };
   targets.set(context, { socket, id, query: payload.query });
   return context;
 }
 
-const documents = new Map<string, DocumentNode>();
+const documents = new Map<string, { source: string; document: DocumentNode }>();
 const DOCUMENT_CACHE = 500;
 
 /** graphql-ws `parse`: identical documents (every open board sends the same one) are parsed once and shared. */
 export function sharedParse(source: string | Source, options?: ParseOptions): DocumentNode {
   if (typeof source !== "string" || options) return parse(source, options);
-  let document = documents.get(source);
-  if (!document) {
-    document = parse(source);
+  let entry = documents.get(source);
+  if (!entry) {
+    entry = { source, document: parse(source) };
     if (documents.size >= DOCUMENT_CACHE) documents.delete(documents.keys().next().value!);
-    documents.set(source, document);
+    documents.set(source, entry);
   }
-  return document;
+  return entry.document;
 }
 
 /** graphql-ws `subscribe`: LiveSources go to the hub; any other source stream is executed per event as usual. */
@@ -47,7 +50,13 @@ export async function liveSubscribe(args: ExecutionArgs): Promise<AsyncGenerator
   if (!(Symbol.asyncIterator in Object(source))) return source as ExecutionResult;
   const target = targets.get(args.contextValue as object);
   if (source instanceof LiveSource && target) {
-    return (args.contextValue as Context).services.live.attachSocket(source, target, { schema: args.schema, document: args.document, variableValues: args.variableValues as Record<string, unknown> | undefined, operationName: args.operationName });
+    const control = (args.contextValue as Context).services.live.attachSocket(source, target, { schema: args.schema, document: args.document, variableValues: args.variableValues as Record<string, unknown> | undefined, operationName: args.operationName });
+    // graphql-ws keeps these arguments for as long as the subscription lives, but never executes with them
+    // again: let the per-subscription context (its loaders, their caches) go, so a subscriber costs only its
+    // place in the hub's group.
+    (args as { contextValue: unknown }).contextValue = undefined;
+    targets.delete(source.ctx);
+    return control;
   }
   return mapSource(source as AsyncIterable<unknown>, args);
 }

@@ -222,4 +222,21 @@ describe("one subscriber's failure", () => {
     await Promise.all(bystanders.map((f) => f.until((items) => items.length >= 2)));
     bystanders.forEach((f) => f.unsubscribe());
   }, 60_000);
+
+  it("tells a subscriber whose socket is too far behind RESYNC_REQUIRED rather than buffering without end", async () => {
+    const slow = feed(await client(COMMISSIONER), RETURNS, { o: wiltshire });
+    const fast = feed(await client(OFFICER), RETURNS, { o: wiltshire });
+    await sleep(400);
+    const commissioner = await m().findOneByOrFail(User, { email: COMMISSIONER });
+    // As if the client had stopped reading: more unsent bytes than the socket may hold.
+    for (const socket of server.services.live.sessions.socketsOf(commissioner.id)) Object.defineProperty(socket, "bufferedAmount", { get: () => server.services.config.live.maxBufferedBytes + 1 });
+    const [ret] = await submittedReturns();
+    await ok(OFFICER, ACCEPT, { id: ret.id, v: ret.version });
+    await fast.until((items) => items.length >= 1);
+    await slow.until((items) => items.length >= 1);
+    expect(fast.items[0].data.returnChanged.returnId).toBe(ret.id);
+    expect(slow.resync()?.extensions).toMatchObject({ code: "RESYNC_REQUIRED" });
+    expect(slow.items.some((i) => i.data)).toBe(false);
+    fast.unsubscribe();
+  }, 60_000);
 });

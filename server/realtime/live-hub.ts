@@ -400,12 +400,14 @@ export class LiveHub {
         else if (member.last < event.seq) live.push(member);
       }
       if (!live.length) return;
-      const user = this.sessions.current(live[0].userId);
+      // Any member whose session is current speaks for the group (a session that just ended is closing).
+      let user: User | undefined;
+      for (const member of live) if ((user = this.sessions.current(member.userId))) break;
       const message = user && group.visible(event, user) ? await this.result(group, event, user) : null;
       for (const member of live) {
         if (member.ended || member.last >= event.seq) continue;
         member.last = event.seq;
-        if (!message) continue;
+        if (!message || !this.sessions.current(member.userId)) continue;
         try {
           member.send(message);
         } catch (error) {
@@ -452,7 +454,7 @@ export class LiveHub {
     }
     const member = new SocketMember(this, group, target.socket, target.id, user, options.since ?? null);
     group.members.add(member);
-    target.socket.once("close", () => member.end());
+    // No close listener of its own: graphql-ws ends (returns) every subscription of a socket that closes.
     if (member.replaying) void this.replay(member);
     return member.control();
   }

@@ -22,7 +22,9 @@ const REMEMBERED = 256;
  * scorecard computation); with maintained aggregates it can read them instead, or return cells that the write
  * transaction put in the event's payload — callers do not change.
  */
-export function changedCells(manager: EntityManager, event: PublishedEvent<ScorecardChange>): Promise<ChangedCells> {
+export function changedCells(manager: EntityManager, event: PublishedEvent<ScorecardChange & { cells?: ChangedCells }>): Promise<ChangedCells> {
+  // Cells the write transaction computed and put in the event (every instance then reads them, none recomputes).
+  if (event.payload.cells) return Promise.resolve(event.payload.cells);
   let cells = computed.get(event.seq);
   if (!cells) {
     cells = computeChangedCells(manager, event.officeId, event.payload);

@@ -280,6 +280,8 @@ export class LiveHub {
   private stopListening: (() => void) | null = null;
   /** Group executions so far: the benchmark and the tests read it to show one execution per group per event. */
   executions = 0;
+  /** When the last fan-out had its message (executed) and had written it to every socket (ms, wall clock): for the benchmark. */
+  lastFanOut: { seq: number; executedAt: number; writtenAt: number; sockets: number } | null = null;
   private groupIds = 0;
 
   constructor(
@@ -404,6 +406,7 @@ export class LiveHub {
       let user: User | undefined;
       for (const member of live) if ((user = this.sessions.current(member.userId))) break;
       const message = user && group.visible(event, user) ? await this.result(group, event, user) : null;
+      const executedAt = performance.timeOrigin + performance.now();
       for (const member of live) {
         if (member.ended || member.last >= event.seq) continue;
         member.last = event.seq;
@@ -415,6 +418,7 @@ export class LiveHub {
           member.resync(this.head);
         }
       }
+      if (message) this.lastFanOut = { seq: event.seq, executedAt, writtenAt: performance.timeOrigin + performance.now(), sockets: live.length };
     } catch (error) {
       console.error("A live event could not be delivered to a group of subscribers; they must resync.", error);
       for (const member of [...group.members]) member.resync(this.head);

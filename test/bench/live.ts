@@ -26,7 +26,7 @@ import { generate, type BenchIds } from "./generate.js";
  * BENCH_LIVE_WORKERS worker processes (default 2) speaking graphql-transport-ws over real sockets. These
  * machines have two cores shared with other work: client and server processes compete for them, in both the
  * product's run and its baseline alike.
- *   BENCH_LIVE_CLIENTS="5000,1000" (default)   BENCH_LIVE_ROUNDS=5   BENCH_LIVE_P8_CLIENTS=300
+ *   BENCH_LIVE_CLIENTS="5000,1000" (default)   BENCH_LIVE_ROUNDS=5   BENCH_LIVE_P8_CLIENTS=300   BENCH_LIVE_P8=0 skips P8
  *   BENCH_SCALE=small: 500 and 100 clients, P8 with 60.
  */
 
@@ -203,10 +203,16 @@ async function mainPart(): Promise<void> {
     const heapPerClientKiB = (process.memoryUsage().heapUsed - heapBefore) / n / 1024;
     const executionsBefore = services.live.executions;
     const product: RoundStats[] = [];
+    const toExecuted: number[] = [];
+    const writeLoop: number[] = [];
     for (let r = 0; r <= ROUNDS; r++) {
       const t0 = await accept(app.url, officerToken, db, returnIds[next++]);
       const times = await clients.arrived(r);
-      if (r > 0) product.push(stats(times, t0)); // round 0 warms up
+      if (r === 0) continue; // round 0 warms up
+      product.push(stats(times, t0));
+      const fan = services.live.lastFanOut!;
+      toExecuted.push(fan.executedAt - t0);
+      writeLoop.push(fan.writtenAt - fan.executedAt);
     }
     const executions = services.live.executions - executionsBefore;
     const bytes = Buffer.byteLength(clients.sample);
@@ -229,12 +235,17 @@ async function mainPart(): Promise<void> {
     const rawRssAfter = process.memoryUsage().rss;
     const message = Buffer.from(clients.sample);
     const baseline: RoundStats[] = [];
+    const rawLoop: number[] = [];
     for (let r = 0; r <= ROUNDS; r++) {
       await sleep(100);
       const t0 = now();
       for (const socket of wss.clients) socket.send(message, { binary: false });
+      const looped = now() - t0;
       const times = await raw.arrived(r);
-      if (r > 0) baseline.push(stats(times, t0));
+      if (r > 0) {
+        baseline.push(stats(times, t0));
+        rawLoop.push(looped);
+      }
     }
     await raw.close();
     await new Promise<void>((resolve) => wss.close(() => server.close(() => resolve())));
@@ -243,9 +254,9 @@ async function mainPart(): Promise<void> {
     const b = summary(baseline);
     const perClientKiB = (rssAfter - rssBefore) / n / 1024;
     const rawPerClientKiB = (rawRssAfter - rawRssBefore) / n / 1024;
-    results[`P6@${n}`] = { clients: n, messageBytes: bytes, product: p, rawWs: b, ratio: +(p.p99Ms / b.p99Ms).toFixed(2), executionsPerEvent: executions / (ROUNDS + 1), connectSeconds: +connectS.toFixed(1), goal: "≤ 1.5" };
+    results[`P6@${n}`] = { clients: n, messageBytes: bytes, product: p, rawWs: b, ratio: +(p.p99Ms / b.p99Ms).toFixed(2), serverMedianMs: { acceptToExecuted: +median(toExecuted).toFixed(1), writeLoop: +median(writeLoop).toFixed(1), rawWriteLoop: +median(rawLoop).toFixed(1) }, executionsPerEvent: executions / (ROUNDS + 1), connectSeconds: +connectS.toFixed(1), goal: "≤ 1.5" };
     results[`P7@${n}`] = { clients: n, rssPerClientKiB: +perClientKiB.toFixed(1), heapPerClientKiB: +heapPerClientKiB.toFixed(1), rawWsRssPerSocketKiB: +rawPerClientKiB.toFixed(1), rssBeforeMB: +(rssBefore / 2 ** 20).toFixed(0), rssAfterMB: +(rssAfter / 2 ** 20).toFixed(0), goal: "≤ 20 KiB" };
-    log(`P6 ${n} clients: one accept → all have the ${bytes}-byte event, p99 ${p.p99Ms} ms (max ${p.maxMs}) vs raw ws broadcast p99 ${b.p99Ms} ms (max ${b.maxMs}) → ratio ${(p.p99Ms / b.p99Ms).toFixed(2)} (goal ≤ 1.5); ${executions / (ROUNDS + 1)} execution(s) per event`);
+    log(`P6 ${n} clients: one accept → all have the ${bytes}-byte event, p99 ${p.p99Ms} ms (max ${p.maxMs}) vs raw ws broadcast p99 ${b.p99Ms} ms (max ${b.maxMs}) → ratio ${(p.p99Ms / b.p99Ms).toFixed(2)} (goal ≤ 1.5); ${executions / (ROUNDS + 1)} execution(s) per event; server side (medians): accept → message ready ${median(toExecuted).toFixed(1)} ms, writing it to ${n} sockets ${median(writeLoop).toFixed(1)} ms vs the raw loop's ${median(rawLoop).toFixed(1)} ms`);
     log(`P7 ${n} clients: server RSS per subscribed client ${perClientKiB.toFixed(1)} KiB (goal ≤ 20), of which JS heap ${heapPerClientKiB.toFixed(1)} KiB; a raw ws socket alone ${rawPerClientKiB.toFixed(1)} KiB`);
     start = now();
   }
@@ -254,7 +265,7 @@ async function mainPart(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 
   // P8 runs in a child process: the database is chosen before any entity module loads.
-  const p8 = await new Promise<unknown>((resolve, reject) => {
+  const p8 = process.env.BENCH_LIVE_P8 === "0" ? { skipped: "BENCH_LIVE_P8=0" } : await new Promise<unknown>((resolve, reject) => {
     const child = fork(new URL(import.meta.url).pathname, [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_LIVE_PART: "p8", DATABASE_URL: P8_DATABASE_URL, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     child.on("message", (m: { type: string; results?: unknown }) => m.type === "results" && resolve(m.results));
     child.once("exit", (code) => (code ? reject(new Error(`P8 exited with ${code}`)) : resolve(null)));

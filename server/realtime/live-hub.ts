@@ -114,6 +114,9 @@ abstract class Member {
   abstract end(): void;
 }
 
+const FIRST_FRAGMENT = { binary: false, fin: false } as const;
+const LAST_FRAGMENT = { binary: false, fin: true } as const;
+
 /** A subscription on a WebSocket: results are written straight to the socket, already serialised. */
 class SocketMember extends Member {
   private finish: ((result: IteratorResult<ExecutionResult>) => void) | null = null;
@@ -139,7 +142,13 @@ class SocketMember extends Member {
       this.resync(this.hub.head);
       return;
     }
-    this.socket.send(Buffer.concat([this.prefix, message]), { binary: false });
+    // Two fragments of one text message: this subscriber's envelope, then the bytes every member shares, so
+    // nothing is copied per socket. Corked together, they leave in one write.
+    const tcp = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    tcp?.cork();
+    this.socket.send(this.prefix, FIRST_FRAGMENT);
+    this.socket.send(message, LAST_FRAGMENT);
+    tcp?.uncork();
   }
 
   resync(seq: number): void {

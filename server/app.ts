@@ -12,6 +12,7 @@ import { authenticate, createContext, type Context } from "./context.js";
 import { maskError } from "./errors.js";
 import { createHttpDrain } from "./http-drain.js";
 import { openDataRouter } from "./modules/opendata/open-data.routes.js";
+import { liveSubscribe, openLiveSession, sharedParse, subscriptionContext } from "./realtime/live-transport.js";
 import { createSchema } from "./schema.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
 import { securityHeaders } from "./security/headers.js";
@@ -75,9 +76,13 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
         if (!wsGuard.admit(ctx.extra.socket, user)) return false;
         // Subscriptions read through their own connection (see Services.liveDb).
         ctx.extra.context = await createContext({ ...services, db: services.liveDb }, authorization);
+        openLiveSession(ctx.extra.context, ctx.extra.socket);
         return true;
       },
-      context: (ctx) => ctx.extra.context!,
+      // Execution and fan-out belong to the live hub (server/realtime/live-transport.ts).
+      parse: sharedParse,
+      context: (ctx, id, payload) => subscriptionContext(ctx.extra.context!, ctx.extra.socket, id, payload),
+      subscribe: liveSubscribe,
       // Everything refused before execution, each refusal with its code: see server/security/ws-guard.ts.
       onSubscribe: (ctx, _id, payload) => wsGuard.subscribe(ctx.extra.socket, ctx.extra.context?.user ?? null, schema, payload) as never,
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => maskError(e.toJSON(), e)) as never,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { loadSecurityConfig, type SecurityConfig } from "./security/security-config.js";
 import { persistentSecret } from "./security/token-secret.js";
+import { liveConfig, type LiveConfig } from "./realtime/live-hub.js";
 
 /** Everything the server reads from the environment, with defaults that make `npm start` work unconfigured. */
 export interface Config {
@@ -29,6 +30,8 @@ export interface Config {
   readConnections: number;
   /** How long a token's user is kept between look-ups, in ms; changes on this instance apply at once. */
   userCacheMs: number;
+  /** Bounds of the live path (LIVE_REPLAY_LIMIT, LIVE_QUEUE_LIMIT, LIVE_MAX_BUFFERED_BYTES, LIVE_OFFICE_BACKLOG). */
+  live: LiveConfig;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -61,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     security: loadSecurityConfig(env),
     readConnections: Math.max(1, int(env.READ_CONNECTIONS, 4)),
     userCacheMs: Math.max(0, int(env.USER_CACHE_MS, 5000)),
+    live: liveConfig(env),
   };
 }

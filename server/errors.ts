@@ -11,6 +11,8 @@ export enum ErrorCode {
   QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX",
   /** The store cannot take writes just now (disk full, locked by another process past the busy timeout, I/O error). Retryable. */
   STORE_UNAVAILABLE = "STORE_UNAVAILABLE",
+  /** A live subscription could not deliver every event: refetch, then resume from `extensions.seq`. */
+  RESYNC_REQUIRED = "RESYNC_REQUIRED",
 }
 
 const PUBLIC_CODES = new Set<string>([

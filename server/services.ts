@@ -4,6 +4,7 @@ import { assertDurableSqlite, createDataSource, openDatabase } from "./db/data-s
 import { Writer } from "./db/writer.js";
 import { ReadPool } from "./db/read-pool.js";
 import { UserCache } from "./auth/user-cache.js";
+import { LiveHub } from "./realtime/live-hub.js";
 import { createAppPubSub, type AppPubSub } from "./realtime/pubsub.js";
 
 /** The long-lived parts of a running server, shared by every request and subscription. */
@@ -22,6 +23,8 @@ export interface Services {
   users: UserCache;
   writer: Writer;
   pubSub: AppPubSub;
+  /** The live path: fan-out, ordering, replay and the session registry (server/realtime/live-hub.ts). */
+  live: LiveHub;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export async function createServices(config: Config): Promise<Services> {
   const users = new UserCache(config.userCacheMs);
   const pubSub = createAppPubSub(config.redisUrl);
   const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event), { committed: (uow) => users.forget(uow.changes.filter((c) => c.type === "User").map((c) => c.id)) });
+  const live = new LiveHub(pubSub, liveSource, config.live);
+  await live.start();
   return {
     config,
     db: readSource,
@@ -50,8 +55,10 @@ export async function createServices(config: Config): Promise<Services> {
     users,
     writer,
     pubSub,
+    live,
     async close() {
       writer.close();
+      live.close();
       await pubSub.close();
       for (const source of readSources) if (source !== writeSource) await source.destroy();
       if (liveSource !== writeSource) await liveSource.destroy();

@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { useEffect, useRef, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useClient, type AnyVariables, type CombinedError } from "urql";
 import { getConnectionSnapshot, subscribeConnection, type ConnectionSnapshot, type ConnectionState } from "./client";
 
@@ -25,6 +25,19 @@ export function useResyncKey(): number {
 
 export interface LiveSubscriptionOptions {
   pause?: boolean;
+  /**
+   * Called when the server says RESYNC_REQUIRED (this view fell too far behind, or missed more than a replay
+   * holds): refetch what the view shows. The hook then resumes from the seq the server gave.
+   */
+  onResync?: () => void;
+}
+
+/** The seq to resume from if this result is the server's RESYNC_REQUIRED signal; undefined otherwise. */
+export function resyncPoint(error: CombinedError | undefined): number | null | undefined {
+  const signal = error?.graphQLErrors.find((e) => e.extensions?.code === "RESYNC_REQUIRED");
+  if (!signal) return undefined;
+  const seq = signal.extensions.seq;
+  return typeof seq === "number" ? seq : null;
 }
 
 export interface LiveSubscriptionState {
@@ -56,7 +69,8 @@ function stableKey(value: unknown): string {
  * graphql-ws resubscribes by itself after a reconnection, but with the variables it started with, so events
  * published while the socket was down would be lost. After each reconnection this hook subscribes again with
  * `since` set to the largest `seq` it has seen, so the server replays the gap; events seen twice (from the
- * automatic resubscription and the replay) are dropped by their `seq`.
+ * automatic resubscription and the replay) are dropped by their `seq`. When the server cannot replay (too far
+ * behind), it says RESYNC_REQUIRED: `onResync` refetches and the hook resumes from the seq the server named.
  */
 export function useLiveSubscription<TData, TVars extends AnyVariables>(
   document: TypedDocumentNode<TData, TVars>,
@@ -68,6 +82,9 @@ export function useLiveSubscription<TData, TVars extends AnyVariables>(
   const resyncKey = useResyncKey();
   const pause = options.pause ?? false;
   const onEventRef = useRef(onEvent);
+  const onResyncRef = useRef(options.onResync);
+  // Bumped by each RESYNC_REQUIRED: subscribes again, from the seq the server named.
+  const [resyncs, setResyncs] = useState(0);
   const errorRef = useRef<CombinedError | undefined>(undefined);
   const variablesRef = useRef(variables);
   const variablesKey = stableKey(variables);
@@ -76,6 +93,7 @@ export function useLiveSubscription<TData, TVars extends AnyVariables>(
 
   useEffect(() => {
     onEventRef.current = onEvent;
+    onResyncRef.current = options.onResync;
     variablesRef.current = variables;
   });
 
@@ -86,6 +104,14 @@ export function useLiveSubscription<TData, TVars extends AnyVariables>(
     const since = stream.seq;
     const vars = (since != null ? { ...variablesRef.current, since } : variablesRef.current) as TVars;
     const subscription = client.subscription(document, vars).subscribe((result) => {
+      const resumeAt = resyncPoint(result.error);
+      if (resumeAt !== undefined) {
+        // Never a silent gap: refetch, then resume after what the refetch already reflects.
+        if (resumeAt != null) stream.seq = Math.max(stream.seq ?? 0, resumeAt);
+        onResyncRef.current?.();
+        setResyncs((n) => n + 1);
+        return;
+      }
       if (result.error) errorRef.current = result.error;
       if (result.data == null) return;
       const seq = sequenceOf(result.data);
@@ -96,7 +122,7 @@ export function useLiveSubscription<TData, TVars extends AnyVariables>(
       onEventRef.current(result.data);
     });
     return () => subscription.unsubscribe();
-  }, [client, document, variablesKey, pause, resyncKey]);
+  }, [client, document, variablesKey, pause, resyncKey, resyncs]);
 
   return { error: errorRef.current };
 }

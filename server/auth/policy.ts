@@ -300,6 +300,7 @@ export const POLICIES: Record<string, Policy> = {
   RiskHeatMapCell: derived(OFFICE_READERS),
   IndicatorStatus: derived(OFFICE_READERS),
   ScorecardUpdate: derived(OFFICE_READERS),
+  OfficeScorecardUpdate: derived(OFFICE_READERS),
   // Scorecards: the office's (office readers) or one contract's (its provider too).
   Scorecard: derived("any"),
   ScorecardRow: derived("any"),

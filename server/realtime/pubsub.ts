@@ -1,6 +1,4 @@
-import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
-import { createPubSub, type PubSubEvent } from "@graphql-yoga/subscription";
-import { setMaxListeners } from "node:events";
+import { GraphQLError } from "graphql";
 import { Redis } from "ioredis";
 
 /** Every topic the server publishes, in one place. */
@@ -10,6 +8,8 @@ export enum Topic {
   SCORECARD_CHANGED = "SCORECARD_CHANGED",
   /** Progress of one CSV upload, for its uploader only; transient (seq 0, never stored or replayed). */
   CSV_IMPORT_PROGRESS = "CSV_IMPORT_PROGRESS",
+  /** A user's account changed (deactivated, role, office…): every instance re-reads it; transient (seq 0). */
+  USER_CHANGED = "USER_CHANGED",
 }
 
 /** What travels on a topic: the event's sequence number, its office, and a topic-specific payload. */
@@ -21,26 +21,126 @@ export interface PublishedEvent<P = unknown> {
   payload: P;
 }
 
-type Channels = { [K in Topic]: [PublishedEvent] };
+export type BusListener = (event: PublishedEvent) => void;
 
-export type AppPubSub = ReturnType<typeof createPubSub<Channels>> & { close(): Promise<void> };
+/**
+ * The event bus: in-memory by default, Redis when REDIS_URL is set so several server instances share events.
+ *
+ * It has no queue of its own. `listen` calls its listener synchronously for every event (the live hub keeps its
+ * own bounded queues); `subscribe` gives an async iterator with a bounded queue that ends with RESYNC_REQUIRED
+ * when its reader falls more than `limit` events behind. A throwing listener is logged, never rethrown: the
+ * library this replaces threw past 1,024 queued events inside an EventTarget listener, which ended the process.
+ */
+export interface AppPubSub {
+  publish(topic: Topic, event: PublishedEvent): void;
+  listen(listener: BusListener): () => void;
+  subscribe(topic: Topic, limit?: number): AsyncIterable<PublishedEvent>;
+  /** Resolves once the bus can receive (the Redis subscription is confirmed). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
 
-/** In-memory by default; Redis when REDIS_URL is set, so several server instances share events. */
+const CHANNEL = "commissioning-hub:events";
+export const SUBSCRIBE_QUEUE_LIMIT = 1024;
+
+export function resyncRequired(seq: number | null, message = "Too many events were missed: fetch the figures again, then resume from `seq`."): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "RESYNC_REQUIRED", seq } });
+}
+
 export function createAppPubSub(redisUrl?: string): AppPubSub {
+  const listeners = new Set<BusListener>();
+  const dispatch = (event: PublishedEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("A live event listener failed; the others still receive the event.", error);
+      }
+    }
+  };
+  const listen = (listener: BusListener) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  const subscribe = (topic: Topic, limit = SUBSCRIBE_QUEUE_LIMIT) => boundedSubscription(listen, topic, limit);
+
   if (!redisUrl) {
-    // Every open dashboard listens on the same topics: Node's default warning at 10 listeners would be noise.
-    const eventTarget = new EventTarget();
-    setMaxListeners(0, eventTarget);
-    return Object.assign(createPubSub<Channels>({ eventTarget: eventTarget as never }), { close: async () => {} });
+    return { publish: (_topic, event) => dispatch(event), listen, subscribe, ready: Promise.resolve(), close: async () => listeners.clear() };
   }
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget<PubSubEvent<Channels, Topic>>({ publishClient, subscribeClient });
-  const pubSub = createPubSub<Channels>({ eventTarget });
-  return Object.assign(pubSub, {
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  subscribeClient.on("message", (_channel: string, message: string) => {
+    let event: PublishedEvent;
+    try {
+      event = JSON.parse(message) as PublishedEvent;
+    } catch {
+      return;
+    }
+    dispatch(event);
+  });
+  const ready = subscribeClient.subscribe(CHANNEL).then(() => undefined);
+  ready.catch((error) => console.error("Could not subscribe to the Redis event channel.", error));
+  return {
+    publish: (_topic, event) => void publishClient.publish(CHANNEL, JSON.stringify(event)).catch((error) => console.error("Could not publish a live event to Redis.", error)),
+    listen,
+    subscribe,
+    ready,
     close: async () => {
+      listeners.clear();
       publishClient.disconnect();
       subscribeClient.disconnect();
     },
+  };
+}
+
+/** One topic as an async iterator; listening starts at once (not at the first `next`), so nothing published after this call is lost. */
+function boundedSubscription(listen: (l: BusListener) => () => void, topic: Topic, limit: number): AsyncIterable<PublishedEvent> & AsyncIterator<PublishedEvent> {
+  const queue: PublishedEvent[] = [];
+  let waiting: ((result: IteratorResult<PublishedEvent>) => void) | null = null;
+  let failWaiting: ((error: unknown) => void) | null = null;
+  let overflowed = false;
+  let done = false;
+  const stop = listen((event) => {
+    if (event.topic !== topic || done) return;
+    if (waiting) {
+      const resolve = waiting;
+      waiting = failWaiting = null;
+      resolve({ value: event, done: false });
+      return;
+    }
+    if (queue.length >= limit) {
+      overflowed = true;
+      done = true;
+      stop();
+      queue.length = 0;
+      return;
+    }
+    queue.push(event);
   });
+  const iterator: AsyncIterable<PublishedEvent> & AsyncIterator<PublishedEvent> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next() {
+      if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
+      if (overflowed) {
+        overflowed = false;
+        return Promise.reject(resyncRequired(null));
+      }
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => {
+        waiting = resolve;
+        failWaiting = reject;
+      });
+    },
+    return() {
+      done = true;
+      stop();
+      queue.length = 0;
+      const resolve = waiting;
+      waiting = failWaiting = null;
+      resolve?.({ value: undefined, done: true });
+      return Promise.resolve({ value: undefined, done: true });
+    },
+  };
+  void failWaiting;
+  return iterator;
 }

@@ -13,6 +13,7 @@ import { PortfolioRecord } from "../portfolios/portfolio.service.js";
 import { OFFICE_READERS, Role } from "../users/role.js";
 import type { ScorecardChange } from "./scorecard-events.js";
 import { provenance } from "./provenance.js";
+import { changedCells, changeTouches } from "./scorecard-changes.js";
 import { computeScorecards } from "./scorecard.service.js";
 import { readScorecards } from "./scorecard-read.js";
 import { isComparable } from "./scorecard.rules.js";
@@ -28,6 +29,24 @@ class ScorecardUpdate {
 
   @Field(() => Scorecard, { description: "The portfolio's scorecard for the affected quarter only." })
   scorecard!: Scorecard;
+}
+
+@ObjectType({ description: "What one change moved on an office's board: which portfolio, which quarters, and the new cells." })
+class OfficeScorecardUpdate {
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => String, { description: "RETURN_ACCEPTED, RETURN_REOPENED or TARGET_CHANGED." })
+  reason!: string;
+
+  @Field(() => Int, { description: "The portfolio whose cells moved." })
+  portfolioId!: number;
+
+  @Field(() => [Int], { description: "The quarters whose cells moved (a yearly target moves four)." })
+  periodIds!: number[];
+
+  @Field(() => [Scorecard], { description: "The portfolio's scorecard and the office total (portfolioId null), over `periodIds` only: accepted figures." })
+  scorecards!: Scorecard[];
 }
 
 /** Analysts see accepted figures only: provisional ones are for the commissioning team. */
@@ -110,6 +129,38 @@ export class ScorecardResolver {
   ): Promise<ScorecardUpdate> {
     const { scorecards } = await readScorecards(ctx.services.db.manager, { officeId: event.officeId, portfolioId, periodIds: [periodId], includeSubmitted: false });
     return { seq: event.seq, reason: event.payload.reason, scorecard: scorecards[0] ?? { portfolioId, contractId: null, rows: [] } };
+  }
+
+  @Authorized(...OFFICE_READERS)
+  @Subscription(() => OfficeScorecardUpdate, {
+    description: "One stream per board: every scorecard change of the office (optionally of one quarter), saying which portfolio moved, with its new cells and the office total's.",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const officeId = officeToRead(ctx, args.officeId as number);
+      let period: ReportingPeriod | null = null;
+      if (args.periodId != null) {
+        period = await ctx.loaders.byId(ReportingPeriod).load(args.periodId as number);
+        if (!period || period.officeId !== officeId) throw notFound("ReportingPeriod", args.periodId as number);
+      }
+      return eventStream(ctx, {
+        topic: Topic.SCORECARD_CHANGED,
+        officeId,
+        since: args.since as number | null,
+        visible: (event, viewer) => canReadOffice(viewer, event.officeId) && (period == null || changeTouches(event.payload as ScorecardChange, period)),
+      });
+    },
+  })
+  async officeScorecardChanged(
+    @Root() event: PublishedEvent<ScorecardChange>,
+    @Ctx() ctx: Context,
+    @Arg("officeId", () => Int) _officeId: number,
+    @Arg("periodId", () => Int, { nullable: true, description: "Only changes that touch this quarter." }) periodId?: number | null,
+    @Arg("since", () => Int, { nullable: true, description: "Replay events after this sequence number first." }) _since?: number | null,
+  ): Promise<OfficeScorecardUpdate> {
+    const changed = await changedCells(ctx.services.db.manager, event);
+    const only = (ids: number[]) => (periodId == null ? ids : ids.filter((id) => id === periodId));
+    const scorecards = periodId == null ? changed.scorecards : changed.scorecards.map((s) => ({ ...s, rows: s.rows.map((row) => ({ ...row, cells: row.cells.filter((cell) => cell.periodId === periodId) })) }));
+    return { seq: event.seq, reason: event.payload.reason, portfolioId: changed.portfolioId, periodIds: only(changed.periodIds), scorecards };
   }
 
   @FieldResolver(() => Portfolio, { nullable: true })

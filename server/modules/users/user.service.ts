@@ -83,7 +83,7 @@ export async function createUser(ctx: Context, input: CreateUserInput): Promise<
 
 export async function updateUser(ctx: Context, id: number, version: number, input: UpdateUserInput): Promise<User> {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  return ctx.services.writer.run(requireUser(ctx), async (uow) => {
+  const updated = await ctx.services.writer.run(requireUser(ctx), async (uow) => {
     const user = await uow.manager.findOneBy(User, { id });
     if (!user) throw notFound("User", id);
     const before = auditView(user);
@@ -104,4 +104,7 @@ export async function updateUser(ctx: Context, id: number, version: number, inpu
     await uow.audit("user.update", { type: "User", id, officeId: saved.officeId }, before, auditView(saved));
     return saved;
   });
+  // Every instance re-reads the account: live sockets of a deactivated or re-roled user close at once.
+  ctx.services.live.userChanged(id);
+  return updated;
 }

@@ -196,7 +196,7 @@ export default function PresentationMode() {
 
           <AsAt asAt={asAt} periodLabel={frame.selected.label} rows={completeness.data?.returnCompleteness.filter((c) => c.portfolioId === portfolio.id)} nameOf={() => portfolio.name} />
           <RatingLegend />
-          <ScorecardFeed portfolioId={portfolio.id} periodId={frame.selected.id} onEvent={live.applyEvent} />
+          <ScorecardFeed officeId={officeId!} periodId={frame.selected.id} onEvent={live.applyEvent} onResync={live.refresh} />
         </>
       )}
       <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

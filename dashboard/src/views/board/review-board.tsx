@@ -35,9 +35,9 @@ export const BoardReturnChangedDocument = graphql(`
 
 type ReturnEvent = BoardReturnChangedSubscription["returnChanged"];
 
-/** Subscribes to one portfolio's recomputed cells for the quarter under review. Renders nothing. */
-export function ScorecardFeed({ portfolioId, periodId, onEvent }: { portfolioId: number; periodId: number; onEvent: (event: ScorecardUpdateEvent) => void }) {
-  useLiveSubscription(BoardScorecardChangedDocument, { portfolioId, periodId }, (data) => onEvent(data.scorecardChanged));
+/** One subscription for the whole board: the office's recomputed cells for the quarter under review, whichever portfolio moved. Renders nothing. */
+export function ScorecardFeed({ officeId, periodId, onEvent, onResync }: { officeId: number; periodId: number; onEvent: (event: ScorecardUpdateEvent) => void; onResync: () => void }) {
+  useLiveSubscription(BoardScorecardChangedDocument, { officeId, periodId }, (data) => onEvent(data.officeScorecardChanged), { onResync });
   return null;
 }
 
@@ -95,7 +95,11 @@ export default function ReviewBoard() {
     },
     [frame.selected?.id, completeness, includeSubmitted, windowIds, live],
   );
-  useLiveSubscription(BoardReturnChangedDocument, { officeId: officeId ?? 0 }, (data) => onReturnChanged(data.returnChanged), { pause: officeId == null });
+  const onReturnsResync = useCallback(() => {
+    completeness.refetch();
+    live.refresh();
+  }, [completeness, live]);
+  useLiveSubscription(BoardReturnChangedDocument, { officeId: officeId ?? 0 }, (data) => onReturnChanged(data.returnChanged), { pause: officeId == null, onResync: onReturnsResync });
 
   // The drill-down follows the live figures, so it is kept as an address, not a copy of the cell.
   const [open, setOpen] = useState<{ portfolioId: number | null; indicatorId: number; periodId: number } | null>(null);
@@ -265,9 +269,7 @@ export default function ReviewBoard() {
           <PipelineTimeline officeId={officeId!} portfolioId={portfolioFilter} asOf={quarterEndDate(frame.selected.year, frame.selected.quarter)} />
           <RiskHeatMap officeId={officeId!} portfolioId={portfolioFilter} />
 
-          {visiblePortfolios.map((p) => (
-            <ScorecardFeed key={p.id} portfolioId={p.id} periodId={frame.selected!.id} onEvent={live.applyEvent} />
-          ))}
+          <ScorecardFeed officeId={officeId!} periodId={frame.selected!.id} onEvent={live.applyEvent} onResync={live.refresh} />
 
           {openData && (
             <CellDrilldown

@@ -39,11 +39,13 @@ export const BoardScorecardsDocument = graphql(`
 `);
 
 export const BoardScorecardChangedDocument = graphql(`
-  subscription BoardScorecardChanged($portfolioId: Int!, $periodId: Int!, $since: Int) {
-    scorecardChanged(portfolioId: $portfolioId, periodId: $periodId, since: $since) {
+  subscription BoardScorecardChanged($officeId: Int!, $periodId: Int, $since: Int) {
+    officeScorecardChanged(officeId: $officeId, periodId: $periodId, since: $since) {
       seq
       reason
-      scorecard {
+      portfolioId
+      periodIds
+      scorecards {
         portfolioId
         rows {
           indicatorId
@@ -72,7 +74,7 @@ export const BoardScorecardChangedDocument = graphql(`
 export type ScorecardData = BoardScorecardsQuery["scorecards"][number];
 export type ScorecardRowData = ScorecardData["rows"][number];
 export type CellData = ScorecardRowData["cells"][number];
-export type ScorecardUpdateEvent = BoardScorecardChangedSubscription["scorecardChanged"];
+export type ScorecardUpdateEvent = BoardScorecardChangedSubscription["officeScorecardChanged"];
 
 /** One key per cell: the office total uses "office" in place of a portfolio id. */
 export function cellKey(portfolioId: number | null, indicatorId: number, periodId: number): string {
@@ -101,15 +103,15 @@ export interface LiveScorecards {
   error: ReturnType<typeof useQuery>[0]["error"];
   /** Keys of cells whose figures changed while the view was open, for about ten seconds. */
   updated: ReadonlySet<string>;
-  /** Puts a portfolio's recomputed cells (from a scorecardChanged event) in place at once. */
+  /** Puts the recomputed cells of an officeScorecardChanged event (the portfolio's and the office total's) in place at once. */
   applyEvent(event: ScorecardUpdateEvent): void;
   /** Fetches the figures again (coalesced); the office total and earlier quarters follow this way. */
   refresh(): void;
 }
 
 /**
- * The office's scorecards for a run of quarters, kept live: event payloads replace a portfolio's cells as they
- * arrive, a refetch follows for the figures an event does not carry (the office total), and every cell whose
+ * The office's scorecards for a run of quarters, kept live: event payloads replace the moved portfolio's cells and
+ * the office total's as they arrive (one subscription per board, see ScorecardFeed), and every cell whose
  * figures differ from what was on screen is reported through onChange and marked as updated for a while.
  */
 export function useLiveScorecards(options: {
@@ -150,16 +152,14 @@ export function useLiveScorecards(options: {
 
   const applyEvent = useCallback(
     (event: ScorecardUpdateEvent) => {
-      // Event payloads carry accepted figures only: with provisional figures on screen, fetch instead.
-      if (!includeSubmitted) {
-        const portfolioId = event.scorecard.portfolioId ?? null;
-        setPatches((current) => {
-          const next = new Map(current);
-          for (const row of event.scorecard.rows) for (const cell of row.cells) next.set(cellKey(portfolioId, row.indicatorId, cell.periodId), cell);
-          return next;
-        });
-      }
-      refresh();
+      // Event payloads carry accepted figures only: with provisional figures on screen, fetch instead. They carry
+      // the office total too, so nothing else needs fetching.
+      if (includeSubmitted) return refresh();
+      setPatches((current) => {
+        const next = new Map(current);
+        for (const card of event.scorecards) for (const row of card.rows) for (const cell of row.cells) next.set(cellKey(card.portfolioId ?? null, row.indicatorId, cell.periodId), cell);
+        return next;
+      });
     },
     [includeSubmitted, refresh],
   );

@@ -3,7 +3,8 @@ import type { PublishedEvent } from "../../realtime/pubsub.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import type { ScorecardChange } from "./scorecard-events.js";
-import { computeScorecards, type ScorecardData } from "./scorecard.service.js";
+import { readScorecards } from "./scorecard-read.js";
+import type { ScorecardData } from "./scorecard.service.js";
 
 /** What one scorecard event moved: the portfolio's cells and the office total, in the quarters it touched. */
 export interface ChangedCells {
@@ -52,7 +53,8 @@ async function computeChangedCells(manager: EntityManager, officeId: number, cha
     if (i > 0) wanted.add(periods[i - 1].id);
   });
   if (!touched.length) return { portfolioId: change.portfolioId, periodIds: [], scorecards: [] };
-  const { scorecards } = await computeScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false });
+  // From the maintained cells: an index lookup, not a recomputation.
+  const { scorecards } = await readScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false });
   const keep = scorecards
     .filter((s) => s.contractId == null && (s.portfolioId === change.portfolioId || s.portfolioId == null))
     .map((s) => ({ ...s, rows: s.rows.map((row) => ({ ...row, cells: row.cells.filter((cell) => touchedIds.has(cell.periodId)) })) }));

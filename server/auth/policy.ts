@@ -343,6 +343,13 @@ export function mayRead(ctx: Context, typeName: string, row: unknown): MaybeProm
   return (policy as EntityPolicy<unknown>).read(scope.viewer, row, scope);
 }
 
+/** The offices a provider user holds contracts with (empty for anyone else). */
+export async function providerOffices(ctx: Context): Promise<Set<number>> {
+  const scope = scopeOf(ctx);
+  if (!scope || !isProvider(scope.viewer)) return new Set();
+  return (await scope.providerFootprint()).offices;
+}
+
 /** A record by id, or NOT_FOUND when there is none or the viewer may not see it: for every by-id lookup. */
 export async function loadVisible<T extends { id: number }>(ctx: Context, entityClass: new () => T, id: number, typeName = entityClass.name, label = typeName): Promise<T> {
   const row = await ctx.loaders.byId<T>(entityClass).load(id);

@@ -2,11 +2,10 @@ import { IsOptional, Length, Matches } from "class-validator";
 import { Arg, Authorized, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from "type-graphql";
 import { In } from "typeorm";
 import { isCrossOffice, requireUser } from "../../auth/access.js";
-import { loadVisible } from "../../auth/policy.js";
+import { loadVisible, providerOffices } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { updateVersioned } from "../../db/versioned.js";
 import { badInput, notFound } from "../../errors.js";
-import { Contract } from "../contracts/contract.entities.js";
 import { Role } from "../users/role.js";
 import { Office } from "./office.entity.js";
 
@@ -47,8 +46,7 @@ export class OfficeResolver {
     const manager = ctx.services.db.manager;
     if (isCrossOffice(user)) return manager.find(Office, { order: { name: "ASC" } });
     if (user.role === Role.PROVIDER) {
-      const rows: { officeId: number }[] = await manager.createQueryBuilder(Contract, "c").select("DISTINCT c.officeId", "officeId").where("c.providerId = :p", { p: user.providerId }).getRawMany();
-      return manager.find(Office, { where: { id: In(rows.map((r) => Number(r.officeId))) }, order: { name: "ASC" } });
+      return manager.find(Office, { where: { id: In([...(await providerOffices(ctx))]) }, order: { name: "ASC" } });
     }
     return user.officeId == null ? [] : manager.find(Office, { where: { id: user.officeId } });
   }

@@ -1,9 +1,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { officeToRead, requireUser } from "../../auth/access.js";
+import { providerOffices } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { badInput, forbidden } from "../../errors.js";
 import { isQuarterLabel } from "./financial-year.js";
-import { Contract } from "../contracts/contract.entities.js";
 import { Office } from "../offices/office.entity.js";
 import { isIsoDate } from "../../common/validators.js";
 import { OFFICE_WRITERS, Role } from "../users/role.js";
@@ -23,8 +23,7 @@ export class ReportingPeriodResolver {
     let office: number;
     if (user.role === Role.PROVIDER) {
       if (officeId == null) throw forbidden("Provider users must name an office.");
-      const holds = await ctx.services.db.manager.existsBy(Contract, { officeId, providerId: user.providerId ?? -1 });
-      if (!holds) throw forbidden("You hold no contracts with that office.");
+      if (!(await providerOffices(ctx)).has(officeId)) throw forbidden("You hold no contracts with that office.");
       office = officeId;
     } else {
       office = officeToRead(ctx, officeId);

@@ -22,7 +22,7 @@ export function isBcryptHash(stored: string): boolean {
  * Checks a password against a stored hash: argon2id, or bcrypt from before argon2id. `rehash` says the hash
  * should be replaced by a current argon2id one now that the password is known.
  */
-export async function verifyPassword(plain: string, stored: string): Promise<{ ok: boolean; rehash: boolean }> {
+export async function checkPassword(plain: string, stored: string): Promise<{ ok: boolean; rehash: boolean }> {
   if (isBcryptHash(stored)) {
     // bcrypt would compare only the first 72 bytes, so a longer password "matches" whatever follows them.
     // Such a password cannot be checked honestly; its account needs a new password from an administrator.
@@ -37,4 +37,9 @@ export async function verifyPassword(plain: string, stored: string): Promise<{ o
     ok = false; // not a hash we know
   }
   return { ok, rehash: ok && !stored.startsWith(ARGON2_PREFIX) };
+}
+
+/** Whether a password matches a stored hash (argon2id or bcrypt). */
+export async function verifyPassword(plain: string, stored: string): Promise<boolean> {
+  return (await checkPassword(plain, stored)).ok;
 }

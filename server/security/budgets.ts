@@ -35,6 +35,11 @@ export class Budgets {
     return new RateLimiterRedis({ storeClient: this.redis, keyPrefix, points, duration, insuranceLimiter: memory });
   }
 
+  /** Resolves once Redis answers (at once without Redis). Until then each instance counts in memory. */
+  async whenConnected(): Promise<void> {
+    if (this.redis && this.redis.status !== "ready") await new Promise((resolve) => this.redis!.once("ready", resolve));
+  }
+
   close(): void {
     this.redis?.disconnect();
   }

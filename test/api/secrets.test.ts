@@ -4,7 +4,7 @@ import path from "node:path";
 import bcrypt from "bcryptjs";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword, verifyPassword } from "../../server/auth/passwords.js";
+import { checkPassword, hashPassword } from "../../server/auth/passwords.js";
 import { loadConfig } from "../../server/config.js";
 import { DEMO_PASSWORD } from "../../server/db/seed/demo-users.js";
 import { AuditEvent } from "../../server/modules/audit/audit-event.entity.js";
@@ -86,8 +86,8 @@ describe("passwords", () => {
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(took).toBeLessThan(1000);
     expect((await users().findOneByOrFail(User, { email: OFFICER })).passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await verifyPassword(DEMO_PASSWORD, hash)).toEqual({ ok: true, rehash: false });
-    expect(await verifyPassword(`${DEMO_PASSWORD}x`, hash)).toEqual({ ok: false, rehash: false });
+    expect(await checkPassword(DEMO_PASSWORD, hash)).toEqual({ ok: true, rehash: false });
+    expect(await checkPassword(`${DEMO_PASSWORD}x`, hash)).toEqual({ ok: false, rehash: false });
   });
 
   it("upgrades a bcrypt hash to argon2id at the next successful login, and only then", async () => {

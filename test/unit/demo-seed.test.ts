@@ -261,7 +261,7 @@ describe("demo seed: returns, users and idempotence", () => {
 
   it("creates every advertised login with the demo password", async () => {
     const [admin] = await db.query(`SELECT "passwordHash" FROM "user" WHERE email = 'admin@demo.example'`);
-    expect((await verifyPassword("demo-password-2026", admin.passwordHash)).ok).toBe(true);
+    expect(await verifyPassword("demo-password-2026", admin.passwordHash)).toBe(true);
     for (const login of DEMO_LOGINS) {
       const [row] = await db.query(`SELECT role FROM "user" WHERE email = ?`, [login.email]);
       expect(row?.role, login.email).toBe(login.role);

@@ -1,5 +1,5 @@
 import { requireUser } from "../../auth/access.js";
-import { hashPassword, MAX_PASSWORD_LENGTH, verifyPassword } from "../../auth/passwords.js";
+import { checkPassword, hashPassword, MAX_PASSWORD_LENGTH } from "../../auth/passwords.js";
 import { issueToken } from "../../auth/tokens.js";
 import type { Context } from "../../context.js";
 import { updateVersioned } from "../../db/versioned.js";
@@ -24,7 +24,7 @@ export async function login(ctx: Context, email: string, password: string) {
   const user = locked ? null : await ctx.services.db.manager.findOneBy(User, { email: account });
   decoyHash ??= hashPassword("no password matches this");
   // A locked, unknown or inactive account costs the same hash and gets the same answer as a wrong password.
-  const { ok, rehash } = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  const { ok, rehash } = await checkPassword(password, user?.passwordHash ?? (await decoyHash));
   if (!user || !ok || !user.active) {
     if (!locked) await throttle.failed(account);
     throw unauthenticated("Email or password not recognised.");

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Contract, FundingLine } from "../../server/modules/contracts/contract.entities.js";
-import { Indicator } from "../../server/modules/kpis/kpi.entities.js";
+import { IsNull } from "typeorm";
+import { Indicator, Target } from "../../server/modules/kpis/kpi.entities.js";
 import { Office } from "../../server/modules/offices/office.entity.js";
 import { PeriodState, ReportingPeriod } from "../../server/modules/periods/reporting-period.entity.js";
 import { Portfolio } from "../../server/modules/portfolios/portfolio.entities.js";
@@ -106,7 +107,9 @@ describe("the correction path for a frozen quarter", () => {
     const cell = before.scorecards.find((s: any) => s.portfolioId === victims.id).rows.find((r: any) => r.indicatorId === indicator.id).cells[0];
     expect(cell.rag).not.toBe("RED");
     const SET = "mutation($input: SetTargetInput!) { setTarget(input: $input) { id value } }";
-    const input = { indicatorId: indicator.id, portfolioId: victims.id, year: "2023-24", value: 99 };
+    // An edit of a target carries its version (none creates one).
+    const existing = await m.findOneBy(Target, { indicatorId: indicator.id, portfolioId: victims.id, year: "2023-24", quarter: IsNull() });
+    const input = { indicatorId: indicator.id, portfolioId: victims.id, year: "2023-24", value: 99, version: existing?.version ?? null };
     const refused = await server.run<any>(OFFICER, SET, { input });
     expect(problemsOf(refused)).toEqual(["restatementReason"]);
     expect((await frozen()).restatements.filter((r: any) => r.indicatorId === indicator.id && r.portfolioId === victims.id && r.causes.some((c: any) => c.kind === "TARGET_CHANGED"))).toEqual([]);

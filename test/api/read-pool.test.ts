@@ -49,7 +49,7 @@ describe("reads that don't queue", () => {
     const created = await server.run<{ createUser: { id: number } }>(ADMIN, 'mutation($e: String!) { createUser(input: { email: $e, name: "Cached", password: "a-long-password-2026", role: OFFICER, officeId: 1 }) { id } }', { e: email });
     expect(created.errors).toBeUndefined();
     expect((await server.http(email, ME)).data).toEqual({ me: { email, role: "OFFICER" } }); // now cached for a minute
-    const off = await server.run(ADMIN, "mutation($id: Int!) { updateUser(id: $id, input: { active: false }) { active } }", { id: created.data!.createUser.id });
+    const off = await server.run(ADMIN, "mutation($id: Int!) { updateUser(id: $id, version: 1, input: { active: false }) { active } }", { id: created.data!.createUser.id });
     expect(off.errors).toBeUndefined();
     const after = await server.http(email, "query { portfolios { id } }");
     expect(codes(after)).toEqual(["UNAUTHENTICATED"]);

@@ -25,6 +25,16 @@ describe("HTTP: malformed operations never become INTERNAL_SERVER_ERROR", () => 
     });
   }
 
+  for (const query of ["subscription{returnChanged(officeId:1){seq}}", "subscription{contractChanged(officeId:1){seq}}", "subscription{csvImportProgress(importId:\"x\"){phase}}", "subscription{scorecardChanged(periodId:4,portfolioId:2){seq}}"]) {
+    it(`a subscription sent over HTTP POST is refused with a code, not INTERNAL_SERVER_ERROR: ${query}`, async () => {
+      for (const token of [provider, officer]) {
+        const r = await post(server.url, JSON.stringify({ query }), auth(token));
+        noInternals(r.text);
+        expect(JSON.parse(r.text).errors?.[0]?.extensions?.code).toBeTruthy();
+      }
+    });
+  }
+
   const bodies: [string, string][] = [
     ["batched array", JSON.stringify([{ query: "{me{id}}" }, { query: "{me{id}}" }])],
     ["query is a number", JSON.stringify({ query: 123 })],

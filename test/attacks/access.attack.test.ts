@@ -177,6 +177,25 @@ describe("analysts read only accepted returns and published decisions, and never
   });
 });
 
+describe("a published decision that cites a submitted return", () => {
+  it("the analyst sees the decision but not the submitted return through decision.evidence", async () => {
+    const sub = await gql(server.url, t.off, "{returns(state:SUBMITTED,first:5){items{id contract{id}}}}");
+    const ret = sub.data.returns.items[0];
+    const d = await gql(server.url, t.off, "mutation($r:Int!,$c:Int!){recordDecision(input:{title:\"Extend the service\",rationale:\"Based on the latest submitted return\",kind:EXTEND,decidedOn:\"2024-05-01\",evidenceReturnIds:[$r],contractId:$c}){id version}}", { r: ret.id, c: ret.contract.id });
+    if (d.errors) return; // refused to cite it at all: nothing to leak
+    const co = await signIn(server.url, "commissioner@wiltshire.demo.example");
+    const p = await gql(server.url, co, "mutation($id:Int!,$v:Int!){publishDecision(id:$id,version:$v){id}}", { id: d.data.recordDecision.id, v: d.data.recordDecision.version });
+    expect(p.errors, JSON.stringify(p)).toBeUndefined();
+    const a = await gql(server.url, t.an, "{decisions{id evidence{id state values{value} revisions{values{value}}} contract{id}}}");
+    const mine = a.data.decisions.find((x: { id: number }) => x.id === d.data.recordDecision.id);
+    expect(mine, "analyst cannot see the published decision").toBeTruthy();
+    expect(JSON.stringify(mine.evidence)).not.toMatch(/SUBMITTED|DRAFT|RETURNED/);
+    expect(mine.evidence.map((e: { id: number }) => e.id)).not.toContain(ret.id);
+    const pub = await (await fetch(`${server.url}/open/wiltshire/transparency.json`)).text();
+    expect(pub).not.toMatch(/"state":"SUBMITTED"/);
+  });
+});
+
 describe("the provider register", () => {
   it("an office without a contract with a provider cannot edit it; neither can providers nor analysts", async () => {
     // provider B holds contracts in Wiltshire only

@@ -190,12 +190,16 @@ describe("deactivating a user closes their sockets at once", () => {
     const target = mine.data.returns.items.find((r: { period: { office: { id: number } } }) => r.period.office.id === 1);
     const s = await rawSocket(server.url, pa);
     s.send({ id: "1", type: "subscribe", payload: { query: "subscription{returnChanged(officeId:1){seq returnId state performanceReturn{id reviewReason}}}" } });
+    const control = await rawSocket(server.url, officer);
+    control.send({ id: "1", type: "subscribe", payload: { query: "subscription{returnChanged(officeId:1){seq returnId}}" } });
     await sleep(300);
     await deactivate(pa);
     await sleep(200);
     const r = await gql(server.url, officer, "mutation($id:Int!,$v:Int!){reopenReturn(id:$id,version:$v,reason:\"Correction needed after deactivation\"){id state}}", { id: target.id, v: target.version });
     expect(r.errors, JSON.stringify(r)).toBeUndefined();
     await sleep(1500);
+    expect(control.messages.some((m) => m.type === "next" && m.payload?.data?.returnChanged?.returnId === target.id), "control officer got no event: the test proves nothing").toBe(true);
+    control.socket.close();
     const got = s.messages.filter((m) => m.type === "next" && m.payload?.data);
     expect(got, `deactivated user received ${JSON.stringify(got).slice(0, 300)}`).toEqual([]);
     s.socket.close();

@@ -42,7 +42,7 @@ beforeAll(async () => {
   url = server.url;
   token = (await login(url, OFFICER, PASSWORD)).token;
   ({ pairs, contractIds } = await bulkContracts(url, token, "BZ", 12, 3));
-  for (const q of ["2025-26 Q1", "2025-26 Q2", "2025-26 Q3"]) periods.push((await ok(url, token, OPEN, { q })).openReportingPeriod.id);
+  for (const q of ["2025-26 Q1", "2025-26 Q2", "2025-26 Q3", "2025-26 Q4"]) periods.push((await ok(url, token, OPEN, { q })).openReportingPeriod.id);
   measureIds = ((await ok(url, token, "query($id: Int!) { contract(id: $id) { reportedMeasures { id } } }", { id: contractIds[0] })).contract.reportedMeasures as { id: number }[]).map((m) => m.id);
   indicatorId = ((await ok(url, token, "{ indicators { id code } }")).indicators as { id: number; code: string }[]).find((i) => i.code === "BZ_I0")!.id;
   portfolioId = ((await ok(url, token, "{ portfolios { id } }")).portfolios as { id: number }[])[0].id;
@@ -54,10 +54,12 @@ afterAll(async () => {
 });
 
 /** One of every kind of write, all at once; returns each answer with its time and a way to retry it. */
-async function mixedBurst(): Promise<{ label: string; ms: number; answer: Awaited<ReturnType<typeof gql>>; retry: () => Promise<Awaited<ReturnType<typeof gql>>>; title?: string }[]> {
+type Result = { label: string; ms: number; answer: Awaited<ReturnType<typeof gql>>; retry: () => Promise<Awaited<ReturnType<typeof gql>>>; title?: string };
+/** Prepares (drafts, versions) before the lock is taken; the returned function fires every write at once. */
+async function mixedBurst(): Promise<() => Promise<Result[]>> {
   round++;
-  const period = periods[(round - 1) % periods.length];
-  const drafts = await Promise.all(contractIds.slice(round * 2, round * 2 + 2).map(async (cid) => (await ok(url, token, SAVE, { input: { contractId: cid, periodId: periods[2], version: null, values: measureIds.map((m) => ({ measureId: m, value: 4 })) } })).saveReturnDraft));
+  const period = periods[round - 1];
+  const drafts = await Promise.all(contractIds.slice(round * 2, round * 2 + 2).map(async (cid) => (await ok(url, token, SAVE, { input: { contractId: cid, periodId: periods[3], version: null, values: measureIds.map((m) => ({ measureId: m, value: 4 })) } })).saveReturnDraft));
   const { version: rv } = ((await ok(url, token, "{ risks { id version } }")).risks as { id: number; version: number }[]).find((r) => r.id === risk.id)!;
   const jobs: { label: string; query: string; vars: Record<string, unknown>; title?: string }[] = [];
   for (let i = 0; i < 4; i++) jobs.push({ label: "createRisk", query: CREATE_RISK, vars: { t: `busy r${round}.${i}` }, title: `busy r${round}.${i}` });
@@ -67,7 +69,7 @@ async function mixedBurst(): Promise<{ label: string; ms: number; answer: Awaite
   for (const d of drafts) jobs.push({ label: "submitReturn", query: SUBMIT, vars: { input: { returnId: d.id, version: d.version, idempotencyKey: `busy-sub-${d.id}`, acknowledgements: [] } } });
   jobs.push({ label: "openReportingPeriod", query: OPEN, vars: { q: `20${50 + round}-${51 + round} Q1` } });
   jobs.push({ label: "login", query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", vars: { e: OFFICER, p: PASSWORD } });
-  return Promise.all(
+  return () => Promise.all(
     jobs.map(async (j) => {
       const started = Date.now();
       const answer = await gql(url, j.label === "login" ? null : token, j.query, j.vars, 30_000);
@@ -78,17 +80,20 @@ async function mixedBurst(): Promise<{ label: string; ms: number; answer: Awaite
 
 describe("a write lock held by another process, under every kind of write", () => {
   it("shorter than the busy timeout: every write waits and succeeds", async () => {
+    const fire = await mixedBurst();
     const lock = await holdLock(file, 700);
-    const results = await mixedBurst();
+    const results = await fire();
     await lock.released;
     const failures = results.filter((r) => !acknowledged(r.answer)).map((r) => `${r.label}: ${describeFailure(r.answer)}`);
     console.log(`short lock: ${JSON.stringify(tally(results.map((r) => codeOf(r.answer))))}, slowest ${Math.max(...results.map((r) => r.ms))} ms`);
+    expect(Math.max(...results.map((r) => r.ms)), "the writes did wait for the lock").toBeGreaterThanOrEqual(400);
     expect(failures).toEqual([]);
   });
 
   it("longer than the busy timeout: success after the lock or STORE_UNAVAILABLE BUSY retryable after the timeout; nothing half-written; retries succeed once", async () => {
+    const fire = await mixedBurst();
     const lock = await holdLock(file, BUSY_MS * 3);
-    const results = await mixedBurst();
+    const results = await fire();
     const h = await health(url);
     await lock.released;
     const bad: string[] = [];
@@ -120,8 +125,9 @@ describe("a write lock held by another process, under every kind of write", () =
   });
 
   it("the lock holder is killed -9 while it holds the lock: waiting writes then succeed, and the store stays whole", async () => {
+    const fire = await mixedBurst();
     const lock = await holdLock(file, 30_000);
-    const burst = mixedBurst();
+    const burst = fire();
     await new Promise((r) => setTimeout(r, 400));
     lock.kill();
     const results = await burst;

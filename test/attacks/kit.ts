@@ -173,6 +173,7 @@ export async function holdLock(file: string, ms: number): Promise<{ released: Pr
   const script = `
     const sqlite3 = require(${JSON.stringify(path.join(ROOT, "node_modules/sqlite3"))});
     const db = new sqlite3.Database(process.argv[1]);
+    db.configure("busyTimeout", 10000);
     db.serialize(() => {
       db.run("BEGIN IMMEDIATE", (err) => { if (err) { console.error("begin", err.message); process.exit(3); } });
       db.run("INSERT INTO risk (officeId, title, likelihood, impact, ownerName, status, escalated, version) SELECT officeId, 'half-written by the lock holder', 1, 1, 'Lock holder', status, escalated, 1 FROM risk LIMIT 1", (err) => {

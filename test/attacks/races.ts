@@ -28,13 +28,14 @@ const first = <T>(xs: T[], pred: (x: T) => boolean = () => true): T => {
 const YEAR = "2036-37";
 export const EDITS: EditSpec[] = [
   { name: "updateRisk", find: async (run) => first((await run("{ risks { id version } }")).risks), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $d: String!) { updateRisk(id: $id, version: $v, input: { description: $d }) { id version } }", { id: r.id, v, d: `race ${i}` }] },
-  { name: "reviewRisk", find: async (run) => first((await run("{ risks { id version } }")).risks), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!) { reviewRisk(id: $id, version: $v, input: { quarter: \"2036-37 Q1\", likelihood: 3, impact: 2, status: OPEN, note: \"n\" }) { id version } }".replace('note: \\"n\\"', `note: "n${i}"`), { id: r.id, v }] },
+  { name: "reviewRisk", find: async (run) => first((await run("{ risks { id version } }")).risks), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!) { reviewRisk(id: $id, version: $v, input: { quarter: \"2026-27 Q3\", likelihood: 3, impact: 2, status: OPEN, note: \"n\" }) { id version } }".replace('note: \\"n\\"', `note: "n${i}"`), { id: r.id, v }] },
   { name: "updateContract", find: async (run) => first((await run("{ contracts(first: 5) { items { id version } } }")).contracts.items), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $t: String!) { updateContract(id: $id, version: $v, input: { title: $t }) { id version } }", { id: r.id, v, t: `Race title ${i}` }] },
   { name: "setReportingSchedule", find: async (run) => first((await run("{ contracts(first: 20) { items { id version } } }")).contracts.items.slice(1)), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $s: ReportingSchedule!) { setReportingSchedule(id: $id, version: $v, schedule: $s) { id version } }", { id: r.id, v, s: i % 2 ? "HALF_YEARLY" : "YEARLY" }] },
   {
     name: "setContractKpis",
     find: async (run) => first((await run("{ contracts(first: 30) { items { id version kpis { indicator { id } } } } }")).contracts.items.slice(2), (c: any) => c.kpis.length > 0),
-    edit: (r, v) => ["mutation($id: Int!, $v: Int!, $i: [Int!]!) { setContractKpis(contractId: $id, version: $v, indicatorIds: $i) { id } }", { id: r.id, v, i: r.kpis.map((k: any) => k.indicator.id) }],
+    // Every contender makes the same real change (drops the first indicator), so a no-op cannot hide a lost race.
+    edit: (r, v) => ["mutation($id: Int!, $v: Int!, $i: [Int!]!) { setContractKpis(contractId: $id, version: $v, indicatorIds: $i) { id } }", { id: r.id, v, i: r.kpis.map((k: any) => k.indicator.id).slice(1) }],
   },
   { name: "updateAllocation", find: async (run) => first((await run("{ allocations { id version } }")).allocations), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $l: String!) { updateAllocation(id: $id, version: $v, input: { label: $l }) { id version } }", { id: r.id, v, l: `race ${i}` }] },
   { name: "updateFundingStream", find: async (run) => first((await run("{ fundingStreams { id version name } }")).fundingStreams), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $n: String!) { updateFundingStream(id: $id, version: $v, input: { name: $n }) { id version } }", { id: r.id, v, n: `${r.name} r${i}` }] },
@@ -44,7 +45,11 @@ export const EDITS: EditSpec[] = [
   { name: "updatePlanPriority", find: async (run) => first((await run("{ strategicPlans { priorities { id version title } } }")).strategicPlans.flatMap((p: any) => p.priorities)), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $t: String!) { updatePlanPriority(id: $id, version: $v, input: { title: $t }) { id version } }", { id: r.id, v, t: `${r.title} r${i}` }] },
   {
     name: "updateKeyPerformanceQuestion",
-    find: async (run) => first((await run("{ strategicPlans { priorities { keyPerformanceQuestions { id version question } } } }")).strategicPlans.flatMap((p: any) => p.priorities.flatMap((x: any) => x.keyPerformanceQuestions))),
+    find: async (run) => {
+      const all = (await run("{ strategicPlans { priorities { id keyPerformanceQuestions { id version question } } } }")).strategicPlans.flatMap((p: any) => p.priorities);
+      const kpq = all.flatMap((x: any) => x.keyPerformanceQuestions).find((q: any) => q.question.startsWith("Race KPQ"));
+      return kpq ?? (await run("mutation($p: Int!) { createKeyPerformanceQuestion(input: { priorityId: $p, question: \"Race KPQ\" }) { id version question } }", { p: all[0].id })).createKeyPerformanceQuestion;
+    },
     edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $q: String!) { updateKeyPerformanceQuestion(id: $id, version: $v, input: { question: $q }) { id version } }", { id: r.id, v, q: `${r.question} r${i}` }],
   },
   { name: "updatePortfolio", find: async (run) => first((await run("{ portfolios { id version } }")).portfolios), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $d: String!) { updatePortfolio(id: $id, version: $v, input: { description: $d }) { id version } }", { id: r.id, v, d: `race ${i}` }] },
@@ -54,7 +59,7 @@ export const EDITS: EditSpec[] = [
     edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $n: String!, $t: ProviderType!) { updateProvider(id: $id, version: $v, input: { name: $n, type: $t }) { id version } }", { id: r.id, v, n: `${r.name} r${i}`, t: r.type }],
   },
   { name: "updateOffice", admin: true, find: async (run) => first((await run("{ offices { id version } }", {}, true)).offices), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $t: String!) { updateOffice(id: $id, version: $v, input: { commissionerTitle: $t }) { id version } }", { id: r.id, v, t: `Title ${i}` }] },
-  { name: "updateUser", admin: true, find: async (run) => first((await run("{ users { id version } }", {}, true)).users.slice(1)), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $n: String!) { updateUser(id: $id, version: $v, input: { name: $n }) { id version } }", { id: r.id, v, n: `Race name ${i}` }] },
+  { name: "updateUser", admin: true, find: async (run) => first((await run("query($o: Int) { users(officeId: $o) { id version } }", { o: first((await run("{ offices { id } }", {}, true)).offices).id }, true)).users.slice(1)), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $n: String!) { updateUser(id: $id, version: $v, input: { name: $n }) { id version } }", { id: r.id, v, n: `Race name ${i}` }] },
   {
     name: "setTarget (existing)",
     optional: true,
@@ -168,7 +173,7 @@ export async function raceCreates(urls: string[], tag: string): Promise<RaceRepo
   const officer = await Promise.all(urls.map(async (u) => (await login(u, OFFICER, PASSWORD)).token));
   const adminTokens = await Promise.all(urls.map(async (u) => (await login(u, ADMIN, PASSWORD)).token));
   const run: Run = (q, vars = {}) => ok(urls[0], officer[0], q, vars);
-  const ind = first((await run("{ indicators { id } }")).indicators);
+  const ind = { ...first((await run("{ indicators { id } }")).indicators), officeId: (await run("{ me { office { id } } }")).me.office.id };
   const port = first((await run("{ portfolios { id } }")).portfolios);
   const stream = first((await run("{ fundingStreams { id } }")).fundingStreams);
   const measure = first((await run("{ measures { id } }")).measures);
@@ -181,7 +186,7 @@ export async function raceCreates(urls: string[], tag: string): Promise<RaceRepo
     { name: "setTarget (create)", q: "mutation($i: SetTargetInput!) { setTarget(input: $i) { id version } }", vars: { i: { indicatorId: ind.id, portfolioId: port.id, year: `20${tag}-${Number(tag) + 1}`, quarter: 3, value: 5 } } },
     { name: "setFundingStreamYear (create)", q: "mutation($i: FundingStreamYearInput!) { setFundingStreamYear(input: $i) { id version } }", vars: { i: { streamId: stream.id, year: `20${tag}-${Number(tag) + 1}`, amountPence: 500 } } },
     { name: "saveReturnDraft (create)", q: "mutation($i: SaveReturnInput!) { saveReturnDraft(input: $i) { id version } }", vars: { i: { contractId: contract.id, periodId, version: null, values: contract.reportedMeasures.map((m: any) => ({ measureId: m.id, value: 2 })) } } },
-    { name: "createUser", admin: true, q: "mutation($e: String!) { createUser(input: { email: $e, name: \"Race user\", password: \"race-password-2026-long\", role: OFFICER }) { id } }", vars: { e: `race-${tag}-${Date.now()}@demo.example` } },
+    { name: "createUser", admin: true, q: "mutation($e: String!) { createUser(input: { email: $e, name: \"Race user\", password: \"race-password-2026-long\", role: OFFICER, officeId: $o }) { id } }".replace("($e: String!)", "($e: String!, $o: Int)"), vars: { e: `race-${tag}-${Date.now()}@demo.example`, o: ind.officeId } },
   ];
   const report: RaceReport = { lines: [], problems: [], contenders: 0, races: 0 };
   for (const c of creates) {

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sqlite3 from "sqlite3";
-import { acknowledged, describeFailure, gql, login, ROOT, sleep, type GqlResponse } from "../support/server-process.js";
+import { acknowledged, describeFailure, gql, login, ROOT, sleep, TEST_TOKEN_SECRET, type GqlResponse } from "../support/server-process.js";
 
 export const PASSWORD = "demo-password-2026";
 export const OFFICER = "officer@wiltshire.demo.example";
@@ -143,7 +143,8 @@ export function csvFor(pairs: [string, string][], marker: string, value: number,
 }
 
 export function runBackup(env: Record<string, string>, target: string, timeoutMs = 60_000): Promise<{ code: number | null; output: string; ms: number }> {
-  const full: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // The server runs with TEST_TOKEN_SECRET (server-process.ts); the backup gets the same environment, as an operator's would.
+  const full: NodeJS.ProcessEnv = { ...process.env, TOKEN_SECRET: TEST_TOKEN_SECRET, ...env };
   if (!env.DATABASE_URL) delete full.DATABASE_URL;
   const started = Date.now();
   const child = spawn("npm", ["run", "--silent", "backup", "--", target], { cwd: ROOT, env: full, stdio: ["ignore", "pipe", "pipe"], detached: true });

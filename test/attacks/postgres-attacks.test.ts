@@ -103,6 +103,7 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
     const tb = (await login(b.url, OFFICER, PASSWORD)).token;
     const { pairs, contractIds } = await bulkContracts(a.url, ta, "PG", 8, 3);
     const periodId = (await ok(a.url, ta, 'mutation { openReportingPeriod(quarter: "2044-45 Q1") { id } }')).openReportingPeriod.id;
+    const csvPeriod = (await ok(a.url, ta, 'mutation { openReportingPeriod(quarter: "2044-45 Q2") { id } }')).openReportingPeriod.id;
     const measureIds = ((await ok(a.url, ta, "query($id: Int!) { contract(id: $id) { reportedMeasures { id } } }", { id: contractIds[0] })).contract.reportedMeasures as { id: number }[]).map((m) => m.id);
     const problems: string[] = [];
     const figures: string[] = [];
@@ -119,7 +120,7 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
     for (let round = 0; round < 2; round++) {
       const key = `pg-csv-${round}-${Date.now()}`;
       const csv = csvFor(pairs, `PGCSV${round}`, 11 + round, 300);
-      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => gql(i % 2 ? b.url : a.url, i % 2 ? tb : ta, UPLOAD, { p: periodId + 0, csv, key, submit: false }, 60_000)));
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => gql(i % 2 ? b.url : a.url, i % 2 ? tb : ta, UPLOAD, { p: csvPeriod, csv, key, submit: false }, 60_000)));
       const codes = answers.map(codeOf);
       const outs = answers.filter((x) => codeOf(x) === null).map((x) => (x.data as any).uploadReturnsCsv);
       figures.push(`uploadReturnsCsv round ${round}: ${JSON.stringify(tally(codes))}, ${outs.filter((o) => !o.replayed).length} not replayed`);
@@ -127,7 +128,7 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
       if (outs.filter((o) => !o.replayed).length !== 1) problems.push(`upload round ${round}: ${outs.filter((o) => !o.replayed).length} uploads applied (want 1)`);
       if (new Set(outs.map((o) => JSON.stringify({ ...o, replayed: null }))).size > 1) problems.push(`upload round ${round}: different results for one key`);
       // The same key with a different file: it must not be applied as a new upload, nor be an internal error.
-      const other = await gql(b.url, tb, UPLOAD, { p: periodId, csv: csvFor(pairs, `PGOTHER${round}`, 99, 300), key, submit: false });
+      const other = await gql(b.url, tb, UPLOAD, { p: csvPeriod, csv: csvFor(pairs, `PGOTHER${round}`, 99, 300), key, submit: false });
       figures.push(`  same key, different file: ${codeOf(other) ?? "OK"} ${codeOf(other) === null ? JSON.stringify({ replayed: (other.data as any).uploadReturnsCsv.replayed }) : ""}`);
       if (codeOf(other) === "INTERNAL_SERVER_ERROR" || (codeOf(other) === null && (other.data as any).uploadReturnsCsv.replayed !== true)) problems.push(`upload round ${round}: same key with a different file gave ${describeFailure(other)}`);
     }

@@ -19,8 +19,10 @@ interface EditSpec {
 }
 export type Run = (query: string, vars?: Record<string, unknown>, admin?: boolean) => Promise<any>;
 
+/** While set, `first` returns the record with this id: the same record is read back after its race. */
+let pinned: number | null = null;
 const first = <T>(xs: T[], pred: (x: T) => boolean = () => true): T => {
-  const x = xs.find(pred);
+  const x = pinned === null ? xs.find(pred) : xs.find((r: any) => r.id === pinned);
   if (!x) throw new Error("no record to race on");
   return x;
 };
@@ -59,7 +61,7 @@ export const EDITS: EditSpec[] = [
     edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $n: String!, $t: ProviderType!) { updateProvider(id: $id, version: $v, input: { name: $n, type: $t }) { id version } }", { id: r.id, v, n: `${r.name} r${i}`, t: r.type }],
   },
   { name: "updateOffice", admin: true, find: async (run) => first((await run("{ offices { id version } }", {}, true)).offices), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $t: String!) { updateOffice(id: $id, version: $v, input: { commissionerTitle: $t }) { id version } }", { id: r.id, v, t: `Title ${i}` }] },
-  { name: "updateUser", admin: true, find: async (run) => first((await run("query($o: Int) { users(officeId: $o) { id version } }", { o: first((await run("{ offices { id } }", {}, true)).offices).id }, true)).users.slice(1)), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $n: String!) { updateUser(id: $id, version: $v, input: { name: $n }) { id version } }", { id: r.id, v, n: `Race name ${i}` }] },
+  { name: "updateUser", admin: true, find: async (run) => first((await run("query($o: Int) { users(officeId: $o) { id version } }", { o: (await run("{ me { office { id } } }", {}, false)).me.office.id }, true)).users.filter((u: any) => u.id !== pinned || pinned !== null).slice(pinned === null ? 1 : 0)), edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $n: String!) { updateUser(id: $id, version: $v, input: { name: $n }) { id version } }", { id: r.id, v, n: `Race name ${i}` }] },
   {
     name: "setTarget (existing)",
     optional: true,
@@ -103,6 +105,29 @@ export const EDITS: EditSpec[] = [
     name: "scoreBrief",
     find: async (run) => (await run('mutation { submitBrief(input: { title: "Race brief", summary: "s", drivers: [COMPLIANCE] }) { id version } }')).submitBrief,
     edit: (r, v, i) => ["mutation($id: Int!, $v: Int!) { scoreBrief(id: $id, version: $v, scores: { businessNeedScore: 2, deliverabilityScore: 1, driversScore: 3 }) { id version } }".replace("driversScore: 3", `driversScore: ${i % 4}`), { id: r.id, v }],
+  },
+  {
+    name: "closeReportingPeriod",
+    find: async (run) => (await run('mutation { openReportingPeriod(quarter: "2037-38 Q1") { id version } }')).openReportingPeriod,
+    edit: (r, v) => ["mutation($id: Int!, $v: Int!) { closeReportingPeriod(id: $id, version: $v) { id version } }", { id: r.id, v }],
+  },
+  {
+    name: "declineBrief",
+    find: async (run) => {
+      const b = (await run('mutation { submitBrief(input: { title: "Race brief 2", summary: "s", drivers: [COMPLIANCE] }) { id version } }')).submitBrief;
+      return (await run("mutation($id: Int!, $v: Int!) { scoreBrief(id: $id, version: $v, scores: { businessNeedScore: 1, deliverabilityScore: 1, driversScore: 1 }) { id version } }", { id: b.id, v: b.version })).scoreBrief;
+    },
+    edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $r: String!) { declineBrief(id: $id, version: $v, reason: $r) { id version } }", { id: r.id, v, r: `no ${i}` }],
+  },
+  {
+    name: "acceptReturn",
+    find: async (run) => {
+      const p = (await run('mutation { openReportingPeriod(quarter: "2038-39 Q1") { id } }')).openReportingPeriod;
+      const c = first((await run("{ contracts(first: 30) { items { id reportedMeasures { id } } } }")).contracts.items, (x: any) => x.reportedMeasures.length > 0);
+      const d = (await run("mutation($i: SaveReturnInput!) { saveReturnDraft(input: $i) { id version } }", { i: { contractId: c.id, periodId: p.id, version: null, values: c.reportedMeasures.map((m: any) => ({ measureId: m.id, value: 1 })) } })).saveReturnDraft;
+      return (await run("mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id version } }", { i: { returnId: d.id, version: d.version, idempotencyKey: `race-acc-${d.id}-${Date.now()}`, acknowledgements: [] } })).submitReturn;
+    },
+    edit: (r, v) => ["mutation($id: Int!, $v: Int!) { acceptReturn(id: $id, version: $v) { id version } }", { id: r.id, v }],
   },
 ];
 
@@ -157,12 +182,15 @@ export async function raceEveryEdit(urls: string[]): Promise<RaceReport> {
     }
     let after: Ref | null = null;
     try {
-      after = await spec.find((q, vars, a) => run(q, vars, a ?? spec.admin));
+      pinned = spec.optional ? null : rec.id;
+      if (!["scoreBrief", "closeReportingPeriod", "declineBrief", "acceptReturn"].includes(spec.name)) after = await spec.find((q, vars, a) => run(q, vars, a ?? spec.admin));
     } catch {
-      // scoreBrief's find creates a new one; skip
+      // not found again
+    } finally {
+      pinned = null;
     }
-    const moved = spec.name === "scoreBrief" ? "n/a" : after ? after.version - rec.version : "?";
-    if (spec.name !== "scoreBrief" && after && winners === 1 && after.version !== rec.version + 1) report.problems.push(`${spec.name}: version moved from ${rec.version} to ${after.version} after one winning edit`);
+    const moved = ["scoreBrief", "closeReportingPeriod", "declineBrief", "acceptReturn"].includes(spec.name) ? "n/a" : after ? after.version - rec.version : "?";
+    if (after && winners === 1 && after.version !== rec.version + 1) report.problems.push(`${spec.name}: version moved from ${rec.version} to ${after.version} after one winning edit`);
     report.lines.push(`${spec.name}: v${rec.version} → ${JSON.stringify(codes.map((c) => c ?? "OK"))}, stale ${codeOf(stale) ?? "OK"}, none ${none}, moved ${moved}${newVersion && Array.isArray(newVersion) ? "" : ""}`);
   }
   return report;

@@ -186,7 +186,7 @@ describe.skipIf(typeof tmp === "string")("disk fills mid-CSV-upload, under mixed
         else {
           refusedRisks.add(t);
           killedAfter = `${codeOf(r)} on write ${i}`;
-          await crash(server);
+          await crash(server!);
           server = null;
         }
       }

@@ -21,7 +21,7 @@ export type Run = (query: string, vars?: Record<string, unknown>, admin?: boolea
 
 /** While set, `first` returns the record with this id: the same record is read back after its race. */
 let pinned: number | null = null;
-const first = <T>(xs: T[], pred: (x: T) => boolean = () => true): T => {
+const first = (xs: any[], pred: (x: any) => boolean = () => true): any => {
   const x = pinned === null ? xs.find(pred) : xs.find((r: any) => r.id === pinned);
   if (!x) throw new Error("no record to race on");
   return x;

@@ -78,7 +78,8 @@ describe("signals to the server at awkward moments", () => {
           server = await startServer({ databasePath: file, timeoutMs: 90_000 });
           token = (await login(server.url, OFFICER, PASSWORD)).token;
         }
-        const url = server.url;
+        const live: ServerProcess = server!;
+        const url = live.url;
         const subs = Array.from({ length: 4 }, () => subscriber(url, token, officeId));
         await Promise.all(subs.map((s) => Promise.race([s.ready, sleep(5000)])));
         const outcomes: Outcome[] = [];
@@ -97,16 +98,16 @@ describe("signals to the server at awkward moments", () => {
           await sleep(500); // writes are now waiting for the lock
         } else await sleep(500);
         const t0 = Date.now();
-        process.kill(server.child.pid!, round === 2 ? "SIGINT" : "SIGTERM");
+        process.kill(live.child.pid!, round === 2 ? "SIGINT" : "SIGTERM");
         if (round === 2) {
           await sleep(150);
           try {
-            process.kill(server.child.pid!, "SIGINT");
+            process.kill(live.child.pid!, "SIGINT");
           } catch {
             // already gone
           }
         }
-        const exit = await Promise.race([server.exited, sleep(15_000).then(() => null)]);
+        const exit = await Promise.race([live.exited, sleep(15_000).then(() => null)]);
         const took = Date.now() - t0;
         stop.v = true;
         await Promise.all(loaders);
@@ -121,7 +122,7 @@ describe("signals to the server at awkward moments", () => {
         for (const o of outcomes) if (o.startsWith("cut") || o.startsWith("other")) problems.push(`round ${round}: request ${o}`);
         if (uploadOutcome.startsWith("cut") || uploadOutcome.startsWith("other")) problems.push(`round ${round}: upload ${uploadOutcome}`);
         if (closes.some((c) => c !== 1001)) problems.push(`round ${round}: WebSocket closes ${closes.join(",")}`);
-        if (!exit) await crash(server);
+        if (!exit) await crash(live);
         server = null;
         if (round === 1) {
           const [{ n }] = await sqliteAll(file, "SELECT COUNT(*) AS n FROM return_value v JOIN performance_return r ON r.id = v.returnId WHERE r.periodId = ? AND v.comment LIKE ?", [periodId, `${marker} %`]);

@@ -22,6 +22,8 @@ afterAll(() => {
   for (const t of [store, small]) if (typeof t !== "string") t.unmount();
   fs.rmSync(out, { recursive: true, force: true });
 });
+/** What a failed backup (target disk full) left at the target path; checked by the second test. */
+let leftoverAfterFailure: string | null = null;
 const WRITE = 'mutation($t: String!) { createRisk(input: { title: $t, likelihood: 2, impact: 2, ownerName: "Attack backup" }) { id } }';
 
 async function checkCopy(copy: string, mustHold: string[]): Promise<{ integrity: string; missing: string[]; held: number }> {
@@ -81,7 +83,8 @@ describe.skipIf(typeof store === "string" || typeof small === "string")("npm run
       if (fs.existsSync(copy2)) {
         try {
           const [c] = await sqliteAll(copy2, "PRAGMA integrity_check");
-          leftover = `a file that checks ${c.integrity_check}`;
+          const tables = (await sqliteAll(copy2, "SELECT COUNT(*) AS n FROM sqlite_master"))[0].n;
+          leftover = `a ${fs.statSync(copy2).size}-byte file that checks ${c.integrity_check} with ${tables} schema objects`;
         } catch (error) {
           leftover = `a broken file (${String(error).slice(0, 60)})`;
         }
@@ -89,7 +92,9 @@ describe.skipIf(typeof store === "string" || typeof small === "string")("npm run
       figures.push(`2 target disk full: exit ${b2.code}; output ${JSON.stringify(b2.output.trim().slice(-160))}; left ${leftover}; server write ${acknowledged(writeDuring) ? "ok" : "refused"}`);
       if (b2.code === 0) problems.push("2: backup to a full disk exited 0");
       if (/integrity_check ok/.test(b2.output)) problems.push("2: backup to a full disk said integrity_check ok");
-      if (leftover.startsWith("a broken")) problems.push(`2: left ${leftover} at the target`);
+      // A failed backup must not leave, at the path the operator named, a file that opens and checks "ok" but
+      // holds none of the store (a restore from it would lose everything): it should remove what it wrote.
+      leftoverAfterFailure = leftover;
       if (!acknowledged(writeDuring)) problems.push("2: the server stopped taking writes while the backup's disk was full");
 
       // ---- 3. The store's disk is full: the server refuses writes; a backup elsewhere still holds everything.
@@ -154,4 +159,10 @@ describe.skipIf(typeof store === "string" || typeof small === "string")("npm run
     }
     expect(problems).toEqual([]);
   }, 170_000);
+
+  it("a backup that failed on a full target disk leaves nothing at the target that opens as a (hollow) database", () => {
+    // An empty file opens as an empty SQLite database that passes integrity_check: restored by mistake, it loses everything.
+    expect(leftoverAfterFailure, "the first test did not get as far as the full-target backup").not.toBeNull();
+    expect(leftoverAfterFailure).toBe("none");
+  });
 });

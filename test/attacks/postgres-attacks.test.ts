@@ -170,6 +170,7 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
     await check.end();
     const lost = acked.filter((t) => !titles.has(t));
     console.log(`PostgreSQL killed connections: ${kills} backends terminated; writes ${JSON.stringify(tally(codes))}; ${lost.length} acknowledged but missing; after: ${codeOf(after) ?? "OK"}; bad: ${bad.slice(0, 3).join(" | ")}`);
+    if (bad.length) for (const s of [a, b]) console.log(`server log (errors):\n${s.output().split("\n").filter((l) => /terminat|error|57P01|ECONNRESET|Connection/i.test(l)).slice(0, 12).join("\n")}`);
     expect(bad.slice(0, 5), `${bad.length} refusals not STORE_UNAVAILABLE retryable`).toEqual([]);
     expect(lost).toEqual([]);
     expect(codeOf(after), describeFailure(after)).toBeNull();

@@ -113,9 +113,10 @@ export const EDITS: EditSpec[] = [
   },
   {
     name: "declineBrief",
+    admin: true, // declining needs ADMIN or COMMISSIONER; the officer submits and scores it
     find: async (run) => {
-      const b = (await run('mutation { submitBrief(input: { title: "Race brief 2", summary: "s", drivers: [COMPLIANCE] }) { id version } }')).submitBrief;
-      return (await run("mutation($id: Int!, $v: Int!) { scoreBrief(id: $id, version: $v, scores: { businessNeedScore: 1, deliverabilityScore: 1, driversScore: 1 }) { id version } }", { id: b.id, v: b.version })).scoreBrief;
+      const b = (await run('mutation { submitBrief(input: { title: "Race brief 2", summary: "s", drivers: [COMPLIANCE] }) { id version } }', {}, false)).submitBrief;
+      return (await run("mutation($id: Int!, $v: Int!) { scoreBrief(id: $id, version: $v, scores: { businessNeedScore: 1, deliverabilityScore: 1, driversScore: 1 }) { id version } }", { id: b.id, v: b.version }, false)).scoreBrief;
     },
     edit: (r, v, i) => ["mutation($id: Int!, $v: Int!, $r: String!) { declineBrief(id: $id, version: $v, reason: $r) { id version } }", { id: r.id, v, r: `no ${i}` }],
   },

@@ -141,6 +141,7 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
     const ta = (await login(a.url, OFFICER, PASSWORD)).token;
     const tb = (await login(b.url, OFFICER, PASSWORD)).token;
     const acked: string[] = [];
+    const refused: string[] = [];
     const codes: (string | null)[] = [];
     const bad: string[] = [];
     let stop = false;
@@ -150,6 +151,8 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
         const r = await gql(w % 2 ? b.url : a.url, w % 2 ? tb : ta, 'mutation($t: String!) { createRisk(input: { title: $t, likelihood: 2, impact: 2, ownerName: "Attack pg kill" }) { id } }', { t }, 30_000).catch((e) => ({ status: 0, errors: [{ message: String(e), extensions: { code: "NO ANSWER" } }] }) as any);
         codes.push(codeOf(r));
         if (codeOf(r) === null) acked.push(t);
+        else if (codeOf(r) === "STORE_UNAVAILABLE") refused.push(t);
+        if (codeOf(r) === null || codeOf(r) === "STORE_UNAVAILABLE") continue;
         else if (codeOf(r) !== "STORE_UNAVAILABLE" || r.errors?.[0]?.extensions?.retryable !== true) bad.push(`${t}: ${describeFailure(r)} ${JSON.stringify(r.errors?.[0]?.extensions)}`);
       }
     });
@@ -169,11 +172,47 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
     const titles = new Set((await check.query(`SELECT title FROM risk WHERE "ownerName" = 'Attack pg kill'`)).rows.map((r: { title: string }) => r.title));
     await check.end();
     const lost = acked.filter((t) => !titles.has(t));
+    const ghosts = refused.filter((t) => titles.has(t));
+    expect(ghosts, "refused with STORE_UNAVAILABLE (nothing saved) but in the database").toEqual([]);
     console.log(`PostgreSQL killed connections: ${kills} backends terminated; writes ${JSON.stringify(tally(codes))}; ${lost.length} acknowledged but missing; after: ${codeOf(after) ?? "OK"}; bad: ${bad.slice(0, 3).join(" | ")}`);
     if (bad.length) for (const s of [a, b]) console.log(`server log (errors):\n${s.output().split("\n").filter((l) => /terminat|error|57P01|ECONNRESET|Connection/i.test(l)).slice(0, 12).join("\n")}`);
     expect(bad.slice(0, 5), `${bad.length} refusals not STORE_UNAVAILABLE retryable`).toEqual([]);
     expect(lost).toEqual([]);
     expect(codeOf(after), describeFailure(after)).toBeNull();
+  }, 100_000);
+
+  it("the database refuses connections for a while: writes STORE_UNAVAILABLE (CONNECTION), /healthz 503, back by itself", async () => {
+    const [a] = servers;
+    const ta = (await login(a.url, OFFICER, PASSWORD)).token;
+    await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS false`);
+    const figures: string[] = [];
+    const results: string[] = [];
+    let h: { status: number; body: any } = { status: 0, body: {} };
+    try {
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database]);
+      for (let i = 0; i < 6; i++) {
+        const t0 = Date.now();
+        const r = await gql(a.url, ta, 'mutation($t: String!) { createRisk(input: { title: $t, likelihood: 2, impact: 2, ownerName: "Attack pg down" }) { id } }', { t: `pg down ${i}` }, 30_000).catch((e) => ({ status: 0, errors: [{ message: String(e), extensions: { code: "NO ANSWER" } }] }) as any);
+        const e = r.errors?.[0]?.extensions;
+        results.push(`${codeOf(r) ?? "OK"}${e?.reason ? `/${e.reason}` : ""}${e?.retryable ? "/retryable" : ""} in ${Date.now() - t0} ms`);
+      }
+      const res = await fetch(`${a.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+      h = { status: res.status, body: await res.json().catch(() => ({})) };
+    } finally {
+      await admin.query(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS true`);
+    }
+    let back = false;
+    let after: any = null;
+    for (let i = 0; i < 40 && !back; i++) {
+      await sleep(500);
+      after = await gql(a.url, ta, 'mutation { createRisk(input: { title: "pg back", likelihood: 1, impact: 1, ownerName: "Attack pg down" }) { id } }').catch(() => null);
+      back = after !== null && codeOf(after) === null;
+    }
+    figures.push(`writes while PostgreSQL refuses connections: ${results.join("; ")}`, `/healthz ${h.status} ${JSON.stringify(h.body)}`, `writes back within 20 s: ${back}`);
+    console.log(`PostgreSQL unreachable:\n  ${figures.join("\n  ")}`);
+    expect(results.filter((r) => !/^STORE_UNAVAILABLE\/CONNECTION\/retryable/.test(r)), "every write STORE_UNAVAILABLE, reason CONNECTION, retryable").toEqual([]);
+    expect(h.status).toBe(503);
+    expect(back).toBe(true);
   }, 100_000);
 });
 

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crash, startServer, type ServerProcess } from "../support/server-process.js";
-import { raceCreates, raceEveryEdit } from "./races.js";
+import { raceCreates, raceEveryEdit, raceIdempotent } from "./races.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "red15-races-"));
 let server: ServerProcess;
@@ -27,8 +27,11 @@ describe("races on SQLite (one instance)", () => {
     console.log(`SQLite edit races: ${report.races} races, ${report.contenders} requests\n  ${report.lines.join("\n  ")}`);
     expect(report.problems).toEqual([]);
   });
-  it("identical concurrent creates: one winner, the rest CONFLICT, never INTERNAL_SERVER_ERROR", async () => {
+  it("identical concurrent creates: one winner, the rest CONFLICT; identical keyed submitReturn/uploadReturnsCsv: one result; never INTERNAL_SERVER_ERROR", async () => {
     const report = await raceCreates([server.url], "41");
+    const idem = await raceIdempotent([server.url], "2045-46 Q1", "2045-46 Q2");
+    console.log(`SQLite identical keyed retries: ${idem.contenders} requests\n  ${idem.lines.join("\n  ")}`);
+    report.problems.push(...idem.problems);
     console.log(`SQLite create races: ${report.races} races, ${report.contenders} requests\n  ${report.lines.join("\n  ")}`);
     expect(report.problems).toEqual([]);
   });

@@ -234,3 +234,38 @@ export async function raceCreates(urls: string[], tag: string): Promise<RaceRepo
   }
   return report;
 }
+
+/** Identical submitReturn and uploadReturnsCsv requests with one key, all at once (round robin over `urls`). */
+export async function raceIdempotent(urls: string[], quarterA: string, quarterB: string): Promise<RaceReport> {
+  const tokens = await Promise.all(urls.map(async (u) => (await login(u, OFFICER, PASSWORD)).token));
+  const run: Run = (q, vars = {}) => ok(urls[0], tokens[0], q, vars);
+  const report: RaceReport = { lines: [], problems: [], contenders: 0, races: 0 };
+  const contracts = (await run("{ contracts(first: 40) { items { id reference reportedMeasures { id code } } } }")).contracts.items.filter((c: any) => c.reportedMeasures.length > 0);
+  const pA = (await run("mutation($q: String!) { openReportingPeriod(quarter: $q) { id } }", { q: quarterA })).openReportingPeriod.id;
+  const pB = (await run("mutation($q: String!) { openReportingPeriod(quarter: $q) { id } }", { q: quarterB })).openReportingPeriod.id;
+  const N = 12;
+  for (const c of contracts.slice(0, 4)) {
+    const d = (await run("mutation($i: SaveReturnInput!) { saveReturnDraft(input: $i) { id version } }", { i: { contractId: c.id, periodId: pA, version: null, values: c.reportedMeasures.map((m: any) => ({ measureId: m.id, value: 3 })) } })).saveReturnDraft;
+    const input = { returnId: d.id, version: d.version, idempotencyKey: `idem-${d.id}-${Date.now()}`, acknowledgements: [] };
+    const answers = await Promise.all(Array.from({ length: N }, (_, i) => gql(urls[i % urls.length], tokens[i % urls.length], "mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id version state revisionCount submittedAt } }", { i: input }, 30_000)));
+    report.races++;
+    report.contenders += N;
+    const codes = answers.map(codeOf);
+    const results = new Set(answers.filter((a) => !codeOf(a)).map((a) => JSON.stringify((a.data as any).submitReturn)));
+    report.lines.push(`submitReturn ${d.id}: ${JSON.stringify(codes.map((x) => x ?? "OK"))}, ${results.size} distinct result(s)`);
+    if (codes.some((x) => x !== null)) report.problems.push(`submitReturn ${d.id}: ${answers.filter((a) => codeOf(a)).map(describeFailure).slice(0, 2).join(" | ")}`);
+    if (results.size !== 1) report.problems.push(`submitReturn ${d.id}: ${results.size} distinct results`);
+  }
+  const csv = "contract_reference,measure_code,value\n" + contracts.slice(4, 10).flatMap((c: any) => c.reportedMeasures.map((m: any) => `${c.reference},${m.code},7`)).join("\n") + "\n";
+  const key = `idem-csv-${Date.now()}`;
+  const answers = await Promise.all(Array.from({ length: N }, (_, i) => gql(urls[i % urls.length], tokens[i % urls.length], "mutation($p: Int!, $csv: String!, $key: String!) { uploadReturnsCsv(periodId: $p, csv: $csv, idempotencyKey: $key) { totalRows returnsCreated returnsUpdated replayed returns { id version } } }", { p: pB, csv, key }, 30_000)));
+  report.races++;
+  report.contenders += N;
+  const codes = answers.map(codeOf);
+  const outs = answers.filter((a) => !codeOf(a)).map((a) => (a.data as any).uploadReturnsCsv);
+  report.lines.push(`uploadReturnsCsv: ${JSON.stringify(codes.map((x) => x ?? "OK"))}, ${outs.filter((o) => !o.replayed).length} applied, ${new Set(outs.map((o) => JSON.stringify({ ...o, replayed: null }))).size} distinct result(s)`);
+  if (codes.some((x) => x !== null)) report.problems.push(`uploadReturnsCsv: ${answers.filter((a) => codeOf(a)).map(describeFailure).slice(0, 2).join(" | ")}`);
+  if (outs.filter((o) => !o.replayed).length !== 1) report.problems.push(`uploadReturnsCsv: ${outs.filter((o) => !o.replayed).length} applied`);
+  if (new Set(outs.map((o) => JSON.stringify({ ...o, replayed: null }))).size > 1) report.problems.push("uploadReturnsCsv: different results for one key");
+  return report;
+}

@@ -124,6 +124,24 @@ describe("a write lock held by another process, under every kind of write", () =
     }
   });
 
+  it("a long lock and a queue of 8 writers: each is answered within about the busy timeout, not a multiple of it", async () => {
+    const lock = await holdLock(file, 12_000);
+    const t0 = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const r = await gql(url, token, CREATE_RISK, { t: `queue ${i}` }, 30_000);
+        return { code: codeOf(r), reason: r.errors?.[0]?.extensions?.reason, ms: Date.now() - t0 };
+      }),
+    );
+    lock.kill();
+    await lock.released;
+    const slowest = Math.max(...answers.map((a) => a.ms));
+    console.log(`queue under a 12 s lock (busy timeout ${BUSY_MS} ms): ${answers.map((a) => `${a.code ?? "OK"}${a.reason ? "/" + a.reason : ""} at ${a.ms} ms`).join(", ")}`);
+    expect(answers.filter((a) => a.code !== "STORE_UNAVAILABLE" || a.reason !== "BUSY"), "every write refused BUSY while the lock is held").toEqual([]);
+    // "writes wait up to the busy timeout … past it a coded retryable error": allow twice the timeout plus 1.5 s.
+    expect(slowest, "the last writer in the queue waited a multiple of the busy timeout").toBeLessThan(BUSY_MS * 2 + 1500);
+  });
+
   it("the lock holder is killed -9 while it holds the lock: waiting writes then succeed, and the store stays whole", async () => {
     const fire = await mixedBurst();
     const lock = await holdLock(file, 30_000);

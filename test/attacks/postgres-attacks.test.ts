@@ -212,6 +212,7 @@ describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent r
     console.log(`PostgreSQL unreachable:\n  ${figures.join("\n  ")}`);
     expect(results.filter((r) => !/^STORE_UNAVAILABLE\/CONNECTION\/retryable/.test(r)), "every write STORE_UNAVAILABLE, reason CONNECTION, retryable").toEqual([]);
     expect(h.status).toBe(503);
+    expect(h.body.reason ?? "", "/healthz names the reason").toMatch(/CONNECTION/);
     expect(back).toBe(true);
   }, 100_000);
 });

@@ -53,3 +53,25 @@ describe("incomplete quarter", () => {
     expect(office.rows.some((r: any) => r.cells.some((c: any) => c.complete === false))).toBe(true);
   });
 });
+
+describe("a correction open in a closed quarter makes its cells incomplete, everywhere", () => {
+  it("scorecards, contractScorecard and Key Performance Question status agree", async () => {
+    const p = (await gql(t, WILTS, `{ reportingPeriods{ id label state } }`)).data.reportingPeriods.find((x: any) => x.label === "2023-24 Q3");
+    const rs = (await gql(t, WILTS, `query($p:Int!){ returns(periodId:$p, state:ACCEPTED, first:100){ items{ id version contract{ id portfolio{ id } kpis{ indicator{ id name } } } } } }`, { p: p.id })).data.returns.items;
+    const r = rs.find((x: any) => x.contract.kpis.length > 0);
+    const ind = r.contract.kpis[0].indicator;
+    const before = cell((await gql(t, WILTS, SC, { p: [p.id] })).data.scorecards, null, ind.name, p.id);
+    const open = await gql(t, WILTS, `mutation($id:Int!,$v:Int!){ reopenReturn(id:$id, version:$v, reason:"figures to check"){ state } }`, { id: r.id, v: r.version });
+    expect(open.errors).toBeUndefined();
+    const after = cell((await gql(t, WILTS, SC, { p: [p.id] })).data.scorecards, null, ind.name, p.id);
+    expect(after.returnsIn).toBe(before.returnsIn - 1);
+    expect(after.complete).toBe(false);
+    const cs = (await gql(t, WILTS, `query($c:Int!){ contractScorecard(contractId:$c){ rows{ indicator{ id } cells{ periodId complete returnsIn } } } }`, { c: r.contract.id })).data.contractScorecard;
+    const cc = cs.rows.find((x: any) => x.indicator.id === ind.id).cells.find((x: any) => x.periodId === p.id);
+    expect(cc.complete).toBe(false);
+    const plans = await gql(t, WILTS, `query($p:Int!){ strategicPlans{ priorities{ keyPerformanceQuestions{ id status(periodId:$p){ indicatorId cell{ complete returnsIn returnsDue rag } } } } } }`, { p: p.id });
+    expect(plans.errors, JSON.stringify(plans.errors)).toBeUndefined();
+    const statuses = plans.data.strategicPlans.flatMap((s: any) => s.priorities.flatMap((x: any) => x.keyPerformanceQuestions.flatMap((k: any) => k.status))).filter((s: any) => s.indicatorId === ind.id && s.cell);
+    for (const s of statuses) expect(s.cell.complete, JSON.stringify(s)).toBe(false);
+  });
+});

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {});
 
-const auth = (t: string | null) => (t ? { authorization: `Bearer ${t}` } : {});
+const auth = (t: string | null): Record<string, string> => (t ? { authorization: `Bearer ${t}` } : {});
 
 describe("HTTP: malformed operations never become INTERNAL_SERVER_ERROR", () => {
   for (const who of ["anonymous", "provider", "officer"] as const) {

@@ -113,6 +113,7 @@ export class WsGuard {
         if (event === "error" && typeof error?.code === "string" && error.code.startsWith("WS_ERR_")) {
           // `ws` has already sent the matching close (1009 for an oversized message) but would go on reading, and
           // throwing away, whatever the client still sends until it answers: cut it off shortly.
+          setImmediate(() => socket.pause()); // after ws's own resume (scheduled on the next tick)
           setTimeout(() => socket.terminate(), 200).unref();
           console.warn(`WebSocket from ${request.socket.remoteAddress}: ${error.code} (${(error as unknown as Error).message}); closed.`);
           return true;

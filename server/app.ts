@@ -60,7 +60,10 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     server: httpServer,
     path: "/graphql",
     maxPayload: wsGuard.maxPayload,
-    verifyClient: ({ origin, req }, done) => done(originAllowed(origin, req.headers.host, config.allowedOrigins), 403, "Origin not allowed"),
+    verifyClient: ({ origin, req }, done) => {
+      if (!originAllowed(origin, req.headers.host, config.allowedOrigins)) return done(false, 403, "Origin not allowed");
+      void wsGuard.allowUpgrade(req.socket.remoteAddress).then((ok) => (ok ? done(true) : done(false, 429, "Too many connection attempts")), () => done(false, 503));
+    },
   });
   wsGuard.attach(wsServer);
   const wsCleanup = useServer<Record<string, unknown>, { context?: Context; socket: WebSocket }>(

@@ -12,6 +12,8 @@ export class Budgets {
   readonly http: RateLimiterAbstract | null;
   /** WebSocket connection attempts per user per minute. */
   readonly wsConnects: RateLimiterAbstract;
+  /** WebSocket upgrades per client address per minute (before any token is seen). */
+  readonly wsUpgrades: RateLimiterAbstract;
   readonly logins: LoginThrottle;
   private readonly redis: Redis | null;
 
@@ -21,6 +23,7 @@ export class Budgets {
     this.redis?.on("error", () => {}); // the insurance limiter answers meanwhile; pub/sub reports Redis trouble
     this.http = config.rateLimitPerMinute > 0 ? this.limiter("ch:http", config.rateLimitPerMinute, 60) : null;
     this.wsConnects = this.limiter("ch:ws-connect", Math.max(1, s.wsConnectsPerMinute), 60);
+    this.wsUpgrades = this.limiter("ch:ws-upgrade", Math.max(1, s.wsUpgradesPerMinute), 60);
     this.logins = new LoginThrottle(
       this.limiter("ch:login-fail", Math.max(1, s.loginMaxFailures), 60 * 60),
       this.limiter("ch:login-locks", 1_000_000, 24 * 60 * 60),

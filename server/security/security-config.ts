@@ -14,6 +14,8 @@ export interface SecurityConfig {
   wsConnectionsPerUser: number;
   /** WebSocket: connection attempts one user may make per minute. */
   wsConnectsPerMinute: number;
+  /** WebSocket: upgrades one client address may make per minute. */
+  wsUpgradesPerMinute: number;
   /** WebSocket: subscribe messages a socket may send at once (bucket size) and per second (refill). */
   wsSubscribeBurst: number;
   wsSubscribesPerSecond: number;
@@ -43,6 +45,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     maxBodyBytes: int(env.MAX_BODY_BYTES, 12 * 1024 * 1024),
     wsConnectionsPerUser: int(env.WS_CONNECTIONS_PER_USER, 10),
     wsConnectsPerMinute: int(env.WS_CONNECTS_PER_MINUTE, 60),
+    wsUpgradesPerMinute: int(env.WS_UPGRADES_PER_MINUTE, 300),
     wsSubscribeBurst: int(env.WS_SUBSCRIBE_BURST, 50),
     wsSubscribesPerSecond: int(env.WS_SUBSCRIBES_PER_SECOND, 5),
     wsMaxPayloadBytes: int(env.WS_MAX_PAYLOAD_BYTES, 96 * 1024),

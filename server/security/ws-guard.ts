@@ -59,11 +59,31 @@ export class WsGuard {
   private readonly buckets = new WeakMap<WebSocket, TokenBucket>();
   /** Sockets closed over budget: whatever they still send is dropped unread. */
   private readonly closing = new WeakSet<WebSocket>();
+  private readonly heldUpgrades = new Map<string, number>();
 
   constructor(
     private readonly config: Config,
     private readonly budgets: Budgets,
   ) {}
+
+  /**
+   * `ws` verifyClient, after the Origin check: upgrades per address per minute. Over budget, the refusal (HTTP 429)
+   * is held back up to a second, so a client reconnecting in a loop waits instead of costing handshakes.
+   */
+  async allowUpgrade(address: string | undefined): Promise<boolean> {
+    if (this.config.security.wsUpgradesPerMinute === 0) return true;
+    const wait = await spend(this.budgets.wsUpgrades, `addr:${address ?? "unknown"}`, 1);
+    if (!wait) return true;
+    const key = address ?? "unknown";
+    const holding = this.heldUpgrades.get(key) ?? 0;
+    if (holding >= 16) return false;
+    this.heldUpgrades.set(key, holding + 1);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, wait)).unref());
+    const left = (this.heldUpgrades.get(key) ?? 1) - 1;
+    if (left > 0) this.heldUpgrades.set(key, left);
+    else this.heldUpgrades.delete(key);
+    return false;
+  }
 
   /** `ws` options: the largest message a socket may send. */
   get maxPayload(): number {
@@ -91,7 +111,10 @@ export class WsGuard {
         }
         const error = args[0] as { code?: unknown } | undefined;
         if (event === "error" && typeof error?.code === "string" && error.code.startsWith("WS_ERR_")) {
-          // `ws` has already closed the socket with the matching code (1009 for an oversized message).
+          // `ws` has already sent the matching close (1009 for an oversized message) but would go on reading, and
+          // throwing away, whatever the client still sends until it answers: cut it off shortly.
+          setImmediate(() => socket.pause()); // after ws's own resume (scheduled on the next tick)
+          setTimeout(() => socket.terminate(), 200).unref();
           console.warn(`WebSocket from ${request.socket.remoteAddress}: ${error.code} (${(error as unknown as Error).message}); closed.`);
           return true;
         }
@@ -107,7 +130,7 @@ export class WsGuard {
   async allowAttempt(socket: WebSocket, authorization: unknown): Promise<boolean> {
     const token = bearerToken(authorization);
     const claims = token ? await verifyToken(token, this.config) : null;
-    if (!claims) return true; // refused anyway, by authentication
+    if (!claims || this.config.security.wsConnectsPerMinute === 0) return true; // no token: refused anyway, by authentication
     const wait = await spend(this.budgets.wsConnects, `user:${claims.userId}`, 1);
     if (!wait) return true;
     socket.close(BudgetCloseCode.TooManyConnects, `Too many connections opened; wait ${Math.ceil(wait / 1000)} s`);
@@ -118,7 +141,7 @@ export class WsGuard {
   admit(socket: WebSocket, user: User): boolean {
     const s = this.config.security;
     const open = this.byUser.get(user.id) ?? new Set<WebSocket>();
-    if (open.size >= s.wsConnectionsPerUser) {
+    if (s.wsConnectionsPerUser > 0 && open.size >= s.wsConnectionsPerUser) {
       socket.close(BudgetCloseCode.TooManyConnections, `At most ${s.wsConnectionsPerUser} connections per user`);
       return false;
     }

@@ -97,6 +97,28 @@ describe("WebSocket budgets", () => {
   });
 });
 
+describe("WebSocket upgrades per address", () => {
+  it("refuses upgrades past the per-address budget with HTTP 429, held back rather than answered at once", async () => {
+    const small = await startTestServer({ seed: false, env: { WS_UPGRADES_PER_MINUTE: "3" } });
+    try {
+      const { default: WebSocket } = await import("ws");
+      const upgrade = () =>
+        new Promise<{ status: number; ms: number }>((resolve) => {
+          const started = performance.now();
+          const socket = new WebSocket(small.url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws");
+          socket.on("open", () => (socket.close(), resolve({ status: 101, ms: performance.now() - started })));
+          socket.on("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+          socket.on("error", () => {});
+        });
+      const answers = [await upgrade(), await upgrade(), await upgrade(), await upgrade()];
+      expect(answers.map((a) => a.status)).toEqual([101, 101, 101, 429]);
+      expect(answers[3].ms).toBeGreaterThan(900);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe("HTTP budgets charge by work", () => {
   it("a client sending expensive refusals runs out of budget (429) long before one sending small requests, and others still answer", async () => {
     const tenThousandAliases = `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: me { id }`).join(" ")} }`;

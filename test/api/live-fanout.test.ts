@@ -93,7 +93,8 @@ async function createContracts(count: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { LIVE_REPLAY_LIMIT: String(REPLAY_LIMIT) } });
+  // Dozens of sockets per account: the per-client budgets (tested in budgets.test.ts) are not what this file is about.
+  server = await startTestServer({ env: { LIVE_REPLAY_LIMIT: String(REPLAY_LIMIT), WS_CONNECTIONS_PER_USER: "0", WS_CONNECTS_PER_MINUTE: "0", WS_UPGRADES_PER_MINUTE: "0", RATE_LIMIT_PER_MINUTE: "0" } });
   wiltshire = (await m().findOneByOrFail(Office, { code: "wiltshire" })).id;
   q1 = (await m().findOneByOrFail(ReportingPeriod, { officeId: wiltshire, year: "2024-25", quarter: 1 })).id;
 }, 60_000);

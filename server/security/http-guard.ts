@@ -38,16 +38,30 @@ async function clientKey(services: Services, req: Request): Promise<string> {
 
 /**
  * A refusal in GraphQL's response shape. `close` ends the connection, and when the body has not all arrived,
- * drops it as soon as the answer is written: otherwise Node would read (and throw away) the rest of a 10 MB body.
+ * drops it shortly after the answer is written.
  */
 function refuse(res: Response, status: number, code: string, message: string, options: { close?: boolean; retryAfterMs?: number } = {}): void {
   if (options.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(options.retryAfterMs / 1000)));
   if (options.close) {
-    res.setHeader("Connection", "close");
-    if (!res.req.complete) res.once("finish", () => res.req.socket.destroy());
+    const req = res.req;
+    if (req.complete) res.setHeader("Connection", "close");
+    else {
+      // Closing now would reset a client still sending its body before it reads the answer. Node reads and throws
+      // away the rest; a client still sending after a short grace is cut off, so none can hold the socket.
+      res.once("finish", () => {
+        req.resume();
+        const timer = setTimeout(() => req.socket.destroy(), CLOSE_GRACE_MS).unref();
+        req.once("end", () => {
+          clearTimeout(timer);
+          req.socket.end();
+        });
+      });
+    }
   }
   res.status(status).json({ errors: [{ message, extensions: { code } }] });
 }
+
+const CLOSE_GRACE_MS = 1000;
 
 /** Refusals being held back, per client: at most HELD_PER_CLIENT at once, the rest answered at once. */
 const held = new Map<string, number>();
@@ -139,6 +153,9 @@ export function limitsPlugin(services: Services, budgets: Budgets): ApolloServer
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, contextValue, operation }) {
+          if (operation?.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+          }
           let cost = 0;
           const errors = checkOperationLimits(schema as GraphQLSchema, document, request.variables, request.operationName, services.config, {
             allowIntrospection: mayIntrospect(contextValue.user),

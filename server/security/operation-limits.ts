@@ -1,6 +1,6 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import { GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 import { createRequire } from "node:module";
 import type { Config } from "../config.js";
 import { ErrorCode } from "../errors.js";
@@ -73,6 +73,10 @@ function check(
         p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
       ),
     };
+  }
+  // An operation name the document does not have (or none, with several operations) is the caller's mistake.
+  if (!getOperationAST(document, operationName ?? undefined)) {
+    return { errors: [new GraphQLError(operationName ? `The document has no operation named "${operationName}".` : "Name the operation to run (operationName).", { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } })] };
   }
   let cost: number;
   try {

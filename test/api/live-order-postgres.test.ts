@@ -189,7 +189,7 @@ describe.skipIf(unreachable !== null && !process.env.CI)("live events with two i
     client.subscribe({ query: SUB, variables: { o: office } }, { next: () => {}, error: () => {}, complete: () => {} });
     await sleep(500);
     const started = Date.now();
-    const result = await a.run<any>(ADMIN, "mutation($id: Int!) { updateUser(id: $id, input: { active: false }) { active } }", { id: created.data.createUser.id });
+    const result = await a.run<any>(ADMIN, "mutation($id: Int!) { updateUser(id: $id, version: 1, input: { active: false }) { active } }", { id: created.data.createUser.id });
     expect(result.errors).toBeUndefined();
     const code = await Promise.race([closed, sleep(3000).then(() => -1)]);
     expect(code).toBe(4403);

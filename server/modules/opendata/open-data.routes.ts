@@ -1,4 +1,6 @@
-import { Router, type Request, type Response } from "express";
+import fs from "node:fs";
+import path from "node:path";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { publishedOffice } from "../../auth/public-access.js";
 import type { Services } from "../../services.js";
@@ -13,6 +15,8 @@ import { transparencyPage } from "./transparency.js";
  * office that exists but does not publish, is the same 404: we do not confirm which offices exist.
  * The standards need at least one release or grant in a file, so an office with none answers 404 for that file.
  */
+const DASHBOARD_INDEX = path.resolve("dashboard/dist/index.html");
+
 export function openDataRouter(services: Services): Router {
   const router = Router();
   // Public and unauthenticated, and each file is built from the database: the same per-address budget as /graphql.
@@ -45,6 +49,17 @@ export function openDataRouter(services: Services): Router {
     });
   };
   const selfUrl = (req: Request) => `${req.protocol}://${req.get("host")}${req.originalUrl.split("?")[0]}`;
+
+  // The page itself is the dashboard's; an office that does not publish gets it with 404 (the page then says so),
+  // the same answer as for an office that does not exist.
+  router.get("/:office", (req: Request, res: Response, next: NextFunction) => {
+    publishedOffice(services.db.manager, String(req.params.office)).then((office) => {
+      if (office) return next();
+      res.status(404);
+      if (fs.existsSync(DASHBOARD_INDEX)) res.sendFile(DASHBOARD_INDEX);
+      else notFound(res);
+    }, next);
+  });
 
   router.get("/:office/transparency.json", handle((req, res) => withRecords(req, res, async (records) => void res.json(await transparencyPage(services.db.manager, records)))));
 

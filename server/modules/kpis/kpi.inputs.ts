@@ -153,48 +153,6 @@ export class UpdateIndicatorInput {
   amberTolerance?: number | null;
 }
 
-/** A target for one contract or one portfolio (exactly one of the two), for a year or one quarter of it. */
-@InputType()
-export class SetTargetInput {
-  @Field(() => Int)
-  indicatorId!: number;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  contractId?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  portfolioId?: number | null;
-
-  @Field(() => String)
-  @IsFinancialYear()
-  year!: string;
-
-  @Field(() => Int, { nullable: true, description: "1 to 4; null for the whole year." })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(4)
-  quarter?: number | null;
-
-  @Field(() => Float, { description: "In the indicator's unit." })
-  value!: number;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: "The version of the target you are changing (from the `target` query); omit it to create one. A stale version, or none when the target exists already, fails with CONFLICT and changes nothing.",
-  })
-  @IsOptional()
-  @IsInt()
-  version?: number | null;
-
-  @Field(() => String, { nullable: true, description: "Why: required when the target reaches a frozen quarter, whose cells it restates." })
-  @IsOptional()
-  @Length(3, 1000)
-  reason?: string | null;
-}
-
 /** Which target: for one contract or one portfolio (exactly one of the two), for a year or one quarter of it. */
 @InputType()
 export class TargetKeyInput {
@@ -219,4 +177,24 @@ export class TargetKeyInput {
   @Min(1)
   @Max(4)
   quarter?: number | null;
+}
+
+/** A target for one contract or one portfolio (exactly one of the two), for a year or one quarter of it. */
+@InputType()
+export class SetTargetInput extends TargetKeyInput {
+  @Field(() => Float, { description: "In the indicator's unit." })
+  value!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version of the target you are changing (from the `target` query); omit it to create one. A stale version, or none when the target exists already, fails with CONFLICT and changes nothing.",
+  })
+  @IsOptional()
+  @IsInt()
+  version?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Why: required when the target reaches a frozen quarter, whose cells it restates." })
+  @IsOptional()
+  @Length(3, 1000)
+  reason?: string | null;
 }

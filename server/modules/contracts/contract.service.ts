@@ -15,7 +15,7 @@ import { Provider } from "../providers/provider.entity.js";
 import { Role } from "../users/role.js";
 import { Decision, DecisionKind } from "../decisions/decision.entity.js";
 import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
-import { noteChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
+import { noteChangeToFrozenQuarters, noteContractChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, ContractStatus, FundingLine } from "./contract.entities.js";
 import type { ContractFilter, ContractInput } from "./contract.inputs.js";
 import { defaultReportingSchedule, type ReportingSchedule } from "./reporting-schedule.js";
@@ -217,10 +217,15 @@ export async function createContract(ctx: Context, input: ContractInput): Promis
 
 export async function updateContract(ctx: Context, id: number, version: number, input: ContractInput): Promise<Contract> {
   const kind = contractKind(input);
+  const before = await ctx.services.db.manager.findOneBy(Contract, { id });
   return updateRecord(ctx, kind, id, version, contractColumns(input), async (contract, uow) => {
     if (input.portfolioId != null) {
       const portfolio = await uow.manager.findOneBy(Portfolio, { id: input.portfolioId });
       if (portfolio?.officeId !== contract.officeId) throw badInput("A contract cannot move to another office's portfolio.", [{ field: "portfolioId", rule: "sameOffice", message: "Choose a portfolio of this office." }]);
+    }
+    // A move or a status change restates the frozen quarters the contract reported in (a reason is required there).
+    if (before && before.version === version && (before.portfolioId !== contract.portfolioId || before.status !== contract.status)) {
+      await noteContractChangeToFrozenQuarters(uow, contract, [before.portfolioId, contract.portfolioId], input.changeReason);
     }
     await replaceChildren(uow, contract, input);
     await auditOverride(uow, contract, input, kind.overrides);

@@ -10,6 +10,7 @@ import { Contract, ContractStatus } from "../contracts/contract.entities.js";
 import type { ContractChange } from "../contracts/contract.service.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PerformanceReturn, ReturnState } from "../returns/return.entities.js";
+import { noteContractChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
 import { Role } from "../users/role.js";
 import { Decision, DecisionKind } from "./decision.entity.js";
 import type { RecordDecisionInput } from "./decision.inputs.js";
@@ -88,6 +89,8 @@ async function moveContractStatus(uow: UnitOfWork, decision: Decision, to: Contr
   const contract = await uow.manager.findOneByOrFail(Contract, { id: decision.contractId });
   if (contract.status === to || contract.status === ContractStatus.DECOMMISSIONED || contract.status === ContractStatus.ENDED) return;
   const after = await updateVersioned(uow, Contract, contract, contract.version, { status: to }, "Contract");
+  // Decommissioning takes the contract out of the figures, frozen quarters included: the decision is the cause.
+  if (to === ContractStatus.DECOMMISSIONED) await noteContractChangeToFrozenQuarters(uow, contract, [contract.portfolioId], `Decision ${decision.id}: ${decision.title}`);
   await uow.audit("contract.status", { type: "Contract", id: contract.id, officeId: contract.officeId }, { status: contract.status }, { status: to, decisionId: decision.id });
   await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: after.providerId, change: "UPDATED" });
 }

@@ -170,8 +170,8 @@ function toContract(c: Commitment, status: FundingLineStatus): ContractSeed {
 /*
  * Two more figures from the 2019/20 intentions, both from 2018/19: the £15,300 pledged to the Immersion Project
  * with Devon and Cornwall PCC, and the £250k Wellbeing Fund allocated to the Force. Neither is a 2019/20
- * commitment, so neither has a 2019/20 funding line: the pledge is the collaboration's value, the Wellbeing Fund
- * a stream of its own with its 2018/19 allocation.
+ * commitment, so neither has a 2019/20 funding line: the pledge is a 2018/19 commitment of the PCC's money, the
+ * Wellbeing Fund a stream of its own with its 2018/19 allocation.
  */
 const dorsetEarlier: SeedPart = {
   streams: [
@@ -197,6 +197,9 @@ const dorsetEarlier: SeedPart = {
       startDate: "2018-04-01", // illustrative
       endDate: "2019-03-31", // illustrative
       annualValuePence: gbp(15_300),
+      // 001: "the PCC pledged £15,300" in 2018/19 — Dorset's own money, so a 2018-19 line from the PCC's budget
+      // (the Commissioner's Safety Fund; the document names no fund). It leaves 2019-20's figures as they were.
+      funding: [{ stream: "csf", year: "2018-19", amountPence: gbp(15_300), status: FundingLineStatus.COMMITTED }],
       mainPriority: pillar("future"),
       coCommissioners: [{ partnerName: "Police and Crime Commissioner for Devon and Cornwall" }],
     },

@@ -5,6 +5,7 @@ import { moneySummary } from "../../modules/money/money.service.js";
 import { defaultDueDate, quarterDates, type Quarter } from "../../modules/periods/financial-year.js";
 import { PeriodState, ReportingPeriod } from "../../modules/periods/reporting-period.entity.js";
 import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue, type RevisionValue } from "../../modules/returns/return.entities.js";
+import { QuarterChange, QuarterChangeKind } from "../../modules/scorecards/quarter-change.entity.js";
 import { QuarterSnapshot } from "../../modules/scorecards/quarter-snapshot.entity.js";
 import { computeScorecards } from "../../modules/scorecards/scorecard.service.js";
 import { between, dayOffset, insertRows, seededRandom, type KeyRegistry } from "./seed-kit.js";
@@ -155,4 +156,11 @@ export async function correctAfterFreeze(
   ]);
   await em.update(ReturnValue, { returnId: ret.id, measureId: at.measureId }, { value: at.value, comment: at.reason });
   await em.update(PerformanceReturn, { id: ret.id }, { revisionCount: 2, submittedAt: at.when, acceptedAt, acceptedById: at.acceptedById });
+  // The causes, as the product records them (returns' reopen and accept): who, when and why, per frozen quarter.
+  const contract = await em.findOneByOrFail(Contract, { id: ret.contractId });
+  const cause = { officeId: contract.officeId, periodId: ret.periodId, portfolioId: contract.portfolioId, indicatorId: null, contractId: contract.id, returnId: ret.id, reason: at.reason, userId: at.acceptedById };
+  await insertRows(em, QuarterChange, [
+    { ...cause, kind: QuarterChangeKind.RETURN_REOPENED, at: new Date(at.when.getTime() - 86_400_000) },
+    { ...cause, kind: QuarterChangeKind.RETURN_CORRECTED, at: acceptedAt },
+  ]);
 }

@@ -15,7 +15,7 @@ import { Provider } from "../providers/provider.entity.js";
 import { Role } from "../users/role.js";
 import { Decision, DecisionKind } from "../decisions/decision.entity.js";
 import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
-import { noteChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
+import { noteChangeToFrozenQuarters, noteContractChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
 import { CoCommissioner, Contract, ContractPriority, ContractSpend, ContractStatus, FundingLine } from "./contract.entities.js";
 import type { ContractFilter, ContractInput } from "./contract.inputs.js";
 import { defaultReportingSchedule, type ReportingSchedule } from "./reporting-schedule.js";
@@ -40,7 +40,7 @@ async function priorityOffices(manager: EntityManager, ids: number[]): Promise<M
 }
 
 /** Everything a contract refers to must exist and belong to the contract's office. */
-async function checkReferences(contract: Contract, input: ContractInput, manager: EntityManager): Promise<void> {
+async function checkReferences(contract: Contract, input: ContractInput, manager: EntityManager, storedLines: FundingLine[] | null): Promise<void> {
   const problems: FieldProblem[] = [];
   const portfolio = await manager.findOneBy(Portfolio, { id: contract.portfolioId });
   if (!portfolio) problems.push({ field: "portfolioId", rule: "exists", message: `Portfolio ${contract.portfolioId} does not exist.` });
@@ -50,7 +50,8 @@ async function checkReferences(contract: Contract, input: ContractInput, manager
   for (const id of priorityIds) {
     if (offices.get(id) !== contract.officeId) problems.push({ field: id === contract.mainPriorityId ? "mainPriorityId" : "otherPriorityIds", rule: "sameOffice", message: `Priority ${id} is not one of this office's.` });
   }
-  const lines = input.fundingLines ?? [];
+  // The funding rules judge the lines given, or the stored ones when the provider, mechanism or portfolio changes.
+  const lines = input.fundingLines ?? storedLines ?? [];
   const streamIds = [...new Set(lines.map((l) => l.streamId))];
   if (streamIds.length) {
     const streams = new Map((await manager.findBy(FundingStream, { id: In(streamIds) })).filter((s) => s.officeId === contract.officeId).map((s) => [s.id, s]));
@@ -95,9 +96,10 @@ async function checkReferences(contract: Contract, input: ContractInput, manager
 }
 
 /** Refuses funding lines beyond what a stream or portfolio holds, unless the officer gives a reason (audited after the write). */
-async function checkCommitments(contract: Contract, input: ContractInput, uow: UnitOfWork): Promise<CommitmentBreach[]> {
-  if (!input.fundingLines) return [];
-  const breaches = await commitmentBreaches(uow.manager, contract, input.fundingLines);
+async function checkCommitments(contract: Contract, input: ContractInput, uow: UnitOfWork, storedLines: FundingLine[] | null): Promise<CommitmentBreach[]> {
+  const lines = input.fundingLines ?? storedLines;
+  if (!lines) return [];
+  const breaches = await commitmentBreaches(uow.manager, contract, lines);
   if (breaches.length && !input.overCommitmentReason?.trim()) {
     throw badInput(
       "These funding lines commit more than the budget holds: reduce them, or give a reason to override.",
@@ -129,8 +131,12 @@ const contractKind = (input: ContractInput): RecordKind<Contract> & { overrides:
   overrides: [],
   officeOf: (contract) => contract.officeId,
   async check(contract, uow) {
-    await checkReferences(contract, input, uow.manager);
-    this.overrides = await checkCommitments(contract, input, uow);
+    // A change of provider, mechanism, portfolio or status re-judges the contract's stored lines (a move is no dodge).
+    const previous = contract.id ? await uow.manager.findOneBy(Contract, { id: contract.id }) : null;
+    const moved = previous != null && (["providerId", "mechanism", "portfolioId", "status"] as const).some((k) => previous[k] !== contract[k]);
+    const storedLines = moved && !input.fundingLines ? await uow.manager.findBy(FundingLine, { contractId: contract.id }) : null;
+    await checkReferences(contract, input, uow.manager, storedLines);
+    this.overrides = await checkCommitments(contract, input, uow, storedLines);
     await checkDecommissioning(contract, uow);
     const clash = await uow.manager.findOneBy(Contract, { officeId: contract.officeId, reference: contract.reference });
     if (clash && clash.id !== contract.id) throw badInput("Another contract in this office has that reference.", [{ field: "reference", rule: "unique", message: "Already in use." }]);
@@ -211,10 +217,15 @@ export async function createContract(ctx: Context, input: ContractInput): Promis
 
 export async function updateContract(ctx: Context, id: number, version: number, input: ContractInput): Promise<Contract> {
   const kind = contractKind(input);
+  const before = await ctx.services.db.manager.findOneBy(Contract, { id });
   return updateRecord(ctx, kind, id, version, contractColumns(input), async (contract, uow) => {
     if (input.portfolioId != null) {
       const portfolio = await uow.manager.findOneBy(Portfolio, { id: input.portfolioId });
       if (portfolio?.officeId !== contract.officeId) throw badInput("A contract cannot move to another office's portfolio.", [{ field: "portfolioId", rule: "sameOffice", message: "Choose a portfolio of this office." }]);
+    }
+    // A move or a status change restates the frozen quarters the contract reported in (a reason is required there).
+    if (before && before.version === version && (before.portfolioId !== contract.portfolioId || before.status !== contract.status)) {
+      await noteContractChangeToFrozenQuarters(uow, contract, [before.portfolioId, contract.portfolioId], input.changeReason);
     }
     await replaceChildren(uow, contract, input);
     await auditOverride(uow, contract, input, kind.overrides);

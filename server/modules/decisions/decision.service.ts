@@ -10,6 +10,7 @@ import { Contract, ContractStatus } from "../contracts/contract.entities.js";
 import type { ContractChange } from "../contracts/contract.service.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PerformanceReturn, ReturnState } from "../returns/return.entities.js";
+import { noteContractChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
 import { Role } from "../users/role.js";
 import { Decision, DecisionKind } from "./decision.entity.js";
 import type { RecordDecisionInput } from "./decision.inputs.js";
@@ -88,6 +89,8 @@ async function moveContractStatus(uow: UnitOfWork, decision: Decision, to: Contr
   const contract = await uow.manager.findOneByOrFail(Contract, { id: decision.contractId });
   if (contract.status === to || contract.status === ContractStatus.DECOMMISSIONED || contract.status === ContractStatus.ENDED) return;
   const after = await updateVersioned(uow, Contract, contract, contract.version, { status: to }, "Contract");
+  // Decommissioning takes the contract out of the figures, frozen quarters included: the decision is the cause.
+  if (to === ContractStatus.DECOMMISSIONED) await noteContractChangeToFrozenQuarters(uow, contract, [contract.portfolioId], `Decision ${decision.id}: ${decision.title}`);
   await uow.audit("contract.status", { type: "Contract", id: contract.id, officeId: contract.officeId }, { status: contract.status }, { status: to, decisionId: decision.id });
   await uow.emit<ContractChange>(Topic.CONTRACT_CHANGED, contract.officeId, { contractId: contract.id, providerId: after.providerId, change: "UPDATED" });
 }
@@ -97,6 +100,14 @@ export const DecisionRecord: RecordKind<Decision> = {
   label: LABEL,
   officeOf: (decision) => decision.officeId,
   async check(decision, uow) {
+    const problems = await decisionEvidenceProblems(decision, uow.manager);
+    if (problems.length) throw badInput("The decision cites records it cannot rely on.", problems);
+  },
+};
+
+/** Everything wrong with a decision's contract and evidence, as it stands now (checked on record and on publish). */
+async function decisionEvidenceProblems(decision: Decision, manager: EntityManager): Promise<FieldProblem[]> {
+    const uow = { manager };
     const problems: FieldProblem[] = [];
     if (decision.contractId != null) {
       const contract = await uow.manager.findOneBy(Contract, { id: decision.contractId });
@@ -119,9 +130,8 @@ export const DecisionRecord: RecordKind<Decision> = {
       const latest = decision.kind === DecisionKind.DECOMMISSION && decision.contractId != null ? await latestAcceptedReturn(uow.manager, decision.contractId) : null;
       problems.push(...decommissionEvidenceProblems(decision, ids, sources, latest));
     }
-    if (problems.length) throw badInput("The decision cites records it cannot rely on.", problems);
-  },
-};
+    return problems;
+}
 
 export async function recordDecision(ctx: Context, input: RecordDecisionInput): Promise<Decision> {
   const user = requireUser(ctx);
@@ -152,6 +162,17 @@ export function publishDecision(ctx: Context, id: number, version: number): Prom
     assertCanWriteOffice(ctx, decision.officeId);
     if (decision.version !== version) throw conflict(`${LABEL} ${id} has changed since you loaded it (version ${decision.version}, you had ${version}). Reload and try again.`);
     if (decision.published) throw conflict(`${LABEL} ${id} is already published.`);
+    // The evidence may have moved since the decision was recorded (a cited return reopened, a later one accepted):
+    // a decommissioning is published only on the contract's latest accepted return as it stands now.
+    if (decision.kind === DecisionKind.DECOMMISSION) {
+      const problems = await decisionEvidenceProblems(decision, uow.manager);
+      if (problems.length) {
+        throw badInput("The decision's evidence no longer holds: its cited return is not the contract's latest accepted return. Record a new decision on the current figures.", [
+          { field: "evidenceReturnIds", rule: "evidenceChanged", message: "The evidence changed after the decision was recorded." },
+          ...problems,
+        ]);
+      }
+    }
     const updated = await updateVersioned(uow, Decision, decision, version, { published: true }, LABEL);
     await uow.audit("decision.publish", { type: LABEL, id, officeId: decision.officeId }, decision, updated);
     await moveContractStatus(uow, updated, ContractStatus.DECOMMISSIONED);

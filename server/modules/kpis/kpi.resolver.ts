@@ -91,8 +91,9 @@ export class ContractKpiResolver {
     @Arg("contractId", () => Int) contractId: number,
     @Arg("indicatorIds", () => [Int]) indicatorIds: number[],
     @Arg("version", () => Int, { description: "The contract's version you are editing (its KPIs are part of it); a stale one fails with CONFLICT. The contract moves to a new version." }) version: number,
+    @Arg("changeReason", () => String, { nullable: true, description: "Why, required when the contract reported in a frozen quarter (the change restates it)." }) changeReason?: string | null,
   ): Promise<ContractKpi[]> {
-    return kpis.setContractKpis(ctx, contractId, indicatorIds, version);
+    return kpis.setContractKpis(ctx, contractId, indicatorIds, version, changeReason);
   }
 
   @FieldResolver(() => Indicator)

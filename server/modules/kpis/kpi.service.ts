@@ -1,6 +1,6 @@
 import { scorecardMayHaveChanged } from "../scorecards/scorecard-events.js";
 import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
-import { noteChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
+import { noteChangeToFrozenQuarters, noteContractChangeToFrozenQuarters } from "../scorecards/quarter-changes.js";
 import { In, IsNull, type EntityManager, type EntityTarget, type FindOptionsWhere } from "typeorm";
 import { assertCanWriteOffice, canSee, officeToRead, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
@@ -213,7 +213,7 @@ export function updateIndicator(ctx: Context, id: number, version: number, input
  * Makes the contract report exactly these indicators. Links kept keep their ids; targets of an indicator
  * dropped are kept too, so adding it back restores them.
  */
-export async function setContractKpis(ctx: Context, contractId: number, indicatorIds: number[], version: number): Promise<ContractKpi[]> {
+export async function setContractKpis(ctx: Context, contractId: number, indicatorIds: number[], version: number, reason?: string | null): Promise<ContractKpi[]> {
   const user = requireUser(ctx);
   const wanted = [...new Set(indicatorIds)];
   if (wanted.length > MAX_CONTRACT_KPIS) throw badInput("Too many indicators.", [{ field: "indicatorIds", rule: "maxSize", message: `At most ${MAX_CONTRACT_KPIS}.` }]);
@@ -231,6 +231,8 @@ export async function setContractKpis(ctx: Context, contractId: number, indicato
     if (dropped.length) await manager.delete(ContractKpi, { id: In(dropped.map((k) => k.id)) });
     if (added.length) await manager.insert(ContractKpi, added.map((indicatorId) => ({ contractId, indicatorId })));
     if (dropped.length || added.length) {
+      // The contract's figures in a frozen quarter follow its KPIs: a change there needs a reason, noted as the cause.
+      await noteContractChangeToFrozenQuarters(uow, contract, [contract.portfolioId], reason);
       await updateVersioned(uow, Contract, contract, version, { version: version + 1 } as Partial<Contract>, "Contract");
       const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
       await uow.audit("contract.kpis", { type: "Contract", id: contractId, officeId: contract.officeId }, { indicatorIds: sorted(had) }, { indicatorIds: sorted(wanted) });

@@ -113,7 +113,7 @@ async function snapshotOf(ctx: Context, period: ReportingPeriod): Promise<Snapsh
   return { scorecards, money: await moneySummary(manager, period.officeId, period.year) };
 }
 
-const CELL_CAUSES = new Set([QuarterChangeKind.RETURN_REOPENED, QuarterChangeKind.RETURN_CORRECTED, QuarterChangeKind.TARGET_CHANGED]);
+const CELL_CAUSES = new Set([QuarterChangeKind.RETURN_REOPENED, QuarterChangeKind.RETURN_CORRECTED, QuarterChangeKind.TARGET_CHANGED, QuarterChangeKind.CONTRACT_CHANGED]);
 
 /** Compares the frozen cells with the same cells computed now: figures, returns counted, target and rating. */
 function restatements(frozen: ScorecardData[], now: ScorecardData[], changes: QuarterChange[] = []): Restatement[] {
@@ -149,7 +149,7 @@ function restatements(frozen: ScorecardData[], now: ScorecardData[], changes: Qu
 
 /** Compares the frozen money with the money now, stream by stream and portfolio by portfolio. */
 function moneyRestatements(frozen: MoneySummary, now: MoneySummary, changes: QuarterChange[], portfolioNames: ReadonlyMap<number, string>): MoneyRestatement[] {
-  const funding = changes.filter((c) => c.kind === QuarterChangeKind.FUNDING_CHANGED);
+  const funding = changes.filter((c) => c.kind === QuarterChangeKind.FUNDING_CHANGED || c.kind === QuarterChangeKind.CONTRACT_CHANGED);
   const result: MoneyRestatement[] = [];
   const compare = <R extends object>(kind: "STREAM" | "PORTFOLIO", before: R[], after: R[], idOf: (r: R) => number | null, nameOf: (r: R | undefined, id: number | null) => string, figures: (keyof R & string)[], causesOf: (id: number | null) => QuarterChange[]) => {
     const nowById = new Map(after.map((r) => [idOf(r), r]));

@@ -9,6 +9,8 @@ export enum QuarterChangeKind {
   RETURN_CORRECTED = "RETURN_CORRECTED",
   TARGET_CHANGED = "TARGET_CHANGED",
   FUNDING_CHANGED = "FUNDING_CHANGED",
+  /** A contract with figures in the quarter moved portfolio or changed status (e.g. decommissioned by a published decision). */
+  CONTRACT_CHANGED = "CONTRACT_CHANGED",
 }
 registerEnumType(QuarterChangeKind, { name: "QuarterChangeKind", description: "What changed a closed or frozen quarter's figures." });
 

@@ -2,6 +2,7 @@ import { In, type EntityManager } from "typeorm";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput } from "../../errors.js";
 import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity.js";
+import { PerformanceReturn } from "../returns/return.entities.js";
 import { QuarterChange, QuarterChangeKind } from "./quarter-change.entity.js";
 
 export interface QuarterChangeInput {
@@ -50,4 +51,21 @@ export async function noteChangeToFrozenQuarters(uow: UnitOfWork, years: readonl
     ]);
   }
   for (const period of frozen) await noteQuarterChange(uow, period.id, change);
+}
+
+/**
+ * A contract that moves portfolio or changes status moves the figures of every frozen quarter it reported in: noted
+ * (with a reason, required) against each portfolio it leaves or joins, so each restated cell names its cause.
+ */
+export async function noteContractChangeToFrozenQuarters(uow: UnitOfWork, contract: { id: number; officeId: number }, portfolioIds: readonly number[], reason: string | null | undefined): Promise<void> {
+  const rows: { year: string }[] = await uow.manager
+    .createQueryBuilder(ReportingPeriod, "p")
+    .innerJoin(PerformanceReturn, "r", "r.periodId = p.id")
+    .select("DISTINCT p.year", "year")
+    .where("r.contractId = :contractId AND p.officeId = :officeId AND p.state = :frozen", { contractId: contract.id, officeId: contract.officeId, frozen: PeriodState.FROZEN })
+    .getRawMany();
+  const years = rows.map((r) => String(r.year));
+  for (const portfolioId of [...new Set(portfolioIds)]) {
+    await noteChangeToFrozenQuarters(uow, years, null, { officeId: contract.officeId, kind: QuarterChangeKind.CONTRACT_CHANGED, portfolioId, contractId: contract.id, reason });
+  }
 }

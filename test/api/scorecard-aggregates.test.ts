@@ -49,7 +49,9 @@ describe("maintained scorecards", () => {
           expect(await verifyOffice(manager, officeId, scope), `portfolio scope after ${JSON.stringify(step)}`).toEqual([]);
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 15), endOnFailure: true },
+      // A fixed seed by default, so "every kind of operation succeeded at least once" cannot come and go between
+      // runs; PROPERTY_SEED explores others (fast-check prints the seed of any failure).
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 15), seed: Number(process.env.PROPERTY_SEED ?? 20261201), endOnFailure: true },
     );
     // The test is worth something only if most operations really changed the store.
     expect(moved).toBeGreaterThan(steps / 3);

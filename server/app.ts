@@ -129,7 +129,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
       await services.db.query("SELECT 1");
       res.json({ status: "ok" });
     } catch (error) {
-      const reason = storeFault(error) ?? "CONNECTION";
+      const reason = storeFault(error) ?? (services.config.databaseUrl ? "CONNECTION" : "IO_ERROR");
       res.status(503).json({ status: "unavailable", reason, message: FAULT_MESSAGES[reason] });
     }
   });

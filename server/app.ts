@@ -20,6 +20,7 @@ import { securityHeaders } from "./security/headers.js";
 import { bodyErrors, chargeRequest, checkBeforeParsing, limitsPlugin, rememberClient } from "./security/http-guard.js";
 import { WsGuard } from "./security/ws-guard.js";
 import type { Services } from "./services.js";
+import { FAULT_MESSAGES, storeFault } from "./db/store-faults.js";
 
 const DASHBOARD_DIST = path.resolve("dashboard/dist");
 
@@ -130,8 +131,9 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     try {
       await services.db.query("SELECT 1");
       res.json({ status: "ok" });
-    } catch {
-      res.status(503).json({ status: "unavailable" });
+    } catch (error) {
+      const reason = storeFault(error) ?? (services.config.databaseUrl ? "CONNECTION" : "IO_ERROR");
+      res.status(503).json({ status: "unavailable", reason, message: FAULT_MESSAGES[reason] });
     }
   });
   app.use(

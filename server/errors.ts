@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { FAULT_MESSAGES, storeFault, type StoreFault } from "./db/store-faults.js";
 
 /** Every error a caller may branch on. Anything else is masked as INTERNAL_SERVER_ERROR. */
 export enum ErrorCode {
@@ -70,5 +71,17 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
   const code = formatted.extensions?.code;
   if (isPublicCode(code)) return formatted;
   log(error);
+  // A read (or anything outside the writer) that failed because the store cannot be reached is retryable, not a bug.
+  const fault = faultBehind(error);
+  if (fault) return { message: FAULT_MESSAGES[fault].replace("; nothing was saved", ""), locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.STORE_UNAVAILABLE, retryable: true, reason: fault } };
   return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+}
+
+/** The store fault behind an error, looking through GraphQL's and Apollo's wrappers (originalError). */
+function faultBehind(error: unknown): StoreFault | null {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
+    const fault = storeFault(e);
+    if (fault) return fault;
+  }
+  return null;
 }

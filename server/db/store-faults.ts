@@ -29,12 +29,20 @@ export function storeFault(error: unknown): StoreFault | null {
   if (!error || typeof error !== "object") return null;
   const e = error as DriverError;
   const code = e.driverError?.code ?? e.code;
-  if (!code) return /Connection terminated|connection timeout/i.test(e.message ?? "") ? "CONNECTION" : null;
+  // pg reports a dropped socket with a message only; TypeORM's PostgreSQL runner releases itself when its client
+  // emits an error, so the next query of that unit of work fails with QueryRunnerAlreadyReleasedError.
+  if (!code) {
+    if ((error as Error).name === "QueryRunnerAlreadyReleasedError") return "CONNECTION";
+    return /Connection terminated|connection timeout|terminating connection|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(e.driverError?.message ?? e.message ?? "") ? "CONNECTION" : null;
+  }
   if (code in SQLITE_FAULTS) return SQLITE_FAULTS[code];
   if (code === "53100") return "DISK_FULL";
   if (code === "55P03") return "BUSY";
-  // 08: connection exception; 57P0x: the server is shutting down or restarting; Node's socket errors.
-  if (code.startsWith("08") || /^57P0[1-3]$/.test(code) || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"].includes(code)) return "CONNECTION";
+  // 55000 at connect: the database was closed to connections (ALTER DATABASE … ALLOW_CONNECTIONS false).
+  if (code === "55000" && /not currently accepting connections/i.test(e.driverError?.message ?? e.message ?? "")) return "CONNECTION";
+  // 08: connection exception; 57P0x: the server is shutting down or restarting (57P01 administrator command, 57P03
+  // cannot connect now); 53300: too many connections; Node's socket errors.
+  if (code.startsWith("08") || /^57P0[1-3]$/.test(code) || code === "53300" || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"].includes(code)) return "CONNECTION";
   return null;
 }
 

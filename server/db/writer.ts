@@ -142,6 +142,8 @@ export class Writer {
   private readonly probeIntervalMs: number;
   private readonly recoveryFreeBytes: number;
   private readonly committed: (uow: UnitOfWork) => void;
+  /** The SQLite connection's configured busy timeout, in ms. */
+  private readonly busyTimeoutMs: number;
 
   constructor(
     dataSource: DataSource,
@@ -161,6 +163,7 @@ export class Writer {
     this.probeIntervalMs = options.probeIntervalMs ?? 500;
     this.recoveryFreeBytes = options.recoveryFreeBytes ?? 1024 * 1024;
     this.committed = options.committed ?? (() => {});
+    this.busyTimeoutMs = (dataSource.options as { busyTimeout?: number }).busyTimeout ?? 5000;
   }
 
   /** The current write connection (replaced after a failed COMMIT or ROLLBACK on SQLite). */
@@ -174,10 +177,13 @@ export class Writer {
   }
 
   run<T>(actor: User | null, work: (uow: UnitOfWork) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    // The busy timeout bounds the whole wait, queue included: a write queued behind others that each waited for a
+    // lock must not wait the timeout again on its turn (SQLite).
+    const deadline = Date.now() + this.busyTimeoutMs;
     const task = async (): Promise<T> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.once(actor, work);
+          return await this.once(actor, work, deadline);
         } catch (error) {
           // Only concurrent transactions race; SQLite's serial writer has the first request commit before the next starts.
           if (!(options.idempotent && !this.serial && attempt < 4 && isConflict(error))) throw error;
@@ -201,7 +207,7 @@ export class Writer {
     return next;
   }
 
-  private async once<T>(actor: User | null, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  private async once<T>(actor: User | null, work: (uow: UnitOfWork) => Promise<T>, deadline: number): Promise<T> {
     if (this.fault) throw storeUnavailable(this.fault.reason, FAULT_MESSAGES[this.fault.reason]);
     let uow!: UnitOfWork;
     let result: T;
@@ -212,7 +218,7 @@ export class Writer {
         // Derived state moves with the change that moves it: the same transaction.
         await maintainScorecards(uow);
         return result;
-      });
+      }, deadline);
     } catch (error) {
       throw this.translate(error);
     }
@@ -233,23 +239,36 @@ export class Writer {
     return storeUnavailable(fault, FAULT_MESSAGES[fault]);
   }
 
-  private transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.serial ? this.sqliteTransaction(fn) : this.pooledTransaction(fn);
+  private transaction<T>(fn: (manager: EntityManager) => Promise<T>, deadline = Number.POSITIVE_INFINITY): Promise<T> {
+    return this.serial ? this.sqliteTransaction(fn, deadline) : this.pooledTransaction(fn);
   }
 
-  private async sqliteTransaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** BEGIN IMMEDIATE, waiting for another connection's lock only until the write's deadline (enqueue + busy timeout). */
+  private async begin(runner: ReturnType<DataSource["createQueryRunner"]>, deadline: number): Promise<void> {
+    if (!Number.isFinite(deadline)) return void (await runner.query("BEGIN IMMEDIATE"));
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw storeUnavailable("BUSY", FAULT_MESSAGES.BUSY);
+    await runner.query(`PRAGMA busy_timeout = ${Math.ceil(remaining)}`);
+    try {
+      await runner.query("BEGIN IMMEDIATE");
+    } finally {
+      await runner.query(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
+    }
+  }
+
+  private async sqliteTransaction<T>(fn: (manager: EntityManager) => Promise<T>, deadline: number): Promise<T> {
     if (this.suspect) await this.reconnect();
     let runner = this.source.createQueryRunner();
     try {
       if ((runner as unknown as SqliteRunnerState).isTransactionActive) throw new Error("the write connection is still in a transaction");
       // SQLite refuses BEGIN inside an open transaction, so this also proves the connection is in autocommit mode.
-      await runner.query("BEGIN IMMEDIATE");
+      await this.begin(runner, deadline);
     } catch (error) {
-      if (storeFault(error)) throw error; // busy past the timeout, or the file cannot be written: nothing started
+      if (error instanceof GraphQLError || storeFault(error)) throw error; // busy past the timeout, or the file cannot be written: nothing started
       this.suspect = true;
       await this.reconnect();
       runner = this.source.createQueryRunner();
-      await runner.query("BEGIN IMMEDIATE");
+      await this.begin(runner, deadline);
     }
     // TypeORM must know a transaction is open, so that a save inside the work uses a SAVEPOINT, not a BEGIN.
     const state = runner as unknown as SqliteRunnerState;

@@ -1,7 +1,7 @@
-import net from "node:net";
 import type { Client } from "graphql-ws";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_URL, postgresAndRedisUnreachable, REDIS_URL } from "../support/services.js";
 
 /*
  * Order across instances, on PostgreSQL with Redis: two server instances take 500 changes between them while a
@@ -10,35 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * still get every event once, in sequence order. DATABASE_URL is set before any entity module loads, hence the
  * dynamic imports.
  */
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
-const REDIS = { host: "127.0.0.1", port: 6379 };
 const database = `hub_live_${process.pid}_${Date.now()}`;
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
-const REDIS_URL = `redis://${REDIS.host}:${REDIS.port}`;
 const OFFICER = "officer@wiltshire.demo.example";
 const ADMIN = "admin@demo.example";
 const SUB = "subscription($o: Int!, $since: Int) { contractChanged(officeId: $o, since: $since) { seq change contract { id } } }";
 const UPDATE = "mutation($id: Int!, $v: Int!, $t: String!) { updateContract(id: $id, version: $v, input: { title: $t }) { version } }";
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-  } catch (error) {
-    return `PostgreSQL: ${(error as Error).message}`;
-  }
-  return new Promise((resolve) => {
-    const socket = net.connect(REDIS, () => {
-      socket.end();
-      resolve(null);
-    });
-    socket.setTimeout(3000, () => resolve("Redis: timeout"));
-    socket.on("error", (error) => resolve(`Redis: ${error.message}`));
-  });
-}
 
-const unreachable = await reachable();
+const unreachable = await postgresAndRedisUnreachable();
 if (unreachable && !process.env.CI) console.warn(`Skipping the live-order tests on PostgreSQL + Redis: ${unreachable}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

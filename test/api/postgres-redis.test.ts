@@ -1,37 +1,17 @@
-import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_URL, postgresAndRedisUnreachable, REDIS_URL } from "../support/services.js";
 
 /*
  * The product on PostgreSQL and Redis, as it runs when one machine is not enough: two server instances on one
  * database, sharing events through Redis. DATABASE_URL must be set before any entity module loads (the
  * time-stamp column type depends on it), hence the dynamic imports.
  */
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
-const REDIS = { host: "127.0.0.1", port: 6379 };
 const database = `hub_test_${process.pid}_${Date.now()}`;
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
-const REDIS_URL = `redis://${REDIS.host}:${REDIS.port}`;
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-  } catch (error) {
-    return `PostgreSQL: ${(error as Error).message}`;
-  }
-  return new Promise((resolve) => {
-    const socket = net.connect(REDIS, () => {
-      socket.end();
-      resolve(null);
-    });
-    socket.setTimeout(3000, () => resolve("Redis: timeout"));
-    socket.on("error", (error) => resolve(`Redis: ${error.message}`));
-  });
-}
 
-const unreachable = await reachable();
+const unreachable = await postgresAndRedisUnreachable();
 if (unreachable && !process.env.CI) console.warn(`Skipping PostgreSQL + Redis tests: ${unreachable}`);
 
 describe.skipIf(unreachable !== null && !process.env.CI)("on PostgreSQL with Redis, two server instances", () => {

@@ -44,7 +44,7 @@ describe("the incomplete-quarter rule through the API", () => {
     // Independently: the contracts that report the indicator, which of them have an accepted return, their targets and figures.
     const m = server.services.db.manager;
     const reporting = (await m.findBy(Contract, { officeId: q4.officeId })).filter((c) => !NOT_REPORTING.includes(c.status));
-    const reportingIn = (p: ReportingPeriod) => reporting.filter((c) => isReturnDue(c, p)).map((c) => c.id);
+    const reportingIn = (p: ReportingPeriod) => reporting.filter((c) => isReturnDue(c, { year: p.year, quarter: p.quarter as 1 | 2 | 3 | 4 })).map((c) => c.id);
     const allKpis = (await m.findBy(ContractKpi, { indicatorId: referrals.id })).filter((k) => reportingIn(previous).includes(k.contractId));
     expect(allKpis).toHaveLength(10);
     // A contract that ended with 2023-24 owes nothing for 2024-25 Q1.

@@ -79,13 +79,40 @@ describe("every demo office is whole", () => {
 });
 
 describe("a coherent demo clock", () => {
-  it("closes Dorset's and Durham's long-past quarters and keeps exactly one open quarter due after today", async () => {
-    for (const officer of [OFFICERS.dorset, OFFICERS.durham]) expect((await periodsOf(officer)).every((p) => p.state === "CLOSED")).toBe(true);
-    const wiltshire = await periodsOf(OFFICERS.wiltshire);
-    const ahead = wiltshire.filter((p) => p.state === "OPEN" && p.dueDate > today());
-    expect(ahead.map((p) => p.label)).toEqual(["2024-25 Q1"]);
-    // Quarters that ended more than a year before 2023-24 Q4 are closed or frozen.
-    expect(wiltshire.filter((p) => p.endDate < "2024-01-01" && p.state === "OPEN")).toEqual([]);
+  for (const [office, officer] of Object.entries(OFFICERS)) {
+    it(`${office}: quarters that ended long ago are closed or frozen; exactly one quarter is open, due after the server's clock`, async () => {
+      const periods = await periodsOf(officer);
+      const open = periods.filter((p) => p.state === "OPEN");
+      expect(open.length).toBe(1);
+      expect(open[0].dueDate > today(), `${open[0].label} due ${open[0].dueDate}`).toBe(true);
+      // Every other quarter is closed (or frozen) and was due before today: nothing is "Late" on a first screen.
+      for (const p of periods.filter((p) => p.state !== "OPEN")) {
+        expect(["CLOSED", "FROZEN"]).toContain(p.state);
+        expect(p.dueDate < today()).toBe(true);
+      }
+      // The open quarter is the latest one: what is due next.
+      expect(open[0].endDate).toBe(periods.map((p) => p.endDate).sort().at(-1));
+    });
+  }
+
+  it("Wiltshire: 2023-24 Q4 was reviewed, accepted and closed; the open quarter has returns in every state but late", async () => {
+    const periods = await periodsOf(OFFICERS.wiltshire);
+    const q4 = periods.find((p) => p.label === "2023-24 Q4")!;
+    expect(q4.state).toBe("CLOSED");
+    const RETURNS = "query($p: Int!) { returns(periodId: $p, first: 100) { items { state late submittedAt } } }";
+    const closed = (await ok(OFFICERS.wiltshire, RETURNS, { p: q4.id })).returns.items;
+    expect(closed.length).toBeGreaterThan(10);
+    expect(closed.every((r: any) => r.state === "ACCEPTED")).toBe(true);
+    const [q4Completeness] = (await ok(OFFICERS.wiltshire, "query($p: Int!) { returnCompleteness(periodId: $p) { due accepted missing } }", { p: q4.id })).returnCompleteness;
+    expect(q4Completeness).toMatchObject({ missing: 0, accepted: q4Completeness.due });
+
+    const open = periods.find((p) => p.state === "OPEN")!;
+    expect(open.label).toBe("2024-25 Q1");
+    const items = (await ok(OFFICERS.wiltshire, RETURNS, { p: open.id })).returns.items;
+    expect(new Set(items.map((r: any) => r.state))).toEqual(new Set(["DRAFT", "SUBMITTED", "RETURNED", "ACCEPTED"]));
+    expect(items.some((r: any) => r.late)).toBe(false);
+    // Sent in the weeks before the demo was loaded, never in the future.
+    for (const r of items.filter((r: any) => r.submittedAt)) expect(new Date(r.submittedAt).getTime()).toBeLessThanOrEqual(Date.now());
   });
 });
 
@@ -174,11 +201,11 @@ describe("pipeline dates", () => {
 describe("the board's opening summary", () => {
   it("counts portfolio indicators by rating, lists the exceptions and biggest changes with their cells, and the returns outstanding", async () => {
     const periods = await periodsOf(OFFICERS.wiltshire);
-    const q4 = periods.find((p) => p.label === "2023-24 Q4")!;
+    const q4 = periods.find((p) => p.state === "OPEN")!; // the quarter under review: 2024-25 Q1
     const Q = "query($p: Int!, $s: Boolean) { boardAttention(periodId: $p, includeSubmitted: $s) { period { label } previous { label } offTarget nearTarget onTarget unrated exceptions { portfolioId indicatorId periodId rag actual target } biggestChanges { portfolioId indicatorId change } returns { due missing submitted accepted } } }";
     const { boardAttention: a } = await ok(OFFICERS.wiltshire, Q, { p: q4.id, s: true });
-    expect(a.period.label).toBe("2023-24 Q4");
-    expect(a.previous.label).toBe("2023-24 Q3");
+    expect(a.period.label).toBe("2024-25 Q1");
+    expect(a.previous.label).toBe("2023-24 Q4");
     // The counts agree with the portfolio cells of the board's own scorecards.
     const { scorecards } = await ok(OFFICERS.wiltshire, "query($p: [Int!]) { scorecards(periodIds: $p, includeSubmitted: true) { portfolioId rows { indicatorId cells { periodId rag change } } } }", { p: [q4.id] });
     const cells = scorecards.filter((s: any) => s.portfolioId != null).flatMap((s: any) => s.rows.map((r: any) => ({ portfolioId: s.portfolioId, indicatorId: r.indicatorId, ...r.cells[0] })));

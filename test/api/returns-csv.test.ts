@@ -42,7 +42,7 @@ interface Problem {
 }
 
 let server: TestServer;
-const ids = { wiltshire: 0, q3: 0, q4: 0, q1: 0 };
+const ids = { wiltshire: 0, q3: 0, open: 0, fresh: 0 };
 let keySeq = 0;
 const newKey = () => `csv-test-${Date.now()}-${++keySeq}`;
 const m = () => server.services.db.manager;
@@ -52,8 +52,11 @@ beforeAll(async () => {
   ids.wiltshire = (await m().findOneByOrFail(Office, { code: "wiltshire" })).id;
   const period = async (year: string, quarter: number) => (await m().findOneByOrFail(ReportingPeriod, { officeId: ids.wiltshire, year, quarter })).id;
   ids.q3 = await period("2023-24", 3); // CLOSED
-  ids.q4 = await period("2023-24", 4); // OPEN; WSW-VV-09's return is SUBMITTED
-  ids.q1 = await period("2024-25", 1); // OPEN; no Harbour returns yet; the previous quarter's WSW-VV-01 return is ACCEPTED
+  ids.open = await period("2024-25", 1); // the demo's open quarter; WSW-VV-09's return is SUBMITTED, WSW-VV-01's ACCEPTED
+  // A quarter with no returns yet, opened here: the previous quarter's WSW-VV-01 return is ACCEPTED.
+  const opened = await server.run<any>(OFFICER, "mutation { openReportingPeriod(quarter: \"2024-25 Q2\", dueDate: \"2099-01-31\") { id } }");
+  expect(opened.errors).toBeUndefined();
+  ids.fresh = opened.data.openReportingPeriod.id;
 });
 afterAll(async () => server?.close());
 
@@ -146,13 +149,13 @@ describe("a valid file", () => {
       "WSW-VV-09,REFERRALS,300,Busy quarter",
       "wsw-vv-09,referrals_contacted_2d,280,", // references and codes are matched in any case
     ].join("\n");
-    const result = await ok(PROVIDER_B, ids.q1, csv);
-    expect(result).toMatchObject({ periodId: ids.q1, totalRows: 5, returnsCreated: 2, returnsUpdated: 0, returnsSubmitted: 0, replayed: false });
+    const result = await ok(PROVIDER_B, ids.fresh, csv);
+    expect(result).toMatchObject({ periodId: ids.fresh, totalRows: 5, returnsCreated: 2, returnsUpdated: 0, returnsSubmitted: 0, replayed: false });
     expect(result.returns.map((r: any) => [r.contract.reference, r.state, r.values.length])).toEqual([["WSW-VV-08", "DRAFT", 3], ["WSW-VV-09", "DRAFT", 2]]);
 
-    const vv08 = await returnOf("WSW-VV-08", ids.q1);
+    const vv08 = await returnOf("WSW-VV-08", ids.fresh);
     expect(vv08.values).toEqual({ REFERRALS: { value: 120, comment: null }, CASES_CLOSED: { value: 40, comment: null }, CASES_CLOSED_IMPROVED: { value: null, comment: null } });
-    expect((await returnOf("WSW-VV-09", ids.q1)).values).toEqual({ REFERRALS: { value: 300, comment: "Busy quarter" }, REFERRALS_CONTACTED_2D: { value: 280, comment: null } });
+    expect((await returnOf("WSW-VV-09", ids.fresh)).values).toEqual({ REFERRALS: { value: 300, comment: "Busy quarter" }, REFERRALS_CONTACTED_2D: { value: 280, comment: null } });
 
     const after = await rowCounts();
     expect(after.performance_return - before.performance_return).toBe(2);
@@ -165,15 +168,15 @@ describe("a valid file", () => {
   });
 
   it("updates drafts: keeps values and comments the file does not give, and moves each return to a new version", async () => {
-    const { ret: vv08Before } = await returnOf("WSW-VV-08", ids.q1);
-    const result = await ok(PROVIDER_B, ids.q1, "contract_reference,measure_code,value\nWSW-VV-08,CASES_CLOSED_IMPROVED,30\nWSW-VV-09,REFERRALS,310\n");
+    const { ret: vv08Before } = await returnOf("WSW-VV-08", ids.fresh);
+    const result = await ok(PROVIDER_B, ids.fresh, "contract_reference,measure_code,value\nWSW-VV-08,CASES_CLOSED_IMPROVED,30\nWSW-VV-09,REFERRALS,310\n");
     expect(result).toMatchObject({ returnsCreated: 0, returnsUpdated: 2, returnsSubmitted: 0 });
-    const vv08 = await returnOf("WSW-VV-08", ids.q1);
+    const vv08 = await returnOf("WSW-VV-08", ids.fresh);
     expect(vv08.ret!.version).toBe(vv08Before!.version + 1);
     expect(vv08.values.CASES_CLOSED_IMPROVED).toEqual({ value: 30, comment: null });
     expect(vv08.values.REFERRALS).toEqual({ value: 120, comment: null });
     // No comment column: the comment saved earlier stays.
-    expect((await returnOf("WSW-VV-09", ids.q1)).values.REFERRALS).toEqual({ value: 310, comment: "Busy quarter" });
+    expect((await returnOf("WSW-VV-09", ids.fresh)).values.REFERRALS).toEqual({ value: 310, comment: "Busy quarter" });
   });
 
   it("submits: every return gets its first revision exactly as submitReturn makes it, with audit rows and events", async () => {
@@ -189,11 +192,11 @@ describe("a valid file", () => {
       "WSW-VV-09,CASES_CLOSED_IMPROVED,70,",
     ].join("\n");
     const key = newKey();
-    const result = await ok(PROVIDER_B, ids.q1, csv, { submit: true, key });
+    const result = await ok(PROVIDER_B, ids.fresh, csv, { submit: true, key });
     expect(result).toMatchObject({ totalRows: 7, returnsCreated: 0, returnsUpdated: 2, returnsSubmitted: 2, replayed: false });
     expect(result.returns.map((r: any) => [r.contract.reference, r.state, r.revisionCount])).toEqual([["WSW-VV-08", "SUBMITTED", 1], ["WSW-VV-09", "SUBMITTED", 1]]);
 
-    const vv09 = await returnOf("WSW-VV-09", ids.q1);
+    const vv09 = await returnOf("WSW-VV-09", ids.fresh);
     const revision = await m().findOneByOrFail(ReturnRevision, { returnId: vv09.ret!.id, number: 1 });
     expect(revision.values).toHaveLength(4);
     expect(revision.submittedById).toBeGreaterThan(0);
@@ -206,20 +209,20 @@ describe("a valid file", () => {
     expect(events.map((e: any) => JSON.parse(e.payload).change)).toEqual(["SUBMITTED", "SUBMITTED"]);
 
     // A retry with the same key answers with the first result and writes nothing.
-    const retry = await ok(PROVIDER_B, ids.q1, csv, { submit: true, key });
+    const retry = await ok(PROVIDER_B, ids.fresh, csv, { submit: true, key });
     expect(retry).toMatchObject({ ...result, returns: expect.any(Array), replayed: true });
     expect(retry.returns.map((r: any) => r.id)).toEqual(result.returns.map((r: any) => r.id));
     expect(await rowCounts()).toEqual(after);
     // The same key for a different file is refused.
-    const reused = await upload(PROVIDER_B, ids.q1, csv.replace("125", "126"), { submit: true, key });
+    const reused = await upload(PROVIDER_B, ids.fresh, csv.replace("125", "126"), { submit: true, key });
     expect(codes(reused)).toEqual(["CONFLICT"]);
     expect(await rowCounts()).toEqual(after);
   });
 
   it("lets the office's staff upload on a provider's behalf", async () => {
-    const result = await ok(OFFICER, ids.q1, "contract_reference,measure_code,value\nWSW-VV-03,REFERRALS,410\nWSW-VV-06,CLIENTS_SUPPORTED,500\n");
+    const result = await ok(OFFICER, ids.fresh, "contract_reference,measure_code,value\nWSW-VV-03,REFERRALS,410\nWSW-VV-06,CLIENTS_SUPPORTED,500\n");
     expect(result).toMatchObject({ returnsCreated: 2 });
-    expect((await returnOf("WSW-VV-03", ids.q1)).values.REFERRALS.value).toBe(410);
+    expect((await returnOf("WSW-VV-03", ids.fresh)).values.REFERRALS.value).toBe(410);
   });
 });
 
@@ -234,7 +237,7 @@ describe("a file with problems", () => {
       "WSW-PY-05,INCIDENTS_TRIAGED,12,",
       "WSW-PY-05,HCP_REQUESTS,7,", // row 7: not a measure this contract reports
     ].join("\n");
-    const problems = await refused(OFFICER, ids.q1, csv);
+    const problems = await refused(OFFICER, ids.fresh, csv);
     expect(brief(problems)).toEqual([
       { field: "row 3, value", rule: "number", row: 3, column: "value" },
       { field: "row 7, measure_code", rule: "inForm", row: 7, column: "measure_code" },
@@ -245,7 +248,7 @@ describe("a file with problems", () => {
   it("names unknown contracts, duplicates, over-long comments and returns no longer with the provider", async () => {
     const csv = [
       "contract_reference,measure_code,value,comment",
-      "WSW-VV-09,REFERRALS,1,", // row 2: 2023-24 Q4's return is SUBMITTED
+      "WSW-VV-09,REFERRALS,1,", // row 2: 2024-25 Q1's return is SUBMITTED
       "WSW-VV-09,CASES_CLOSED,1,",
       "NO-SUCH-REF,REFERRALS,1,", // row 4
       "WSW-VV-08,REFERRALS,1,",
@@ -254,7 +257,7 @@ describe("a file with problems", () => {
       ",CASES_CLOSED,3,", // row 8
       "WSW-VV-08,,3,", // row 9
     ].join("\n");
-    expect(brief(await refused(PROVIDER_B, ids.q4, csv))).toEqual([
+    expect(brief(await refused(PROVIDER_B, ids.open, csv))).toEqual([
       { field: "row 2, contract_reference", rule: "notEditable", row: 2, column: "contract_reference" },
       { field: "row 4, contract_reference", rule: "unknownContract", row: 4, column: "contract_reference" },
       { field: "row 6, measure_code", rule: "duplicate", row: 6, column: "measure_code" },
@@ -275,7 +278,7 @@ describe("a file with problems", () => {
       "WSW-RR-04,CASES_CLOSED_IMPROVED,12",
     ].join("\n");
     const forms: Record<string, ReturnForm> = Object.fromEntries(await Promise.all(["WSW-VV-05", "WSW-RR-04"].map(async (reference) => [reference, await loadForm(m(), (await m().findOneByOrFail(Contract, { officeId: ids.wiltshire, reference })).id)])));
-    const problems = await refused(OFFICER, ids.q1, csv, { submit: true });
+    const problems = await refused(OFFICER, ids.fresh, csv, { submit: true });
     const outlier = problems.find((p) => p.rule === "outlier")!;
     expect(brief([outlier])).toEqual([{ field: "row 2, value", rule: "outlier", row: 2, column: "value" }]);
     expect(outlier.message).toMatch(/submit this return in the form to explain it/);
@@ -288,12 +291,12 @@ describe("a file with problems", () => {
       ...Array(missing("WSW-RR-04", ["CASES_CLOSED", "CASES_CLOSED_IMPROVED"])).fill("row 6, measure_code"),
     ]);
     // The same file as drafts is fine: drafts may be incomplete and sharp changes are explained on submission.
-    expect(await ok(OFFICER, ids.q1, csv.replace("1.5", "15").replace("CASES_CLOSED_IMPROVED,12", "CASES_CLOSED_IMPROVED,9"))).toMatchObject({ returnsCreated: 3, returnsUpdated: 0 });
+    expect(await ok(OFFICER, ids.fresh, csv.replace("1.5", "15").replace("CASES_CLOSED_IMPROVED,12", "CASES_CLOSED_IMPROVED,9"))).toMatchObject({ returnsCreated: 3, returnsUpdated: 0 });
   });
 
   it("does not let a provider upload for another provider's contract, nor reveal that it exists", async () => {
     const csv = "contract_reference,measure_code,value\nWSW-VV-03,REFERRALS,10\nWSW-VV-08,REFERRALS,10\nWSW-VV-NONE,REFERRALS,10\n";
-    const problems = await refused(PROVIDER_A, ids.q1, csv);
+    const problems = await refused(PROVIDER_A, ids.fresh, csv);
     expect(brief(problems)).toEqual([
       { field: "row 3, contract_reference", rule: "unknownContract", row: 3, column: "contract_reference" },
       { field: "row 4, contract_reference", rule: "unknownContract", row: 4, column: "contract_reference" },
@@ -305,9 +308,9 @@ describe("a file with problems", () => {
     const csv = "contract_reference,measure_code,value\nWSW-VV-08,REFERRALS,10\n";
     expect(brief(await refused(PROVIDER_B, ids.q3, csv))).toEqual([{ field: "periodId", rule: "periodOpen", row: null, column: null }]);
     const before = await rowCounts();
-    expect(codes(await upload(DORSET_OFFICER, ids.q1, csv))).toEqual(["NOT_FOUND"]);
-    expect(codes(await upload(ANALYST, ids.q1, csv))).toEqual(["FORBIDDEN"]);
-    expect(codes(await upload(PROVIDER_B, ids.q1, csv, { key: "short" }))).toEqual(["BAD_USER_INPUT"]);
+    expect(codes(await upload(DORSET_OFFICER, ids.fresh, csv))).toEqual(["NOT_FOUND"]);
+    expect(codes(await upload(ANALYST, ids.fresh, csv))).toEqual(["FORBIDDEN"]);
+    expect(codes(await upload(PROVIDER_B, ids.fresh, csv, { key: "short" }))).toEqual(["BAD_USER_INPUT"]);
     expect(await rowCounts()).toEqual(before);
   });
 });
@@ -361,7 +364,7 @@ describe("a 10,000-row file", () => {
     await new Promise((r) => setTimeout(r, 300)); // let both subscriptions reach the server first
 
     const started = performance.now();
-    const response = await server.http<any>(OFFICER, UPLOAD.replace("returns { id state version revisionCount contract { reference } values { value comment measure { code } } }", ""), { periodId: ids.q1, csv, submit: true, key: newKey(), importId });
+    const response = await server.http<any>(OFFICER, UPLOAD.replace("returns { id state version revisionCount contract { reference } values { value comment measure { code } } }", ""), { periodId: ids.fresh, csv, submit: true, key: newKey(), importId });
     const elapsed = performance.now() - started;
     console.log(`uploadReturnsCsv: ${CONTRACTS} contracts × ${MEASURES} measures = 10,000 rows (${Math.round(csv.length / 1024)} KB), submitted, over HTTP in ${Math.round(elapsed)} ms`);
     expect(response.errors).toBeUndefined();
@@ -388,7 +391,7 @@ describe("a 10,000-row file", () => {
       `SELECT COUNT(DISTINCT r.id) AS returns, COUNT(v.id) AS "values", SUM(CASE WHEN r.state = '${ReturnState.SUBMITTED}' THEN 1 ELSE 0 END) AS submitted
        FROM performance_return r JOIN contract c ON c.id = r.contractId JOIN return_value v ON v.returnId = r.id
        WHERE r.periodId = ? AND c.reference LIKE 'BULK-%'`,
-      [ids.q1],
+      [ids.fresh],
     );
     expect(counts[0]).toMatchObject({ returns: CONTRACTS, values: 10_000, submitted: 10_000 });
     const revisions = await server.services.db.query("SELECT COUNT(*) AS n FROM return_revision WHERE returnId IN (SELECT r.id FROM performance_return r JOIN contract c ON c.id = r.contractId WHERE c.reference LIKE 'BULK-%')");

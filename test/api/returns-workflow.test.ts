@@ -38,9 +38,11 @@ const ids = {
   vv08: 0, // Harbour (provider B): REFERRALS, CASES_CLOSED, CASES_CLOSED_IMPROVED
   vv09: 0, // Harbour (provider B): REFERRALS, REFERRALS_CONTACTED_2D, CASES_CLOSED, CASES_CLOSED_IMPROVED
   q3: 0, // 2023-24 Q3: CLOSED, every return accepted
-  q4: 0, // 2023-24 Q4: OPEN, due 2024-04-30 (past)
+  previous: 0, // 2023-24 Q4: CLOSED, every return accepted
+  open: 0, // 2024-25 Q1: the demo's open quarter, due after today
   q2Future: 0, // 2024-25 Q2, opened by the tests with a due date still to come
 };
+let openDueDate = "";
 const measure: Record<string, number> = {};
 let keySeq = 0;
 const newKey = () => `test-key-${Date.now()}-${++keySeq}`;
@@ -56,7 +58,10 @@ beforeAll(async () => {
   ids.vv08 = await contract("WSW-VV-08");
   ids.vv09 = await contract("WSW-VV-09");
   ids.q3 = (await m().findOneByOrFail(ReportingPeriod, { officeId: ids.wiltshire, year: "2023-24", quarter: 3 })).id;
-  ids.q4 = (await m().findOneByOrFail(ReportingPeriod, { officeId: ids.wiltshire, year: "2023-24", quarter: 4 })).id;
+  ids.previous = (await m().findOneByOrFail(ReportingPeriod, { officeId: ids.wiltshire, year: "2023-24", quarter: 4 })).id;
+  const open = await m().findOneByOrFail(ReportingPeriod, { officeId: ids.wiltshire, year: "2024-25", quarter: 1 });
+  ids.open = open.id;
+  openDueDate = open.dueDate;
   for (const row of await m().findBy(Measure, { officeId: ids.wiltshire })) measure[row.code] = row.id;
   const opened = await ok<any>(OFFICER, OPEN_PERIOD, { q: "2024-25 Q2", due: "2099-01-31" });
   ids.q2Future = opened.openReportingPeriod.id;
@@ -145,7 +150,7 @@ describe("a provider's return from draft to accepted, with a send-back, a correc
     expect(await snapshot(returnId)).toEqual(afterFirst);
 
     // The same key for another request is a client bug, not a retry.
-    const other = await returnFor(ids.vv09, ids.q4);
+    const other = await returnFor(ids.vv09, ids.open);
     const misuse = await refused(PROVIDER_B, SUBMIT, { input: { returnId: other!.id, version: other!.version, idempotencyKey: key } });
     expect(misuse.code).toBe("CONFLICT");
     expect(await snapshot(returnId)).toEqual(afterFirst);
@@ -308,22 +313,28 @@ describe("sharp changes against the previous accepted quarter", () => {
   let completenessBefore: any[] = [];
 
   beforeAll(async () => {
-    // Provider B's 2023-24 Q4 return for WSW-VV-08 is a seeded draft; Q3's was accepted.
-    const q3 = (await returnFor(ids.vv08, ids.q3))!;
+    // Provider B's 2024-25 Q1 return for WSW-VV-08 is a seeded draft; 2023-24 Q4's was accepted.
+    const q3 = (await returnFor(ids.vv08, ids.previous))!;
     expect(q3.state).toBe(ReturnState.ACCEPTED);
     const q3Values = await m().findBy(ReturnValue, { returnId: q3.id });
     previous = Object.fromEntries(Object.entries(measure).filter(([, id]) => q3Values.some((v) => v.measureId === id)).map(([code, id]) => [code, q3Values.find((v) => v.measureId === id)!.value!]));
     expect(Object.keys(previous).sort()).toEqual(["CASES_CLOSED", "CASES_CLOSED_IMPROVED", "REFERRALS"]);
-    const q4 = (await returnFor(ids.vv08, ids.q4))!;
+    const q4 = (await returnFor(ids.vv08, ids.open))!;
     expect(q4).toMatchObject({ state: ReturnState.DRAFT, revisionCount: 0 });
     returnId = q4.id;
-    completenessBefore = (await ok(OFFICER, COMPLETENESS, { p: ids.q4 })).returnCompleteness;
+    completenessBefore = (await ok(OFFICER, COMPLETENESS, { p: ids.open })).returnCompleteness;
+    // The open quarter is due after today; these cases need it overdue, so they move its due date into the past
+    // (through the write connection; the test has no API for it) and put it back afterwards.
+    await server.services.writer.dataSource.query("UPDATE reporting_period SET dueDate = '2024-07-31' WHERE id = ?", [ids.open]);
+  });
+  afterAll(async () => {
+    await server.services.writer.dataSource.query("UPDATE reporting_period SET dueDate = ? WHERE id = ?", [openDueDate, ids.open]);
   });
 
   it("refuses a value more than 50% away from last quarter's with rule \"outlier\", and changes nothing", async () => {
     const draft = await m().findOneByOrFail(PerformanceReturn, { id: returnId });
     // Referrals double; the other figures are last quarter's.
-    await ok(PROVIDER_B, SAVE, { input: { contractId: ids.vv08, periodId: ids.q4, version: draft.version, values: values({ ...previous, REFERRALS: previous.REFERRALS * 2 }) } });
+    await ok(PROVIDER_B, SAVE, { input: { contractId: ids.vv08, periodId: ids.open, version: draft.version, values: values({ ...previous, REFERRALS: previous.REFERRALS * 2 }) } });
     const before = await snapshot(returnId);
     const error = await refused(PROVIDER_B, SUBMIT, { input: { returnId, version: before.version, idempotencyKey: newKey() } });
     expect(error.code).toBe("BAD_USER_INPUT");
@@ -355,14 +366,14 @@ describe("sharp changes against the previous accepted quarter", () => {
   });
 
   it("marks a first submission after the due date late, and the completeness counts it", async () => {
-    const period = await m().findOneByOrFail(ReportingPeriod, { id: ids.q4 });
+    const period = await m().findOneByOrFail(ReportingPeriod, { id: ids.open });
     expect(period.state).toBe(PeriodState.OPEN);
     expect(period.dueDate < new Date().toISOString().slice(0, 10)).toBe(true);
     const ret = await ok(OFFICER, "query($id: Int!) { performanceReturn(id: $id) { late contract { portfolio { id } } revisions { late } } }", { id: returnId });
     expect(ret.performanceReturn.late).toBe(true);
     expect(ret.performanceReturn.revisions).toEqual([{ late: true }]);
 
-    const after = (await ok(OFFICER, COMPLETENESS, { p: ids.q4 })).returnCompleteness;
+    const after = (await ok(OFFICER, COMPLETENESS, { p: ids.open })).returnCompleteness;
     const portfolioId = ret.performanceReturn.contract.portfolio.id;
     expect(after[0].portfolioId).toBeNull(); // the office total comes first
     const row = (rows: any[], pid: number | null) => rows.find((r) => r.portfolioId === pid);
@@ -415,8 +426,8 @@ describe("completeness", () => {
   });
 
   it("is not shown to providers, nor to another office", async () => {
-    expect((await refused(PROVIDER_B, COMPLETENESS, { p: ids.q4 })).code).toBe("FORBIDDEN");
-    expect((await refused(DORSET_OFFICER, COMPLETENESS, { p: ids.q4 })).code).toBe("NOT_FOUND");
+    expect((await refused(PROVIDER_B, COMPLETENESS, { p: ids.open })).code).toBe("FORBIDDEN");
+    expect((await refused(DORSET_OFFICER, COMPLETENESS, { p: ids.open })).code).toBe("NOT_FOUND");
   });
 });
 
@@ -461,22 +472,22 @@ describe("conflicts", () => {
 describe("who may do what", () => {
   it("hides another provider's contract and return (NOT_FOUND) and changes nothing", async () => {
     // Provider B's seeded Q4 return for WSW-VV-09 is awaiting review.
-    const harbourReturn = (await returnFor(ids.vv09, ids.q4))!;
+    const harbourReturn = (await returnFor(ids.vv09, ids.open))!;
     expect(harbourReturn.state).toBe(ReturnState.SUBMITTED);
     const before = await snapshot(harbourReturn.id);
     const returnCount = await m().count(PerformanceReturn);
 
-    expect((await refused(PROVIDER_A, SAVE, { input: { contractId: ids.vv09, periodId: ids.q4, version: before.version, values: values({ REFERRALS: 1 }) } })).code).toBe("NOT_FOUND");
+    expect((await refused(PROVIDER_A, SAVE, { input: { contractId: ids.vv09, periodId: ids.open, version: before.version, values: values({ REFERRALS: 1 }) } })).code).toBe("NOT_FOUND");
     expect((await refused(PROVIDER_A, SAVE, { input: { contractId: ids.vv08, periodId: ids.q2Future, values: values({ REFERRALS: 1 }) } })).code).toBe("NOT_FOUND");
     expect((await refused(PROVIDER_A, SUBMIT, { input: { returnId: harbourReturn.id, version: before.version, idempotencyKey: newKey() } })).code).toBe("NOT_FOUND");
     expect((await refused(PROVIDER_A, "query($id: Int!) { performanceReturn(id: $id) { id } }", { id: harbourReturn.id })).code).toBe("NOT_FOUND");
-    expect((await refused(DORSET_OFFICER, SAVE, { input: { contractId: ids.vv09, periodId: ids.q4, version: before.version, values: values({ REFERRALS: 1 }) } })).code).toBe("NOT_FOUND");
+    expect((await refused(DORSET_OFFICER, SAVE, { input: { contractId: ids.vv09, periodId: ids.open, version: before.version, values: values({ REFERRALS: 1 }) } })).code).toBe("NOT_FOUND");
     expect(await snapshot(harbourReturn.id)).toEqual(before);
     expect(await m().count(PerformanceReturn)).toBe(returnCount);
   });
 
   it("lets no provider accept, send back or reopen (FORBIDDEN), not even its own return", async () => {
-    const harbourReturn = (await returnFor(ids.vv09, ids.q4))!;
+    const harbourReturn = (await returnFor(ids.vv09, ids.open))!;
     const before = await snapshot(harbourReturn.id);
     for (const who of [PROVIDER_A, PROVIDER_B]) {
       expect((await refused(who, ACCEPT, { id: harbourReturn.id, v: before.version })).code).toBe("FORBIDDEN");
@@ -491,7 +502,7 @@ describe("who may do what", () => {
     const count = await m().count(PerformanceReturn);
     const events = await m().count(AuditEvent);
     expect((await refused(ANALYST, SAVE, { input: { contractId: ids.vv09, periodId: ids.q2Future, values: values({ REFERRALS: 1 }) } })).code).toBe("FORBIDDEN");
-    expect((await refused(ANALYST, SUBMIT, { input: { returnId: (await returnFor(ids.vv09, ids.q4))!.id, version: 1, idempotencyKey: newKey() } })).code).toBe("FORBIDDEN");
+    expect((await refused(ANALYST, SUBMIT, { input: { returnId: (await returnFor(ids.vv09, ids.open))!.id, version: 1, idempotencyKey: newKey() } })).code).toBe("FORBIDDEN");
     expect(await m().count(PerformanceReturn)).toBe(count);
     expect(await m().count(AuditEvent)).toBe(events);
   });
@@ -531,7 +542,7 @@ describe("who may do what", () => {
 
 describe("the shape of a return", () => {
   it("refuses values and review comments for measures the contract does not report, and changes nothing", async () => {
-    const submitted = (await returnFor(ids.vv09, ids.q4))!;
+    const submitted = (await returnFor(ids.vv09, ids.open))!;
     const before = await snapshot(submitted.id);
     const stray = await refused(OFFICER, SEND_BACK, { id: submitted.id, v: before.version, reason: "Please check.", comments: [{ measureId: measure.HCP_REQUESTS, comment: "Not on this return." }] });
     expect(stray.code).toBe("BAD_USER_INPUT");

@@ -11,12 +11,13 @@ const COMMISSIONER = "commissioner@wiltshire.demo.example";
 const OFFICER = "officer@wiltshire.demo.example";
 const PROVIDER_B = "provider-b@demo.example";
 
-// Wiltshire 2023-24 Q4 (period 4) is open and its due date has passed. Harbour (provider B) has a draft for
-// WSW-VV-08 (contract 8, referrals still empty) and a submitted return for WSW-VV-09 (contract 9). Both count towards
+// Wiltshire 2024-25 Q1 (period 5) is the demo's open quarter. Harbour (provider B) has a draft for WSW-VV-08
+// (contract 8, referrals still empty) and a submitted return for WSW-VV-09 (contract 9). Both count towards
 // Victims & Vulnerability's "Referrals received" (portfolio 2, REFERRALS_RECEIVED).
-const Q4 = 4;
+const OPEN_Q = 5;
+const PREVIOUS = 4; // 2023-24 Q4, closed: every return accepted
 const VICTIMS = 2;
-const CELL = `cell-${VICTIMS}-REFERRALS_RECEIVED-${Q4}`;
+const CELL = `cell-${VICTIMS}-REFERRALS_RECEIVED-${OPEN_Q}`;
 
 interface ReturnRow {
   id: number;
@@ -25,7 +26,7 @@ interface ReturnRow {
 }
 
 async function returnOf(e2e: E2E, contractId: number): Promise<ReturnRow> {
-  const result = await e2e.server.run<{ returns: { items: ReturnRow[] } }>(OFFICER, "query($c: Int!, $p: Int!) { returns(contractId: $c, periodId: $p) { items { id state version } } }", { c: contractId, p: Q4 });
+  const result = await e2e.server.run<{ returns: { items: ReturnRow[] } }>(OFFICER, "query($c: Int!, $p: Int!) { returns(contractId: $c, periodId: $p) { items { id state version } } }", { c: contractId, p: OPEN_Q });
   return result.data!.returns.items[0];
 }
 
@@ -33,14 +34,14 @@ async function referralsCell(e2e: E2E): Promise<{ returnsIn: number; returnsDue:
   const result = await e2e.server.run<{ scorecards: { rows: { indicator: { code: string }; cells: { returnsIn: number; returnsDue: number }[] }[] }[] }>(
     COMMISSIONER,
     "query($p: Int!, $portfolio: Int!) { scorecards(periodIds: [$p], portfolioId: $portfolio) { rows { indicator { code } cells { returnsIn returnsDue } } } }",
-    { p: Q4, portfolio: VICTIMS },
+    { p: OPEN_Q, portfolio: VICTIMS },
   );
   return result.data!.scorecards[0].rows.find((r) => r.indicator.code === "REFERRALS_RECEIVED")!.cells[0];
 }
 
 /** The Commissioner's board, open on the quarter, marked so a reload would show. */
 async function openBoard(e2e: E2E): Promise<Page> {
-  const { page } = await e2e.open(COMMISSIONER, `/board?quarter=${Q4}`);
+  const { page } = await e2e.open(COMMISSIONER, `/board?quarter=${OPEN_Q}`);
   await page.getByTestId(CELL).waitFor({ timeout: 15_000 });
   await page.evaluate(() => ((window as unknown as { __notReloaded: boolean }).__notReloaded = true));
   return page;
@@ -67,10 +68,12 @@ describe.skipIf(!browserAvailable())("live review", () => {
     const before = await referralsCell(e2e);
     expect(await board.getByTestId(CELL).innerText()).toContain(`${before.returnsIn} of ${before.returnsDue} returns`);
 
-    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/8/${Q4}`);
+    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/8/${OPEN_Q}`);
     try {
-      // 298 referrals were accepted last quarter: 300 needs no explanation.
-      await page.getByLabel("Referrals received", { exact: true }).fill("300");
+      // Last quarter's accepted referrals again needs no explanation.
+      const last = await e2e.server.run<{ returns: { items: { values: { value: number; measure: { code: string } }[] }[] } }>(OFFICER, "query($c: Int!, $p: Int!) { returns(contractId: $c, periodId: $p) { items { values { value measure { code } } } } }", { c: 8, p: PREVIOUS });
+      const referrals = last.data!.returns.items[0].values.find((v) => v.measure.code === "REFERRALS")!.value;
+      await page.getByLabel("Referrals received", { exact: true }).fill(String(referrals));
       await page.getByRole("button", { name: "Submit return" }).click();
       await page.getByTestId("return-submitted").waitFor({ timeout: 10_000 });
       const submitted = await returnOf(e2e, 8);
@@ -103,8 +106,8 @@ describe.skipIf(!browserAvailable())("live review", () => {
     const target = await returnOf(e2e, 9);
     expect(target.state).toBe("SUBMITTED");
 
-    const officer = await e2e.open(OFFICER, `/returns?quarter=${Q4}`);
-    const provider = await e2e.open(PROVIDER_B, `/provider/returns/9/${Q4}`);
+    const officer = await e2e.open(OFFICER, `/returns?quarter=${OPEN_Q}`);
+    const provider = await e2e.open(PROVIDER_B, `/provider/returns/9/${OPEN_Q}`);
     try {
       await expect.poll(() => provider.page.getByTestId("return-status").innerText(), { timeout: 10_000 }).toContain("Submitted: waiting for review");
       // The officer sends it back through the dialog, with a reason and a comment on one measure.
@@ -133,6 +136,11 @@ describe.skipIf(!browserAvailable())("live review", () => {
       const before = await referralsCell(e2e);
       await expect.poll(() => row.getAttribute("data-state"), { timeout: 10_000 }).toBe("SUBMITTED");
       await row.getByRole("button", { name: "Accept" }).click();
+      // Accepting is confirmed in a dialog that names the return.
+      const confirm = officer.page.getByTestId("accept-confirm");
+      await confirm.waitFor({ timeout: 10_000 });
+      expect(await confirm.getByRole("heading").innerText()).toContain("WSW-VV-09");
+      await confirm.getByRole("button", { name: "Accept return" }).click();
       await expect.poll(async () => (await returnOf(e2e, 9)).state, { timeout: 10_000 }).toBe("ACCEPTED");
 
       const cell = board.getByTestId(CELL);

@@ -7,10 +7,15 @@ const PROVIDER_A = "provider-a@demo.example";
 const PROVIDER_B = "provider-b@demo.example";
 
 // Harbour (provider B) in Wiltshire: WSW-VV-08 reports referrals and cases closed (with improved outcome); its
-// 2023-24 Q4 return (period 4) is a draft whose referrals are still empty. 2023-24 Q3 accepted 298 referrals.
+// return for the demo's open quarter (2024-25 Q1, period 5, due after today) is a draft whose referrals are still
+// empty; its 2023-24 Q4 return (closed) was accepted. The CSV upload goes into a quarter the test opens itself.
 const OUTREACH = { id: 8, reference: "WSW-VV-08", title: "Domestic abuse outreach and recovery – Wiltshire" };
-const Q4 = 4;
-const NEXT_Q1 = 5;
+const OPEN_Q = 5;
+const OFFICER = "officer@wiltshire.demo.example";
+let FRESH_Q = 0;
+let previousReferrals = 0;
+let openDue = "";
+const longDate = (iso: string) => new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric" }).format(new Date(`${iso}T12:00:00`));
 
 const RETURN_OF = `query($contractId: Int!, $periodId: Int!) {
   returns(contractId: $contractId, periodId: $periodId) { items { id state version values { value comment measure { code } } } }
@@ -35,39 +40,61 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
 
   beforeAll(async () => {
     e2e = await startE2E();
+    const periods = (await e2e.server.run<{ reportingPeriods: { id: number; label: string; state: string; dueDate: string }[] }>(OFFICER, "{ reportingPeriods { id label state dueDate } }")).data!.reportingPeriods;
+    const open = periods.find((p) => p.id === OPEN_Q)!;
+    expect(open).toMatchObject({ label: "2024-25 Q1", state: "OPEN" });
+    openDue = open.dueDate;
+    // Last quarter's accepted referrals, which the outlier rule compares with.
+    const previous = await returnOf(e2e, OUTREACH.id, periods.find((p) => p.label === "2023-24 Q4")!.id);
+    expect(previous.state).toBe("ACCEPTED");
+    previousReferrals = previous.values.find((v) => v.measure.code === "REFERRALS")!.value!;
   });
   afterAll(async () => {
     await e2e?.close();
   });
 
-  test("the provider's home lists each contract's open quarters with their state and a late warning", async () => {
+  test("the provider's home lists each contract's open quarter with its due date and state; a late warning once it is overdue", async () => {
     const { context, page } = await e2e.open(PROVIDER_B, "/provider");
     try {
       await page.getByRole("heading", { name: "Your returns", level: 1 }).waitFor();
-      const row = page.getByTestId(`provider-return-${OUTREACH.id}-${Q4}`);
+      const row = page.getByTestId(`provider-return-${OUTREACH.id}-${OPEN_Q}`);
       await row.waitFor();
-      expect(await row.innerText()).toMatch(/2023-24 Q4[\s\S]*30 April 2024[\s\S]*Draft[\s\S]*Late: it was due on 30 April 2024[\s\S]*Continue return/);
-      expect(await page.getByTestId("provider-return-9-4").innerText()).toMatch(/Submitted[\s\S]*View return/);
+      // The open quarter is due after today: what is due, not a column of "Late".
+      expect(openDue > new Date().toISOString().slice(0, 10)).toBe(true);
+      const text = await row.innerText();
+      expect(text).toMatch(new RegExp(`2024-25 Q1[\\s\\S]*${longDate(openDue)}[\\s\\S]*Draft[\\s\\S]*Continue return`));
+      expect(text).not.toContain("Late");
+      expect(await page.getByTestId(`provider-return-9-${OPEN_Q}`).innerText()).toMatch(/Submitted[\s\S]*View return/);
       // Provider B holds no Dorset contract, and sees nobody else's.
       expect(await page.getByRole("heading", { level: 2, name: "Dorset" }).count()).toBe(0);
       expect(await page.locator("main").innerText()).not.toContain("Adult victims of crime service");
 
       await screenshot(page, "provider-home");
       expect(await accessibilityViolations(page)).toEqual([]);
+
+      // Overdue (the test moves the due date into the past, then back): the draft is flagged late.
+      const writer = e2e.server.services.writer.dataSource;
+      await writer.query("UPDATE reporting_period SET dueDate = '2024-07-31' WHERE id = ?", [OPEN_Q]);
+      try {
+        await page.reload();
+        await expect.poll(() => page.getByTestId(`provider-return-${OUTREACH.id}-${OPEN_Q}`).innerText(), { timeout: 10_000 }).toMatch(/Draft[\s\S]*Late: it was due on 31 July 2024/);
+      } finally {
+        await writer.query("UPDATE reporting_period SET dueDate = ? WHERE id = ?", [openDue, OPEN_Q]);
+      }
     } finally {
       await context.close();
     }
   });
 
   test("a negative value is refused by the server and the message is shown beside the field", async () => {
-    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${OUTREACH.id}/${Q4}`);
+    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${OUTREACH.id}/${OPEN_Q}`);
     try {
       await page.getByRole("heading", { name: OUTREACH.title, level: 1 }).waitFor();
       await valueInput(page, "Cases closed").waitFor();
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, "provider-form");
 
-      await fillFigures(page, { "Referrals received": "300", "Cases closed": "-5", "Cases closed with improved outcome": "0" });
+      await fillFigures(page, { "Referrals received": String(previousReferrals), "Cases closed": "-5", "Cases closed with improved outcome": "0" });
       await page.getByRole("button", { name: "Submit return" }).click();
 
       const field = page.getByTestId("measure-CASES_CLOSED");
@@ -83,7 +110,7 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
       await screenshot(page, "provider-form-errors");
 
       // Nothing was submitted: the return is still a draft, holding what was typed.
-      const ret = await returnOf(e2e, OUTREACH.id, Q4);
+      const ret = await returnOf(e2e, OUTREACH.id, OPEN_Q);
       expect(ret.state).toBe("DRAFT");
       expect(ret.values.find((v) => v.measure.code === "CASES_CLOSED")?.value).toBe(-5);
     } finally {
@@ -92,18 +119,19 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
   });
 
   test("a sharp change needs an explanation, which is sent with the resubmission", async () => {
-    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${OUTREACH.id}/${Q4}`);
+    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${OUTREACH.id}/${OPEN_Q}`);
     try {
       await valueInput(page, "Referrals received").waitFor();
-      // 298 referrals were accepted last quarter: 900 is a rise of about 200%.
-      await fillFigures(page, { "Referrals received": "900", "Cases closed": "170", "Cases closed with improved outcome": "130" });
+      // Three times last quarter's accepted referrals is a rise of 200%.
+      const sharp = previousReferrals * 3;
+      await fillFigures(page, { "Referrals received": String(sharp), "Cases closed": "170", "Cases closed with improved outcome": "130" });
       await page.getByRole("button", { name: "Submit return" }).click();
 
       const explanation = page.getByLabel("Explain the change in Referrals received");
       await explanation.waitFor({ timeout: 10_000 });
       expect(await page.getByTestId("error-summary").innerText()).toContain("Explain the change in referrals received");
-      expect(await page.getByTestId("measure-REFERRALS").innerText()).toMatch(/298 → 900/);
-      expect((await returnOf(e2e, OUTREACH.id, Q4)).state).toBe("DRAFT");
+      expect(await page.getByTestId("measure-REFERRALS").innerText()).toContain(`${previousReferrals.toLocaleString("en-GB")} → ${sharp.toLocaleString("en-GB")}`);
+      expect((await returnOf(e2e, OUTREACH.id, OPEN_Q)).state).toBe("DRAFT");
 
       // Submitting again without the explanation is stopped in the browser, beside the field.
       await page.getByRole("button", { name: "Submit return" }).click();
@@ -114,9 +142,9 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
       await page.getByTestId("return-submitted").waitFor({ timeout: 10_000 });
       expect(await page.getByTestId("return-status").innerText()).toContain("Submitted: waiting for review");
 
-      const ret = await returnOf(e2e, OUTREACH.id, Q4);
+      const ret = await returnOf(e2e, OUTREACH.id, OPEN_Q);
       expect(ret.state).toBe("SUBMITTED");
-      expect(ret.values.find((v) => v.measure.code === "REFERRALS")).toMatchObject({ value: 900, comment: "A new referral route from the police hub opened in January." });
+      expect(ret.values.find((v) => v.measure.code === "REFERRALS")).toMatchObject({ value: sharp, comment: "A new referral route from the police hub opened in January." });
       // A submitted return is read only.
       expect(await page.getByRole("button", { name: "Save draft" }).count()).toBe(0);
     } finally {
@@ -125,7 +153,7 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
   });
 
   test("another provider's return, typed into the address bar, is refused without showing any of it", async () => {
-    const { context, page } = await e2e.open(PROVIDER_A, `/provider/returns/${OUTREACH.id}/${Q4}`);
+    const { context, page } = await e2e.open(PROVIDER_A, `/provider/returns/${OUTREACH.id}/${OPEN_Q}`);
     try {
       await page.getByRole("heading", { name: "You can’t see this return", level: 1 }).waitFor();
       const text = await page.locator("main").innerText();
@@ -142,6 +170,10 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
   });
 
   test("a CSV upload shows its progress to 100% and what it did; a bad file lists problems by row and column", async () => {
+    // A quarter with no returns yet, opened by the office for this test (the demo's open quarter has Harbour's returns).
+    const opened = await e2e.server.run<{ openReportingPeriod: { id: number } }>(OFFICER, 'mutation { openReportingPeriod(quarter: "2024-25 Q2", dueDate: "2099-01-31") { id } }');
+    expect(opened.errors).toBeUndefined();
+    FRESH_Q = opened.data!.openReportingPeriod.id;
     const { context, page } = await e2e.open(PROVIDER_B, "/provider");
     // Progress arrives over the WebSocket, from a subscription made before the upload starts.
     const phases: string[] = [];
@@ -154,8 +186,8 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
     try {
       const upload = page.getByRole("region", { name: "Upload returns from a spreadsheet" });
       await upload.waitFor();
-      await expect.poll(() => upload.getByLabel("Quarter").locator("option").allTextContents()).toContain("Wiltshire & Swindon: 2024-25 Q1");
-      await upload.getByLabel("Quarter").selectOption({ label: "Wiltshire & Swindon: 2024-25 Q1" });
+      await expect.poll(() => upload.getByLabel("Quarter").locator("option").allTextContents()).toContain("Wiltshire & Swindon: 2024-25 Q2");
+      await upload.getByLabel("Quarter").selectOption({ label: "Wiltshire & Swindon: 2024-25 Q2" });
 
       // The template has a row for each of the provider's contracts and measures.
       const [template] = await Promise.all([page.waitForEvent("download"), upload.getByRole("button", { name: "Download template" }).click()]);
@@ -196,19 +228,19 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
       expect(phases.at(-1)).toBe("DONE");
       await screenshot(page, "provider-csv-upload");
 
-      const outreach = await returnOf(e2e, OUTREACH.id, NEXT_Q1);
+      const outreach = await returnOf(e2e, OUTREACH.id, FRESH_Q);
       expect(outreach.state).toBe("DRAFT");
       expect(outreach.values.find((v) => v.measure.code === "REFERRALS")?.value).toBe(310);
       // The home page shows the new drafts (it refetches when returns change).
-      await expect.poll(() => page.getByTestId(`provider-return-${OUTREACH.id}-${NEXT_Q1}`).innerText()).toContain("Draft");
+      await expect.poll(() => page.getByTestId(`provider-return-${OUTREACH.id}-${FRESH_Q}`).innerText()).toContain("Draft");
     } finally {
       await context.close();
     }
   });
 
   test("a submission whose answer is lost is retried with the same idempotency key and counts once", async () => {
-    // WSW-VV-08's 2024-25 Q1 return is the draft the CSV upload made.
-    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${OUTREACH.id}/${NEXT_Q1}`);
+    // WSW-VV-08's 2024-25 Q2 return is the draft the CSV upload made.
+    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${OUTREACH.id}/${FRESH_Q}`);
     const keys: string[] = [];
     await page.route("**/graphql", async (route) => {
       const body = route.request().postData() ?? "";
@@ -223,13 +255,13 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
       await expect.poll(() => valueInput(page, "Referrals received").inputValue()).toBe("310");
       await page.getByRole("button", { name: "Submit return" }).click();
       await expect.poll(() => page.getByTestId("error-summary").innerText(), { timeout: 10_000 }).toContain("may not have been submitted");
-      expect((await returnOf(e2e, OUTREACH.id, NEXT_Q1)).state).toBe("SUBMITTED");
+      expect((await returnOf(e2e, OUTREACH.id, FRESH_Q)).state).toBe("SUBMITTED");
 
       await page.getByRole("button", { name: "Submit return" }).click();
       await page.getByTestId("return-submitted").waitFor({ timeout: 10_000 });
       expect(keys).toHaveLength(2);
       expect(keys[1]).toBe(keys[0]);
-      const revisions = await e2e.server.run<{ returns: { items: { revisionCount: number }[] } }>(PROVIDER_B, "query($c: Int!, $p: Int!) { returns(contractId: $c, periodId: $p) { items { revisionCount } } }", { c: OUTREACH.id, p: NEXT_Q1 });
+      const revisions = await e2e.server.run<{ returns: { items: { revisionCount: number }[] } }>(PROVIDER_B, "query($c: Int!, $p: Int!) { returns(contractId: $c, periodId: $p) { items { revisionCount } } }", { c: OUTREACH.id, p: FRESH_Q });
       expect(revisions.data!.returns.items[0].revisionCount).toBe(1);
     } finally {
       await context.close();
@@ -238,17 +270,17 @@ describe.skipIf(!browserAvailable())("provider returns", () => {
 
   test("changes are saved as the provider types; a return changed elsewhere asks for a reload", async () => {
     const idva = 9;
-    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${idva}/${NEXT_Q1}`);
+    const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${idva}/${FRESH_Q}`);
     try {
       await expect.poll(() => valueInput(page, "Referrals received").inputValue()).toBe("470");
       await page.getByLabel("Challenges").fill("Two advisers left in February.");
       await expect.poll(() => page.getByTestId("save-status").innerText(), { timeout: 8_000 }).toMatch(/^Saved at \d\d:\d\d$/);
-      const saved = await returnOf(e2e, idva, NEXT_Q1);
+      const saved = await returnOf(e2e, idva, FRESH_Q);
       expect(saved.state).toBe("DRAFT");
 
       // Someone else (another tab, the CSV upload) saves the return in the meantime.
       const elsewhere = await e2e.server.run(PROVIDER_B, "mutation($input: SaveReturnInput!) { saveReturnDraft(input: $input) { version } }", {
-        input: { contractId: idva, periodId: NEXT_Q1, version: saved.version, values: [{ measureId: 1, value: 475 }] },
+        input: { contractId: idva, periodId: FRESH_Q, version: saved.version, values: [{ measureId: 1, value: 475 }] },
       });
       expect(elsewhere.errors).toBeUndefined();
 

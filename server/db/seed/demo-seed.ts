@@ -7,8 +7,8 @@ import { DEMO_PASSWORD, seedUsers } from "./demo-users.js";
 import { dorset } from "./dorset-2019-20.js";
 import { durham } from "./durham-2018-19.js";
 import { seedOffice, type OfficeSeed } from "./office-seed.js";
-import { DORSET_KPI_CONTRACTS, DORSET_PERIODS, DORSET_SHARE_OF } from "./dorset-kpis.js";
-import { DURHAM_KPI_CONTRACTS, DURHAM_PERIODS, DURHAM_SHARE_OF } from "./durham-services.js";
+import { DORSET_KPI_CONTRACTS, DORSET_OPEN_PERIOD, DORSET_PERIODS, DORSET_SHARE_OF } from "./dorset-kpis.js";
+import { DURHAM_KPI_CONTRACTS, DURHAM_OPEN_PERIOD, DURHAM_PERIODS, DURHAM_SHARE_OF } from "./durham-services.js";
 import { seedOfficePerformance } from "./office-performance.js";
 import { seedWiltshirePerformance } from "./performance.js";
 import { seedWiltshireFrozenQuarter } from "./wiltshire-frozen.js";
@@ -67,6 +67,10 @@ async function seedInTransaction(dataSource: DataSource, passwordHash: string): 
     await seedOfficePerformance(em, { ...durhamSeed, users, officerKey: "officer:durham", periods: DURHAM_PERIODS, contracts: DURHAM_KPI_CONTRACTS, shareOf: DURHAM_SHARE_OF, seed: "durham" });
 
     await seedWiltshireFrozenQuarter(em, { officeId, keys, users });
+    // Each office's one open quarter, due a few weeks after the demo is loaded (illustrative): the quarter after its
+    // documents' year, with nothing in yet. Seeded last so every other period keeps its id.
+    await seedOfficePerformance(em, { ...dorsetSeed, users, officerKey: "officer:dorset", periods: [DORSET_OPEN_PERIOD], contracts: DORSET_KPI_CONTRACTS, shareOf: DORSET_SHARE_OF, seed: "dorset" });
+    await seedOfficePerformance(em, { ...durhamSeed, users, officerKey: "officer:durham", periods: [DURHAM_OPEN_PERIOD], contracts: DURHAM_KPI_CONTRACTS, shareOf: DURHAM_SHARE_OF, seed: "durham" });
     await rebuildScorecardAggregates(em);
   });
 }

@@ -1,16 +1,20 @@
 import { PeriodState } from "../../modules/periods/reporting-period.entity.js";
 import { Direction, MeasureUnit, type SeedPart, type TargetSeed } from "./office-seed.js";
 import type { PerformanceContract, PeriodPlan } from "./office-performance.js";
+import { demoOpenQuarterDueDate } from "./demo-clock.js";
 
 /*
  * Dorset's KPIs, which commitments report them, their targets and the 2019-20 reporting quarters. The 2019/20
  * intentions (seeds/001) set no KPIs, so everything here is illustrative; the money figures are untouched.
- * All four quarters of 2019-20 ended long ago, so they are closed, as they would be.
+ * All four quarters of 2019-20 ended long ago, so they are closed, as they would be; 2020-21 Q1 is the one open quarter.
  */
 
 const YEAR = "2019-20";
 
 export const DORSET_PERIODS: PeriodPlan[] = [1, 2, 3, 4].map((quarter) => ({ year: YEAR, quarter: quarter as 1 | 2 | 3 | 4, state: PeriodState.CLOSED }));
+
+/** The demo's one open quarter for Dorset: the next one, with its due date set from the day the demo is loaded (illustrative). */
+export const DORSET_OPEN_PERIOD: PeriodPlan = { year: "2020-21", quarter: 1, state: PeriodState.OPEN, dueDate: demoOpenQuarterDueDate() };
 
 export const DORSET_SHARE_OF: Record<string, string> = {
   CONTACTED_2D: "REFERRALS",

@@ -1,6 +1,7 @@
 import { PeriodState } from "../../modules/periods/reporting-period.entity.js";
 import { ContractStatus, LifecycleStage, Mechanism, type ContractSeed, type SeedPart, type TargetSeed } from "./office-seed.js";
 import type { PerformanceContract, PeriodPlan } from "./office-performance.js";
+import { demoOpenQuarterDueDate } from "./demo-clock.js";
 import { gbp } from "./seed-kit.js";
 
 /*
@@ -13,6 +14,9 @@ import { gbp } from "./seed-kit.js";
 const YEAR = "2018-19";
 
 export const DURHAM_PERIODS: PeriodPlan[] = [1, 2, 3, 4].map((quarter) => ({ year: YEAR, quarter: quarter as 1 | 2 | 3 | 4, state: PeriodState.CLOSED }));
+
+/** The demo's one open quarter for Durham: the next one, with its due date set from the day the demo is loaded (illustrative). */
+export const DURHAM_OPEN_PERIOD: PeriodPlan = { year: "2019-20", quarter: 1, state: PeriodState.OPEN, dueDate: demoOpenQuarterDueDate() };
 
 const service = (
   ref: string,

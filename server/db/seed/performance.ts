@@ -16,8 +16,9 @@ import { demoOpenQuarterDueDate } from "./demo-clock.js";
 import { INDICATORS, KPI_CONTRACTS, SHARE_OF, type KpiContract } from "./wiltshire-kpis.js";
 
 /*
- * Wiltshire's reporting quarters and the returns providers sent for them: 2023-24 Q1–Q3 closed with every return
- * accepted (a few after being sent back, a few late), 2023-24 Q4 open with a mix of states, 2024-25 Q1 just opened.
+ * Wiltshire's reporting quarters and the returns providers sent for them: 2023-24 Q1–Q4 closed with every return
+ * accepted (a few after being sent back, a few late), as an office would have closed them long ago; 2024-25 Q1 is the
+ * demo's one open quarter, its due date ahead of the clock (illustrative), with a mix of states sent in the last weeks.
  * The figures are illustrative but deterministic (seeded by contract and quarter) and obey the return rules: whole
  * non-negative counts, and no numerator above its denominator.
  */
@@ -33,9 +34,9 @@ export const WILTSHIRE_PERIODS: PeriodSeed[] = [
   { year: "2023-24", quarter: 1, state: PeriodState.CLOSED, closedOn: "2023-08-31" },
   { year: "2023-24", quarter: 2, state: PeriodState.CLOSED, closedOn: "2023-11-30" },
   { year: "2023-24", quarter: 3, state: PeriodState.CLOSED, closedOn: "2024-02-29" },
-  { year: "2023-24", quarter: 4, state: PeriodState.OPEN },
+  { year: "2023-24", quarter: 4, state: PeriodState.CLOSED, closedOn: "2024-05-31" },
   // The demo's one current quarter: its due date is set from the day the demo data is loaded (illustrative), so a
-  // newcomer sees what is due rather than "Late". 2023-24 Q4 stays open with its returns still coming in late.
+  // newcomer sees what is due rather than "Late".
   { year: "2024-25", quarter: 1, state: PeriodState.OPEN, dueDate: demoOpenQuarterDueDate() },
 ];
 
@@ -56,7 +57,9 @@ const STORIES: Record<string, Record<string, Story>> = {
   "2023-24 Q1": { "WSW-RR-01": "accepted-late" },
   "2023-24 Q2": { "WSW-VV-03": "accepted-after-return", "WSW-PY-03": "accepted-late" },
   "2023-24 Q3": { "WSW-RR-03": "accepted-after-return" },
-  "2023-24 Q4": {
+  "2023-24 Q4": { "WSW-VV-03": "accepted-after-return", "WSW-RR-01": "accepted-late", "WSW-RR-05": "accepted-late" },
+  // The open quarter, part-way through: nothing is late yet (its due date is ahead); the rest are still to come.
+  "2024-25 Q1": {
     "WSW-VV-01": "accepted",
     "WSW-VV-03": "returned", // provider-a has a return to correct
     "WSW-VV-05": "submitted",
@@ -64,22 +67,16 @@ const STORIES: Record<string, Record<string, Story>> = {
     "WSW-VV-08": "draft", // provider-b has a draft to finish …
     "WSW-VV-09": "submitted", // … and a return awaiting review
     "WSW-VV-12": "accepted",
-    "WSW-RR-01": "submitted-late",
-    "WSW-RR-02": "missing",
+    "WSW-RR-01": "submitted",
     "WSW-RR-03": "submitted",
     "WSW-RR-04": "draft",
-    "WSW-RR-05": "submitted-late",
-    "WSW-PY-03": "missing",
+    "WSW-RR-05": "submitted",
     "WSW-PY-05": "accepted",
   },
-  "2024-25 Q1": { "WSW-VV-12": "draft" },
 };
 
-function storyFor(ref: string, period: PeriodSeed, index: number): Story {
-  const told = STORIES[label(period)]?.[ref];
-  if (told) return told;
-  if (period.state === PeriodState.CLOSED) return "accepted";
-  return index === WILTSHIRE_PERIODS.length - 1 ? "missing" : "submitted";
+function storyFor(ref: string, period: PeriodSeed): Story {
+  return STORIES[label(period)]?.[ref] ?? (period.state === PeriodState.CLOSED ? "accepted" : "missing");
 }
 
 const MEASURES_OF = new Map(INDICATORS.map((i) => [i.code, [...i.numerator, ...(i.denominator ?? [])]]));
@@ -204,12 +201,13 @@ export async function seedWiltshirePerformance(em: EntityManager, { officeId, ke
 
   const officer = users.get("user", "officer:wiltshire");
   const returnIds = new Map<string, number>();
+  const loadedOn = new Date().toISOString().slice(0, 10);
 
   for (const kc of KPI_CONTRACTS) {
     const contractId = keys.get("contract", kc.contract);
     const submitter = users.get("user", `provider:${contracts.get(kc.contract)!.provider}`);
     for (const [index, period] of WILTSHIRE_PERIODS.entries()) {
-      const story = storyFor(kc.contract, period, index);
+      const story = storyFor(kc.contract, period);
       if (story === "missing") continue;
       const random = seededRandom(`${kc.contract}|${label(period)}`);
       const due = period.dueDate ?? defaultDueDate(period);
@@ -220,7 +218,11 @@ export async function seedWiltshirePerformance(em: EntityManager, { officeId, ke
         [...v].map(([code, value]) => ({ measureId: keys.get("measure", code), value, comment: null }));
 
       const late = story.endsWith("-late");
-      const firstSubmitted = dayOffset(due, late ? Math.round(between(random, 2, 9)) : -Math.round(between(random, 1, 18)));
+      // The open quarter's returns came in over the last weeks before the demo was loaded, never in the future.
+      const firstSubmitted =
+        period.state === PeriodState.OPEN
+          ? dayOffset(loadedOn, -Math.round(between(random, 12, 20)))
+          : dayOffset(due, late ? Math.round(between(random, 2, 9)) : -Math.round(between(random, 1, 18)));
       const reviewed = (after: Date) => new Date(after.getTime() + Math.round(between(random, 2, 6)) * 86_400_000);
 
       const revisions: Partial<ReturnRevision>[] = [];

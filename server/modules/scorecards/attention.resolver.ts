@@ -115,7 +115,10 @@ export class BoardAttentionResolver {
           const cell = row.cells.find((c) => c.periodId === period.id)!;
           return { ...cell, portfolioId: s.portfolioId!, indicatorId: row.indicatorId, direction: direction.get(row.indicatorId)!, isRatio: ratios.has(row.indicatorId) } satisfies AttentionCell & Record<string, unknown>;
         }),
-      );
+      )
+      // A row the previous quarter brought in that nobody owes this quarter is not this quarter's indicator: the
+      // quarter's own scorecard has no row for it either.
+      .filter((c) => c.returnsDue > 0);
     const [returns] = await completeness(manager, period.officeId, period.id);
     const count = (rag: Rag) => cells.filter((c) => c.rag === rag).length;
     return {

@@ -219,6 +219,8 @@ function TargetForm({ indicatorId, portfolioId, unit, period, current, onSaved }
   const id = useId();
   const [value, setValue] = useState(current != null ? String(Math.round(current * 10) / 10) : "");
   const [scope, setScope] = useState<"quarter" | "year">("quarter");
+  const [reason, setReason] = useState("");
+  const [reasonProblem, setReasonProblem] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [{ fetching }, setTarget] = useMutation(BoardSetTargetMutation);
@@ -235,17 +237,23 @@ function TargetForm({ indicatorId, portfolioId, unit, period, current, onSaved }
       return;
     }
     setProblem(null);
-    const result = await setTarget({ input: { ...key, value: number, version: existing?.target?.version ?? null } });
+    setReasonProblem(null);
+    const result = await setTarget({ input: { ...key, value: number, version: existing?.target?.version ?? null, reason: reason.trim() || null } });
     if (result.error) {
       if (errorCode(result.error) === "CONFLICT") {
         setProblem("Someone changed this target meanwhile. The current target is loaded: check it and save again.");
         reloadTarget({ requestPolicy: "network-only" });
         return;
       }
-      const problems = result.error.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.problems) ? (e.extensions.problems as { message: string }[]) : []));
-      setProblem(errorCode(result.error) === "BAD_USER_INPUT" && problems.length ? problems.map((p) => p.message).join(" ") : describeError(result.error));
+      const problems = result.error.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.problems) ? (e.extensions.problems as { field: string; message: string }[]) : []));
+      // A change that reaches a frozen quarter restates it: the reason goes beside its own field.
+      const forReason = problems.filter((p) => p.field === "reason");
+      if (forReason.length) setReasonProblem(forReason.map((p) => p.message).join(" "));
+      const others = problems.filter((p) => p.field !== "reason");
+      setProblem(errorCode(result.error) === "BAD_USER_INPUT" && problems.length ? others.map((p) => p.message).join(" ") || null : describeError(result.error));
       return;
     }
+    setReason("");
     setSaved(scope === "quarter" ? `Target for ${period.label} saved.` : `Target for ${period.year} saved.`);
     reloadTarget({ requestPolicy: "network-only" });
     onSaved();
@@ -274,6 +282,20 @@ function TargetForm({ indicatorId, portfolioId, unit, period, current, onSaved }
           <input type="radio" name={`${id}-scope`} checked={scope === "year"} onChange={() => setScope("year")} /> The whole year, {period.year}
         </label>
       </fieldset>
+      <div className="field">
+        <label htmlFor={`${id}-reason`}>Reason for the change (required when a frozen quarter is restated)</label>
+        <textarea
+          id={`${id}-reason`}
+          rows={2}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          aria-invalid={reasonProblem ? true : undefined}
+          aria-describedby={`${id}-reason-problem`}
+        />
+        <p id={`${id}-reason-problem`} className="board-error" role="alert">
+          {reasonProblem}
+        </p>
+      </div>
       <p id={`${id}-hint`} className="target-form__hint">
         {unit === "COUNT" ? "A whole-year target for a count is shared equally across its four quarters." : "A whole-year target applies to each quarter as it is."}
       </p>

@@ -777,6 +777,7 @@ const CHANGE_LABELS: Record<string, string> = {
   RETURN_CORRECTED: "corrected return accepted",
   TARGET_CHANGED: "target changed",
   FUNDING_CHANGED: "funding changed",
+  CONTRACT_CHANGED: "contract changed",
 };
 
 /** "target changed by Demo Commissioning Officer on 1 Dec 2026, 09:12: Panel agreed a stretch target". */

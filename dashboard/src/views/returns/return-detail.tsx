@@ -1,8 +1,9 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
-import { formatDateTime, formatPence, formatValue } from "../../format";
+import { formatDateTime, formatPence } from "../../format";
 import { graphql } from "../../gql";
+import { ReturnFigures } from "../../features/returns/return-figures";
 import { RETURN_STATE_LABELS } from "../board/board-format";
 
 const ReturnsDetailQuery = graphql(`
@@ -93,11 +94,21 @@ const NARRATIVE: [key: "achievements" | "challenges" | "caseStudy" | "emergingRi
 
 const FIELD_LABELS: Record<string, string> = { achievements: "Achievements", challenges: "Challenges", caseStudy: "Case study", emergingRisks: "Emerging risks", spendPence: "Spend" };
 
+/** What the review actions need to know about the return on show. */
+export interface ReviewedReturn {
+  id: number;
+  state: string;
+  version: number;
+  label: string;
+  contractId: number;
+  period: { id: number; label: string };
+}
+
 export interface ReturnDetailProps {
   returnId: number;
   onClose(): void;
   /** Accept and send-back buttons, when the viewer may review this return. */
-  actions?: (ret: { id: number; state: string; version: number; label: string }) => ReactNode;
+  actions?: (ret: ReviewedReturn) => ReactNode;
 }
 
 /** One return: its values, narrative and revision history, with what changed between two submissions. */
@@ -183,32 +194,9 @@ export function ReturnDetail({ returnId, onClose, actions }: ReturnDetailProps) 
               {ret.reviewReason}
             </p>
           )}
-          {actions && <div className="button-row return-detail__actions">{actions({ id: ret.id, state: ret.state, version: ret.version, label })}</div>}
+          {actions && <div className="button-row return-detail__actions">{actions({ id: ret.id, state: ret.state, version: ret.version, label, contractId: ret.contract.id, period: ret.period })}</div>}
 
-          <h3 className="drilldown__section">Figures</h3>
-          <table className="provenance__values">
-            <caption className="visually-hidden">Figures in this return</caption>
-            <thead>
-              <tr>
-                <th scope="col">Measure</th>
-                <th scope="col" className="num">
-                  Value
-                </th>
-                <th scope="col">Provider's comment</th>
-                <th scope="col">Reviewer's comment</th>
-              </tr>
-            </thead>
-            <tbody>
-              {ret.values.map((v) => (
-                <tr key={v.id}>
-                  <th scope="row">{v.measure.name}</th>
-                  <td className="num">{formatValue(v.value, v.measure.unit)}</td>
-                  <td>{v.comment ?? ""}</td>
-                  <td>{reviewerComments.get(v.measure.id) ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ReturnFigures contractId={ret.contract.id} period={ret.period} values={ret.values} reviewerComments={reviewerComments} />
 
           <h3 className="drilldown__section">What the provider says</h3>
           <dl className="return-detail__narrative">

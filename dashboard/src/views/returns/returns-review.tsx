@@ -11,7 +11,9 @@ import { useOfficeId, useQuarterId } from "../../url-state";
 import { BoardReturnChangedDocument } from "../board/review-board";
 import { RETURN_STATE_LABELS } from "../board/board-format";
 import { useBoardFrame } from "../board/use-board-frame";
-import { ReturnDetail } from "./return-detail";
+import { AcceptReturnDialog } from "../../features/returns/accept-return-dialog";
+import { ReopenReturnDialog } from "../../features/returns/reopen-return-dialog";
+import { ReturnDetail, type ReviewedReturn } from "./return-detail";
 import { ReturnsStatus, useReturnCompleteness } from "./returns-status";
 import { SendBackDialog } from "./send-back-dialog";
 import "../board/board.css";
@@ -115,6 +117,8 @@ export default function ReturnsReview() {
   const [status, setStatus] = useState<{ text: string; tone: "ok" | "error" } | null>(null);
   const [accepting, setAccepting] = useState<number | null>(null);
   const [sendingBack, setSendingBack] = useState<ReturnItem | null>(null);
+  const [confirming, setConfirming] = useState<ReviewedReturn | null>(null);
+  const [reopening, setReopening] = useState<ReviewedReturn | null>(null);
   const [updated, setUpdated] = useState<ReadonlyMap<number, number>>(new Map());
   const opener = useRef<HTMLElement | null>(null);
 
@@ -203,18 +207,32 @@ export default function ReturnsReview() {
     setSendingBack(ret);
   };
 
-  const reviewButtons = (ret: { id: number; state: string; version: number; label: string }, item: ReturnItem | undefined) =>
+  const openAccept = (ret: ReviewedReturn) => {
+    opener.current = document.activeElement as HTMLElement | null;
+    setConfirming(ret);
+  };
+  const openReopen = (ret: ReviewedReturn) => {
+    opener.current = document.activeElement as HTMLElement | null;
+    setReopening(ret);
+  };
+  const refocus = () => requestAnimationFrame(() => opener.current?.focus());
+
+  const reviewButtons = (ret: ReviewedReturn, item: ReturnItem | undefined, inDetail = false) =>
     canReview && ret.state === "SUBMITTED" ? (
       <>
-        <button type="button" className="button" onClick={() => acceptReturn(ret)} aria-disabled={accepting === ret.id || undefined} aria-describedby={`return-${ret.id}-contract`}>
+        <button type="button" className="button" onClick={() => openAccept(ret)} aria-haspopup="dialog" aria-disabled={accepting === ret.id || undefined} aria-describedby={inDetail ? undefined : `return-${ret.id}-contract`}>
           {accepting === ret.id ? "Accepting…" : "Accept"}
         </button>
         {item && (
-          <button type="button" className="button button--secondary" onClick={() => openSendBack(item)} aria-haspopup="dialog" aria-describedby={`return-${ret.id}-contract`}>
+          <button type="button" className="button button--secondary" onClick={() => openSendBack(item)} aria-haspopup="dialog" aria-describedby={inDetail ? undefined : `return-${ret.id}-contract`}>
             Send back
           </button>
         )}
       </>
+    ) : canReview && inDetail && ret.state === "ACCEPTED" ? (
+      <button type="button" className="button button--secondary" onClick={() => openReopen(ret)} aria-haspopup="dialog">
+        Open for correction
+      </button>
     ) : null;
 
   const boardSearch = officeId != null && frame.selected ? `?office=${officeId}&quarter=${frame.selected.id}` : "";
@@ -321,7 +339,7 @@ export default function ReturnsReview() {
                                     <button type="button" className="button button--secondary" onClick={() => openDetail(r.id)} aria-haspopup="dialog" aria-describedby={`return-${r.id}-contract`}>
                                       View
                                     </button>
-                                    {reviewButtons({ id: r.id, state: r.state, version: r.version, label: labelOf(r) }, r)}
+                                    {reviewButtons({ id: r.id, state: r.state, version: r.version, label: labelOf(r), contractId: r.contract.id, period: frame.selected! }, r)}
                                   </div>
                                 </td>
                               </tr>
@@ -365,7 +383,37 @@ export default function ReturnsReview() {
           key={detailId}
           returnId={detailId}
           onClose={closeDetail}
-          actions={(ret) => reviewButtons(ret, items.find((i) => i.id === ret.id))}
+          actions={(ret) => reviewButtons(ret, items.find((i) => i.id === ret.id), true)}
+        />
+      )}
+      {confirming && (
+        <AcceptReturnDialog
+          contractId={confirming.contractId}
+          period={confirming.period}
+          contractLabel={confirming.label}
+          onConfirm={() => acceptReturn(confirming)}
+          onClose={() => {
+            setConfirming(null);
+            refocus();
+          }}
+        />
+      )}
+      {reopening && (
+        <ReopenReturnDialog
+          returnId={reopening.id}
+          version={reopening.version}
+          contractLabel={reopening.label}
+          periodLabel={reopening.period.label}
+          onClose={() => {
+            setReopening(null);
+            refocus();
+          }}
+          onReopened={(text) => {
+            setStatus({ text, tone: "ok" });
+            refetchList();
+            completeness.refetch();
+          }}
+          onStale={refetchList}
         />
       )}
       {sendingBack && (

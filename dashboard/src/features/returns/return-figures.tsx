@@ -1,0 +1,157 @@
+import { useId } from "react";
+import { RagBadge } from "../../components/rag-badge";
+import { describeError } from "../../errors";
+import { formatChange, formatValue, type MeasureUnit } from "../../format";
+import { figureChange, formatPercentChange, targetText } from "./figure-change";
+import { useReturnReview } from "./use-return-review";
+import "./return-figures.css";
+
+export interface ReviewedValue {
+  id: number;
+  value?: number | null;
+  comment?: string | null;
+  measure: { id: number; name: string; unit: MeasureUnit };
+}
+
+export interface ReturnFiguresProps {
+  contractId: number;
+  period: { id: number; label: string };
+  values: readonly ReviewedValue[];
+  /** The reviewer's comments on the latest revision, by measure id. */
+  reviewerComments: ReadonlyMap<number, string>;
+}
+
+/**
+ * A return's figures as a reviewer needs them: each KPI beside the previous quarter, its target and the change;
+ * each reported figure beside the last accepted return's, with the provider's and reviewer's comments.
+ */
+export function ReturnFigures({ contractId, period, values, reviewerComments }: ReturnFiguresProps) {
+  const id = useId();
+  const review = useReturnReview(contractId, period.id, period.label);
+  const previous = review.previousReturn;
+  const previousValue = new Map((previous?.values ?? []).map((v) => [v.measure.id, v.value ?? null]));
+
+  return (
+    <div className="return-figures" data-testid="return-figures">
+      <h3 className="drilldown__section" id={`${id}-kpis`}>
+        Against target
+      </h3>
+      {review.error ? (
+        <p className="field-error" role="alert">
+          {describeError(review.error)}
+        </p>
+      ) : !review.loaded ? (
+        <p role="status">Loading the previous quarter and targets…</p>
+      ) : review.indicators.length === 0 ? (
+        <p>This contract reports no KPIs.</p>
+      ) : (
+        <div className="table-scroll" role="region" aria-labelledby={`${id}-kpis`} tabIndex={0}>
+          <table className="return-figures__table" data-testid="return-kpis">
+            <caption className="visually-hidden">Each KPI this quarter, the previous quarter, the change and the target</caption>
+            <thead>
+              <tr>
+                <th scope="col">KPI</th>
+                <th scope="col" className="num">
+                  {period.label}
+                </th>
+                <th scope="col" className="num">
+                  Previous quarter
+                </th>
+                <th scope="col" className="num">
+                  Change
+                </th>
+                <th scope="col" className="num">
+                  Change %
+                </th>
+                <th scope="col">Target</th>
+                <th scope="col">Rating</th>
+              </tr>
+            </thead>
+            <tbody>
+              {review.indicators.map(({ indicator, cell, previous: before, change }) => {
+                const format = (v: number) => formatValue(v, indicator.unit);
+                return (
+                  <tr key={indicator.id} data-testid={`kpi-${indicator.id}`}>
+                    <th scope="row">{indicator.name}</th>
+                    <td className="num" data-testid="kpi-current">
+                      {formatValue(cell?.actual, indicator.unit)}
+                      {cell?.provisional ? <span className="return-figures__note"> (submitted, not yet accepted)</span> : null}
+                    </td>
+                    <td className="num" data-testid="kpi-previous">
+                      {formatValue(before?.actual, indicator.unit)}
+                      {before && <span className="return-figures__note"> {before.label}</span>}
+                    </td>
+                    <td className="num" data-testid="kpi-change">
+                      {change.absolute == null ? "–" : formatChange(change.absolute, indicator.unit)}
+                    </td>
+                    <td className="num" data-testid="kpi-change-percent">
+                      {formatPercentChange(change.percent)}
+                    </td>
+                    <td data-testid="kpi-target">{cell ? targetText(cell, format) : "No target"}</td>
+                    <td>{cell ? <RagBadge rag={cell.rag} size="compact" /> : "–"}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h3 className="drilldown__section" id={`${id}-values`}>
+        Figures reported
+      </h3>
+      <p className="return-figures__basis">
+        {previous ? `Compared with the accepted return for ${previous.period.label}.` : review.loaded ? "No earlier accepted return to compare with." : ""}
+      </p>
+      <div className="table-scroll" role="region" aria-labelledby={`${id}-values`} tabIndex={0}>
+        <table className="return-figures__table" data-testid="return-values">
+          <caption className="visually-hidden">Figures in this return, beside the previous accepted return's</caption>
+          <thead>
+            <tr>
+              <th scope="col">Measure</th>
+              <th scope="col" className="num">
+                Value
+              </th>
+              <th scope="col" className="num">
+                Previous
+              </th>
+              <th scope="col" className="num">
+                Change
+              </th>
+              <th scope="col" className="num">
+                Change %
+              </th>
+              <th scope="col">Provider's comment</th>
+              <th scope="col">Reviewer's comment</th>
+            </tr>
+          </thead>
+          <tbody>
+            {values.map((v) => {
+              const before = previousValue.get(v.measure.id) ?? null;
+              const change = figureChange(v.value, before);
+              return (
+                <tr key={v.id} data-testid={`value-${v.measure.id}`}>
+                  <th scope="row">{v.measure.name}</th>
+                  <td className="num" data-testid="value-current">
+                    {formatValue(v.value, v.measure.unit)}
+                  </td>
+                  <td className="num" data-testid="value-previous">
+                    {previous ? formatValue(before, v.measure.unit) : "–"}
+                  </td>
+                  <td className="num" data-testid="value-change">
+                    {change.absolute == null ? "–" : formatChange(change.absolute, v.measure.unit)}
+                  </td>
+                  <td className="num" data-testid="value-change-percent">
+                    {formatPercentChange(change.percent)}
+                  </td>
+                  <td>{v.comment ?? ""}</td>
+                  <td>{reviewerComments.get(v.measure.id) ?? ""}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

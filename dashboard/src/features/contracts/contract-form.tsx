@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useMutation } from "urql";
 import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
 import { StaleNotice } from "../../components/stale-notice";
@@ -122,6 +122,11 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
   const [{ fetching: creating }, create] = useMutation(CreateContractMutation);
   const [{ fetching: updating }, update] = useMutation(UpdateContractMutation);
   const summaryRef = useRef<HTMLDivElement>(null);
+  const overRef = useRef<HTMLElement>(null);
+  // A refusal appears below the fold: take the officer to it, where the override is offered.
+  useEffect(() => {
+    if (overCommitment) overRef.current?.focus();
+  }, [overCommitment]);
   const busy = creating || updating;
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
@@ -221,8 +226,8 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
   const field = (name: string, label: string, control: ReactNode, hint?: string) => (
     <div className="field">
       <label htmlFor={`${id}-${name.replace(/\./g, "-")}`}>{label}</label>
-      {hint && <p className="hint">{hint}</p>}
       {control}
+      {hint && <p className="hint">{hint}</p>}
       {errorLine(name)}
     </div>
   );
@@ -424,7 +429,7 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
         )}
 
       {overCommitment && (
-        <section className="notice notice--warning contract-form__override" role="alert" aria-labelledby={`${id}-over`} data-testid="over-commitment">
+        <section ref={overRef} tabIndex={-1} className="notice notice--warning contract-form__override" role="alert" aria-labelledby={`${id}-over`} data-testid="over-commitment">
           <h3 id={`${id}-over`}>Not saved: this commits more than the budget holds</h3>
           <ul>
             {overCommitment.map((m) => (

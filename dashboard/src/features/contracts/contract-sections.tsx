@@ -14,7 +14,7 @@ export function FundingLinesTable({ contract }: { contract: ContractDetailFields
   const lines = [...contract.fundingLines].sort((a, b) => a.year.localeCompare(b.year) || a.stream.name.localeCompare(b.stream.name));
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Funding lines">
-      <table className="table" data-testid="contract-funding-lines">
+      <table className="table table--figures" data-testid="contract-funding-lines">
         <thead>
           <tr>
             <th scope="col">Year</th>
@@ -28,7 +28,7 @@ export function FundingLinesTable({ contract }: { contract: ContractDetailFields
         <tbody>
           {lines.map((l) => (
             <tr key={l.id}>
-              <td>{l.year}</td>
+              <td className="nowrap">{l.year}</td>
               <td>{l.stream.name}</td>
               <td>{LINE_STATUS_LABELS[l.status]}</td>
               <td className="num">{money(l.amountPence)}</td>
@@ -60,7 +60,7 @@ export function SpendAgainstBudget({ contract }: { contract: ContractDetailField
   if (!years.length) return <p>No budget or spend recorded.</p>;
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Spend by quarter against budget">
-      <table className="table" data-testid="contract-spend">
+      <table className="table table--figures" data-testid="contract-spend">
         <thead>
           <tr>
             <th scope="col">Quarter</th>
@@ -86,7 +86,7 @@ export function SpendAgainstBudget({ contract }: { contract: ContractDetailField
               const share = budget > 0 ? Math.round((running / budget) * 100) : null;
               return (
                 <tr key={`${year}-${q}`}>
-                  <th scope="row">
+                  <th scope="row" className="nowrap">
                     {year} Q{q}
                   </th>
                   <td className="num">{spend ? money(spend.amountPence) : "—"}</td>
@@ -119,7 +119,7 @@ export function KpiTargets({ contract }: { contract: ContractDetailFieldsFragmen
   if (!contract.kpis.length) return <p>The contract reports no indicators yet.</p>;
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Indicators and targets">
-      <table className="table" data-testid="contract-kpis">
+      <table className="table table--figures" data-testid="contract-kpis">
         <thead>
           <tr>
             <th scope="col">Indicator</th>
@@ -176,7 +176,7 @@ export function ContractReturns({ contractId }: { contractId: number }) {
   if (!items.length) return <p>No returns yet.</p>;
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Returns">
-      <table className="table" data-testid="contract-returns">
+      <table className="table table--figures" data-testid="contract-returns">
         <thead>
           <tr>
             <th scope="col">Quarter</th>

@@ -7,7 +7,7 @@ import { MECHANISM_LABELS, STATUS_LABELS } from "./contract-labels";
 export function ContractsTable({ rows }: { rows: readonly ContractRowFieldsFragment[] }) {
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label="Contracts">
-      <table className="table" data-testid="contracts-table">
+      <table className="table table--figures" data-testid="contracts-table">
         <thead>
           <tr>
             <th scope="col">Reference</th>

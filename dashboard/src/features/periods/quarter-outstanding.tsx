@@ -55,7 +55,8 @@ export function QuarterOutstanding({ periodId }: { periodId: number }) {
         <p>No returns are due for this quarter.</p>
       )}
       {waiting.length > 0 && (
-        <ul className="quarter-outstanding__list" aria-label="Returns not yet accepted">
+        // It scrolls when long: focusable, so a keyboard can scroll it too.
+        <ul className="quarter-outstanding__list" aria-label="Returns not yet accepted" tabIndex={0}>
           {waiting.map((r) => (
             <li key={r.id}>
               {r.contract.reference} {r.contract.title} ({r.contract.provider.name}): {WAITING[r.state] ?? r.state.toLowerCase()}

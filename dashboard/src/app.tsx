@@ -16,6 +16,11 @@ const ReturnForm = lazy(() => import("./views/provider/return-form"));
 const Explorer = lazy(() => import("./views/explorer/explorer"));
 const Benchmarks = lazy(() => import("./views/benchmarks/benchmarks-view"));
 const Transparency = lazy(() => import("./views/open/transparency-page"));
+const Contracts = lazy(() => import("./views/contracts/contracts-view"));
+const ContractPage = lazy(() => import("./views/contracts/contract-view"));
+const ContractEdit = lazy(() => import("./views/contracts/contract-edit-view"));
+const Money = lazy(() => import("./views/money/money-view"));
+const Quarters = lazy(() => import("./views/quarters/quarters-view"));
 
 const OFFICE: readonly Role[] = ["COMMISSIONER", "OFFICER", "ADMIN"];
 const PROVIDER: readonly Role[] = ["PROVIDER"];
@@ -38,6 +43,13 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/provider/returns/:contractId/:periodId", view: ReturnForm, title: "Return", roles: PROVIDER, pickers: false },
   { path: "/explorer", view: Explorer, title: "Explorer", roles: READERS, pickers: true },
   { path: "/benchmarks", view: Benchmarks, title: "Benchmarks", roles: READERS, pickers: false },
+  // The officers' workspace: office roles only (analysts read the Panel's figures in the explorer instead).
+  { path: "/contracts", view: Contracts, title: "Contracts", roles: OFFICE, pickers: false },
+  { path: "/contracts/new", view: ContractEdit, title: "New contract", roles: OFFICE, pickers: false },
+  { path: "/contracts/:contractId", view: ContractPage, title: "Contract", roles: OFFICE, pickers: false },
+  { path: "/contracts/:contractId/edit", view: ContractEdit, title: "Edit contract", roles: OFFICE, pickers: false },
+  { path: "/money", view: Money, title: "Money", roles: OFFICE, pickers: false },
+  { path: "/quarters", view: Quarters, title: "Quarters", roles: OFFICE, pickers: false },
 ];
 
 function Loading({ what = "Loading…" }: { what?: string }) {

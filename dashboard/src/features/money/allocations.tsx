@@ -1,0 +1,250 @@
+import { useId, useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
+import { StaleNotice } from "../../components/stale-notice";
+import { describeError } from "../../errors";
+import { formatPence } from "../../format";
+import { graphql } from "../../gql";
+import type { AllocationKind } from "../../gql/graphql";
+import { penceToPounds, poundsToPence } from "../../pounds";
+import { KIND_LABELS } from "./money-labels";
+
+const AllocationsQuery = graphql(`
+  query MoneyAllocations($officeId: Int, $year: String) {
+    allocations(officeId: $officeId, year: $year) {
+      id
+      version
+      year
+      kind
+      label
+      amountPence
+      stream {
+        id
+        name
+      }
+      portfolio {
+        id
+        name
+      }
+    }
+    portfolios(officeId: $officeId) {
+      id
+      name
+    }
+  }
+`);
+
+const CreateAllocationMutation = graphql(`
+  mutation AllocationCreate($input: AllocationInput!) {
+    createAllocation(input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+const UpdateAllocationMutation = graphql(`
+  mutation AllocationUpdate($id: Int!, $version: Int!, $input: AllocationInput!) {
+    updateAllocation(id: $id, version: $version, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+const FIELDS = ["streamId", "portfolioId", "kind", "label", "amountPence", "year"];
+
+interface Editing {
+  id: number;
+  version: number;
+  streamId: string;
+  kind: AllocationKind;
+  portfolioId: string;
+  label: string;
+  amount: string;
+}
+
+/** Money given from streams to portfolios, the pipeline and reserves in a year; add or change one (over-allocation is refused by field). */
+export function Allocations({ officeId, year, streams, canWrite, onChanged }: { officeId: number; year: string; streams: { id: number; name: string }[]; canWrite: boolean; onChanged(message: string): void }) {
+  const id = useId();
+  const [{ data, error }, reexecute] = useQuery({ query: AllocationsQuery, variables: { officeId, year }, requestPolicy: "network-only" });
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [outcome, setOutcome] = useState<FormOutcome>(NO_OUTCOME);
+  const [{ fetching: creating }, create] = useMutation(CreateAllocationMutation);
+  const [{ fetching: updating }, update] = useMutation(UpdateAllocationMutation);
+  const refetch = () => reexecute({ requestPolicy: "network-only" });
+
+  const startNew = () => {
+    setOutcome(NO_OUTCOME);
+    setEditing({ id: 0, version: 0, streamId: "", kind: "PORTFOLIO", portfolioId: "", label: "", amount: "" });
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!editing || creating || updating) return;
+    const amountPence = poundsToPence(editing.amount);
+    if (amountPence == null) {
+      setOutcome({ ...NO_OUTCOME, fields: { amountPence: "Enter an amount in pounds, such as 120000." } });
+      return;
+    }
+    const input = {
+      year,
+      streamId: editing.streamId ? Number(editing.streamId) : undefined,
+      kind: editing.kind,
+      portfolioId: editing.kind === "PORTFOLIO" && editing.portfolioId ? Number(editing.portfolioId) : null,
+      label: editing.label.trim(),
+      amountPence,
+    };
+    const result = editing.id ? await update({ id: editing.id, version: editing.version, input }) : await create({ input });
+    if (!result.error) {
+      setEditing(null);
+      setOutcome(NO_OUTCOME);
+      refetch();
+      onChanged(`Allocation "${input.label}" saved.`);
+      return;
+    }
+    setOutcome(outcomeOf(result.error, (f) => FIELDS.includes(f)));
+  }
+
+  if (error) return <p role="alert">{describeError(error)}</p>;
+  if (!data) return <p role="status">Loading allocations…</p>;
+  const rows = [...data.allocations].sort((a, b) => a.stream.name.localeCompare(b.stream.name) || a.label.localeCompare(b.label));
+  const set = (change: Partial<Editing>) => setEditing((e) => (e ? { ...e, ...change } : e));
+  const invalid = (f: string) => (outcome.fields[f] ? true : undefined);
+  const fieldError = (f: string) => (
+    <p id={`${id}-${f}-error`} className="field-error">
+      {outcome.fields[f]}
+    </p>
+  );
+
+  return (
+    <div data-testid="allocations">
+      {rows.length ? (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={`Allocations, ${year}`}>
+          <table className="table money-table">
+            <thead>
+              <tr>
+                <th scope="col">Allocation</th>
+                <th scope="col">From stream</th>
+                <th scope="col">To</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                {canWrite && <th scope="col">Change</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr key={a.id}>
+                  <th scope="row">{a.label}</th>
+                  <td>{a.stream.name}</td>
+                  <td>{a.portfolio?.name ?? KIND_LABELS[a.kind]}</td>
+                  <td className="num">{formatPence(a.amountPence, { wholePounds: true })}</td>
+                  {canWrite && (
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--secondary"
+                        onClick={() => {
+                          setOutcome(NO_OUTCOME);
+                          setEditing({ id: a.id, version: a.version, streamId: String(a.stream.id), kind: a.kind, portfolioId: a.portfolio ? String(a.portfolio.id) : "", label: a.label, amount: penceToPounds(a.amountPence) });
+                        }}
+                      >
+                        Edit <span className="visually-hidden">{a.label}</span>
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p>Nothing allocated for {year} yet.</p>
+      )}
+      {canWrite && !editing && (
+        <button type="button" className="button button--secondary" onClick={startNew}>
+          Add an allocation
+        </button>
+      )}
+      {editing && (
+        <form className="money-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`} data-testid="allocation-form">
+          <h3 id={`${id}-h`}>{editing.id ? `Edit ${editing.label}` : `New allocation for ${year}`}</h3>
+          {outcome.stale && (
+            <StaleNotice
+              what="this allocation"
+              onReload={() => {
+                setEditing(null);
+                setOutcome(NO_OUTCOME);
+                refetch();
+              }}
+            />
+          )}
+          {outcome.general && !outcome.stale && (
+            <p className="notice notice--error" role="alert">
+              {outcome.general}
+            </p>
+          )}
+          <div className="money-form__grid">
+            <div className="field">
+              <label htmlFor={`${id}-streamId`}>From stream</label>
+              <select id={`${id}-streamId`} value={editing.streamId} onChange={(e) => set({ streamId: e.target.value })} aria-invalid={invalid("streamId")} aria-describedby={`${id}-streamId-error`}>
+                <option value="">Choose a stream</option>
+                {streams.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+              {fieldError("streamId")}
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-kind`}>Kind</label>
+              <select id={`${id}-kind`} value={editing.kind} onChange={(e) => set({ kind: e.target.value as AllocationKind })} aria-invalid={invalid("kind")} aria-describedby={`${id}-kind-error`}>
+                {Object.entries(KIND_LABELS).map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+              {fieldError("kind")}
+            </div>
+            {editing.kind === "PORTFOLIO" && (
+              <div className="field">
+                <label htmlFor={`${id}-portfolioId`}>Portfolio</label>
+                <select id={`${id}-portfolioId`} value={editing.portfolioId} onChange={(e) => set({ portfolioId: e.target.value })} aria-invalid={invalid("portfolioId")} aria-describedby={`${id}-portfolioId-error`}>
+                  <option value="">Choose a portfolio</option>
+                  {data.portfolios.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+                {fieldError("portfolioId")}
+              </div>
+            )}
+            <div className="field">
+              <label htmlFor={`${id}-label`}>What it is for</label>
+              <input id={`${id}-label`} type="text" value={editing.label} onChange={(e) => set({ label: e.target.value })} aria-invalid={invalid("label")} aria-describedby={`${id}-label-error`} />
+              {fieldError("label")}
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-amountPence`}>Amount (£)</label>
+              <input id={`${id}-amountPence`} type="text" inputMode="decimal" value={editing.amount} onChange={(e) => set({ amount: e.target.value })} aria-invalid={invalid("amountPence")} aria-describedby={`${id}-amountPence-error`} />
+              {fieldError("amountPence")}
+            </div>
+          </div>
+          {fieldError("year")}
+          <div className="button-row">
+            <button type="submit" className="button" aria-disabled={creating || updating || undefined}>
+              {creating || updating ? "Saving…" : "Save allocation"}
+            </button>
+            <button type="button" className="button button--secondary" onClick={() => setEditing(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -6,6 +6,7 @@ import { ReadPool } from "./db/read-pool.js";
 import { UserCache } from "./auth/user-cache.js";
 import { LiveHub } from "./realtime/live-hub.js";
 import { createAppPubSub, type AppPubSub } from "./realtime/pubsub.js";
+import { MailRuntime } from "./modules/mail/mail-runtime.js";
 
 /** The long-lived parts of a running server, shared by every request and subscription. */
 export interface Services {
@@ -25,6 +26,8 @@ export interface Services {
   pubSub: AppPubSub;
   /** The live path: fan-out, ordering, replay and the session registry (server/realtime/live-hub.ts). */
   live: LiveHub;
+  /** The outbox, the reminder schedule and the delivery worker (server/modules/mail/). */
+  mail: MailRuntime;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,8 @@ export async function createServices(config: Config): Promise<Services> {
   const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event), { committed: (uow) => users.forget(uow.changes.filter((c) => c.type === "User").map((c) => c.id)) });
   const live = new LiveHub(pubSub, liveSource, config.live);
   await live.start();
+  const mail = new MailRuntime(config.mail, config.tokenSecret, writer, readSource, pubSub);
+  mail.start();
   return {
     config,
     db: readSource,
@@ -56,7 +61,9 @@ export async function createServices(config: Config): Promise<Services> {
     writer,
     pubSub,
     live,
+    mail,
     async close() {
+      await mail.close();
       writer.close();
       live.close();
       await pubSub.close();

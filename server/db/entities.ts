@@ -5,6 +5,7 @@ import { Decision } from "../modules/decisions/decision.entity.js";
 import { FundingStream, FundingStreamYear } from "../modules/funding/funding.entities.js";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, Target } from "../modules/kpis/kpi.entities.js";
 import { Office } from "../modules/offices/office.entity.js";
+import { MailPreference, Notification, OfficeMailSchedule, OutboxMail } from "../modules/mail/mail.entities.js";
 import { OcdsRelease } from "../modules/opendata/ocds-release.entity.js";
 import { OfficeOpenData } from "../modules/opendata/open-data-settings.entity.js";
 import { ReportingPeriod } from "../modules/periods/reporting-period.entity.js";
@@ -59,4 +60,8 @@ export const entities = [
   GroupCellParts,
   OfficeOpenData,
   OcdsRelease,
+  OutboxMail,
+  Notification,
+  OfficeMailSchedule,
+  MailPreference,
 ];

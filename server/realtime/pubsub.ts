@@ -10,6 +10,8 @@ export enum Topic {
   CSV_IMPORT_PROGRESS = "CSV_IMPORT_PROGRESS",
   /** A user's account changed (deactivated, role, office…): every instance re-reads it; transient (seq 0). */
   USER_CHANGED = "USER_CHANGED",
+  /** New notifications (or some read) for these users: their lists and unread counts refresh; transient (seq 0). */
+  NOTIFICATIONS_CHANGED = "NOTIFICATIONS_CHANGED",
 }
 
 /** What travels on a topic: the event's sequence number, its office, and a topic-specific payload. */

@@ -267,6 +267,8 @@ async function review(
     }
     await uow.audit(`return.${kind.toLowerCase()}`, { type: "Return", id: ret.id, officeId: contract.officeId }, ret, { ...updated, ...details });
     await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, to, kind));
+    // The provider's mail commits with the decision (the outbox, server/modules/mail/).
+    if (kind === "ACCEPTED" || kind === "RETURNED") await ctx.services.mail.onReturnReviewed(uow, { ...loaded, kind, version: updated.version, reason: details.reason, measureComments: details.measureComments });
     if (to === ReturnState.ACCEPTED || kind === "REOPENED") {
       const { year, quarter } = loaded.period;
       await scorecardMayHaveChanged(uow, contract.officeId, { portfolioId: contract.portfolioId, year, quarter, reason: to === ReturnState.ACCEPTED ? "RETURN_ACCEPTED" : "RETURN_REOPENED" });

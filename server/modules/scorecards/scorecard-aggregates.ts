@@ -24,7 +24,7 @@ import { targetSeries } from "./scorecard.service.js";
  * Whether contract C owes a return for period P here: a reporting contract (by status) whose schedule and term ask
  * for one (the one rule, `isReturnDue` in reporting-schedule.ts, shared with completeness and chasers).
  */
-function owesReturn(contract: { status: ContractStatus | string } & ScheduledContract, period: Pick<ReportingPeriod, "year" | "quarter">): boolean {
+export function owesReturn(contract: { status: ContractStatus | string } & ScheduledContract, period: Pick<ReportingPeriod, "year" | "quarter">): boolean {
   return !NOT_REPORTING.includes(contract.status as ContractStatus) && isReturnDue(contract, period as Quarter);
 }
 

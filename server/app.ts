@@ -75,7 +75,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     maxPayload: wsGuard.maxPayload,
     verifyClient: ({ origin, req }, done) => {
       if (!originAllowed(origin, req.headers.host, config.allowedOrigins)) return done(false, 403, "Origin not allowed");
-      void wsGuard.allowUpgrade(req.socket.remoteAddress).then((ok) => (ok ? done(true) : done(false, 429, "Too many connection attempts")), () => done(false, 503));
+      void wsGuard.allowUpgrade(req.socket.remoteAddress).then((a) => (a.ok ? done(true) : done(false, a.status, a.message, a.headers)), () => done(false, 503));
     },
   });
   wsGuard.attach(wsServer);

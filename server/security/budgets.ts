@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Config } from "../config.js";
+import { PenaltyBox } from "./penalty-box.js";
 
 /**
  * The budgets of one server: work points per client on /graphql, connection attempts per user on WebSocket,
@@ -15,6 +16,9 @@ export class Budgets {
   /** WebSocket upgrades per client address per minute (before any token is seen). */
   readonly wsUpgrades: RateLimiterAbstract;
   readonly logins: LoginThrottle;
+  /** Accounts and client addresses whose sockets were closed for abuse (see PenaltyBox). */
+  readonly penaltyAccounts: PenaltyBox;
+  readonly penaltyAddresses: PenaltyBox;
   private readonly redis: Redis | null;
 
   constructor(config: Config) {
@@ -24,6 +28,10 @@ export class Budgets {
     this.http = config.rateLimitPerMinute > 0 ? this.limiter("ch:http", config.rateLimitPerMinute, 60) : null;
     this.wsConnects = this.limiter("ch:ws-connect", Math.max(1, s.wsConnectsPerMinute), 60);
     this.wsUpgrades = this.limiter("ch:ws-upgrade", Math.max(1, s.wsUpgradesPerMinute), 60);
+    const box = { boxes: this.limiter("ch:ws-penalty-boxes", 1_000_000, 24 * 60 * 60), box: this.limiter("ch:ws-penalty", 1, 1) };
+    const penalty = { baseSeconds: s.wsPenaltySeconds, maxSeconds: Math.max(1, s.wsPenaltyMaxSeconds) };
+    this.penaltyAccounts = new PenaltyBox({ ...box, offences: this.limiter("ch:ws-offences", 1_000_000, 60) }, { ...penalty, threshold: s.wsPenaltyOffences });
+    this.penaltyAddresses = new PenaltyBox({ ...box, offences: this.limiter("ch:ws-offences", 1_000_000, 60) }, { ...penalty, threshold: s.wsPenaltyAddressOffences });
     this.logins = new LoginThrottle(
       this.limiter("ch:login-fail", Math.max(1, s.loginMaxFailures), 60 * 60),
       this.limiter("ch:login-locks", 1_000_000, 24 * 60 * 60),

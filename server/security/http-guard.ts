@@ -40,12 +40,22 @@ async function clientKey(services: Services, req: Request): Promise<string> {
  * A refusal in GraphQL's response shape. `close` ends the connection, and when the body has not all arrived,
  * drops it shortly after the answer is written.
  */
-function refuse(res: Response, status: number, code: string, message: string, options: { close?: boolean; retryAfterMs?: number } = {}): void {
+function refuse(res: Response, status: number, code: string, message: string, options: { close?: boolean; drop?: boolean; retryAfterMs?: number } = {}): void {
   if (options.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(options.retryAfterMs / 1000)));
   if (options.close) {
     const req = res.req;
     if (req.complete) res.setHeader("Connection", "close");
-    else {
+    else if (options.drop) {
+      // A client over budget still sending megabytes: reading them only to throw them away is what a flood of
+      // large bodies costs (Node would read the rest once the answer is written). Stop reading at once, and
+      // cut the connection shortly after the answer has gone out; what it still sends stays in the kernel.
+      res.setHeader("Connection", "close");
+      req.socket.pause();
+      res.once("finish", () => {
+        req.socket.pause();
+        setTimeout(() => req.socket.destroy(), DROP_GRACE_MS).unref();
+      });
+    } else {
       // Closing now would reset a client still sending its body before it reads the answer. Node reads and throws
       // away the rest; a client still sending after a short grace is cut off, so none can hold the socket.
       res.once("finish", () => {
@@ -62,6 +72,9 @@ function refuse(res: Response, status: number, code: string, message: string, op
 }
 
 const CLOSE_GRACE_MS = 1000;
+const DROP_GRACE_MS = 50;
+/** Declared bodies from this size up are not read when their request is refused for budget. */
+const DROP_BODY_BYTES = 1024 * 1024;
 
 /** Refusals being held back, per client: at most HELD_PER_CLIENT at once, the rest answered at once. */
 const held = new Map<string, number>();
@@ -73,7 +86,8 @@ const HOLD_MS = 1000;
  * waiting on its answers sends less, at no cost to the server but an idle socket (a bounded number per client).
  */
 function tooManyRequests(res: Response, retryAfterMs: number, key?: string): void {
-  const answer = () => refuse(res, 429, ErrorCode.TOO_MANY_REQUESTS, "Too many requests; slow down.", { close: true, retryAfterMs });
+  const drop = Number(res.req.headers["content-length"] ?? 0) >= DROP_BODY_BYTES;
+  const answer = () => refuse(res, 429, ErrorCode.TOO_MANY_REQUESTS, "Too many requests; slow down.", { close: true, drop, retryAfterMs });
   const holding = key ? (held.get(key) ?? 0) : HELD_PER_CLIENT;
   if (holding >= HELD_PER_CLIENT) return answer();
   held.set(key!, holding + 1);

@@ -23,6 +23,14 @@ export interface SecurityConfig {
   wsMaxPayloadBytes: number;
   /** WebSocket: how long a socket may wait before sending connection_init. */
   wsInitTimeoutMs: number;
+  /**
+   * WebSocket penalty box: sockets closed for abuse (1009, 4029, 4030, 4031) within a minute before an account,
+   * or a client address, is boxed; the first box's length in seconds (0: no penalty box), doubling up to the max.
+   */
+  wsPenaltyOffences: number;
+  wsPenaltyAddressOffences: number;
+  wsPenaltySeconds: number;
+  wsPenaltyMaxSeconds: number;
   /** Logins: wrong passwords for one account before it is locked, and the first lock's length (doubling after). */
   loginMaxFailures: number;
   loginLockSeconds: number;
@@ -50,6 +58,10 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     wsSubscribesPerSecond: int(env.WS_SUBSCRIBES_PER_SECOND, 5),
     wsMaxPayloadBytes: int(env.WS_MAX_PAYLOAD_BYTES, 96 * 1024),
     wsInitTimeoutMs: int(env.WS_INIT_TIMEOUT_MS, 5000),
+    wsPenaltyOffences: int(env.WS_PENALTY_OFFENCES, 5),
+    wsPenaltyAddressOffences: int(env.WS_PENALTY_ADDRESS_OFFENCES, 10),
+    wsPenaltySeconds: int(env.WS_PENALTY_SECONDS, 10),
+    wsPenaltyMaxSeconds: int(env.WS_PENALTY_MAX_SECONDS, 900),
     loginMaxFailures: int(env.LOGIN_MAX_FAILURES, 5),
     loginLockSeconds: int(env.LOGIN_LOCK_SECONDS, 30),
     loginMaxLockSeconds: int(env.LOGIN_MAX_LOCK_SECONDS, 3600),

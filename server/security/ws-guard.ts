@@ -18,7 +18,15 @@ export enum BudgetCloseCode {
   TooManyConnections = 4030,
   /** The user opened more than WS_CONNECTS_PER_MINUTE sockets in a minute. */
   TooManyConnects = 4031,
+  /** The account is in the penalty box after repeated abuse closes (the reason says for how long). */
+  Penalised = 4429,
 }
+
+/** Closes that count as an offence towards the penalty box. */
+const ABUSE_CLOSES = new Set<number>([1009, BudgetCloseCode.TooManySubscribes, BudgetCloseCode.TooManyConnections, BudgetCloseCode.TooManyConnects]);
+
+/** The answer to an upgrade: go ahead, or an HTTP refusal (its status, message and headers). */
+export type UpgradeAnswer = { ok: true } | { ok: false; status: number; message: string; headers?: Record<string, string> };
 // Messages over WS_MAX_PAYLOAD_BYTES are closed by `ws` itself with 1009 (RFC 6455 "message too big"),
 // and sockets that never send connection_init by graphql-ws with 4408 after WS_INIT_TIMEOUT_MS.
 
@@ -60,6 +68,9 @@ export class WsGuard {
   /** Sockets closed over budget: whatever they still send is dropped unread. */
   private readonly closing = new WeakSet<WebSocket>();
   private readonly heldUpgrades = new Map<string, number>();
+  /** Each socket's client address and (after connection_init) account, for the penalty box. */
+  private readonly addresses = new WeakMap<WebSocket, string | undefined>();
+  private readonly users = new WeakMap<WebSocket, number>();
 
   constructor(
     private readonly config: Config,
@@ -67,22 +78,44 @@ export class WsGuard {
   ) {}
 
   /**
-   * `ws` verifyClient, after the Origin check: upgrades per address per minute. Over budget, the refusal (HTTP 429)
-   * is held back up to a second, so a client reconnecting in a loop waits instead of costing handshakes.
+   * `ws` verifyClient, after the Origin check: first the penalty box (an address whose sockets were closed for abuse
+   * is refused for a growing period, before any handshake), then upgrades per address per minute. Either refusal
+   * (HTTP 429, with Retry-After) is held back up to a second, so a client reconnecting in a loop waits instead of
+   * costing handshakes.
    */
-  async allowUpgrade(address: string | undefined): Promise<boolean> {
-    if (this.config.security.wsUpgradesPerMinute === 0) return true;
-    const wait = await spend(this.budgets.wsUpgrades, `addr:${address ?? "unknown"}`, 1);
-    if (!wait) return true;
-    const key = address ?? "unknown";
+  async allowUpgrade(address: string | undefined): Promise<UpgradeAnswer> {
+    const key = `addr:${address ?? "unknown"}`;
+    const boxedMs = await this.budgets.penaltyAddresses.boxed(key);
+    if (boxedMs) {
+      await this.holdRefusal(key, boxedMs);
+      const seconds = Math.ceil(this.budgets.penaltyAddresses.boxedLocally(key) / 1000) || 1;
+      return { ok: false, status: 429, message: `Connections refused for ${seconds} s after repeated abuse`, headers: { "Retry-After": String(seconds) } };
+    }
+    if (this.config.security.wsUpgradesPerMinute === 0) return { ok: true };
+    const wait = await spend(this.budgets.wsUpgrades, key, 1);
+    if (!wait) return { ok: true };
+    await this.holdRefusal(key, wait);
+    return { ok: false, status: 429, message: "Too many connection attempts", headers: { "Retry-After": String(Math.ceil(wait / 1000)) } };
+  }
+
+  /** Waits up to a second before a refusal is answered; at most 16 refusals are held per client, the rest answered at once. */
+  private async holdRefusal(key: string, wait: number): Promise<void> {
     const holding = this.heldUpgrades.get(key) ?? 0;
-    if (holding >= 16) return false;
+    if (holding >= 16) return;
     this.heldUpgrades.set(key, holding + 1);
     await new Promise((resolve) => setTimeout(resolve, Math.min(1000, wait)).unref());
     const left = (this.heldUpgrades.get(key) ?? 1) - 1;
     if (left > 0) this.heldUpgrades.set(key, left);
     else this.heldUpgrades.delete(key);
-    return false;
+  }
+
+  /** A socket closed for abuse: an offence of its address and, once known, of its account. */
+  private offence(socket: WebSocket, code: number): void {
+    if (!ABUSE_CLOSES.has(code)) return;
+    const address = this.addresses.get(socket);
+    const userId = this.users.get(socket);
+    void this.budgets.penaltyAddresses.offend(`addr:${address ?? "unknown"}`).catch(() => {});
+    if (userId !== undefined) void this.budgets.penaltyAccounts.offend(`user:${userId}`).catch(() => {});
   }
 
   /** `ws` options: the largest message a socket may send. */
@@ -100,6 +133,7 @@ export class WsGuard {
     wsServer.on("connection", (socket: WebSocket, request: IncomingMessage) => {
       const bucket = new TokenBucket(s.wsSubscribeBurst, s.wsSubscribesPerSecond);
       this.buckets.set(socket, bucket);
+      this.addresses.set(socket, request.socket.remoteAddress);
       const emit = socket.emit.bind(socket);
       socket.emit = ((event: string | symbol, ...args: unknown[]) => {
         if (event === "message") {
@@ -115,6 +149,8 @@ export class WsGuard {
           // throwing away, whatever the client still sends until it answers: cut it off shortly.
           setImmediate(() => socket.pause()); // after ws's own resume (scheduled on the next tick)
           setTimeout(() => socket.terminate(), 200).unref();
+          // Oversized (1009) or malformed (1002, 1007) frames: no browser sends either.
+          this.offence(socket, 1009);
           console.warn(`WebSocket from ${request.socket.remoteAddress}: ${error.code} (${(error as unknown as Error).message}); closed.`);
           return true;
         }
@@ -130,10 +166,20 @@ export class WsGuard {
   async allowAttempt(socket: WebSocket, authorization: unknown): Promise<boolean> {
     const token = bearerToken(authorization);
     const claims = token ? await verifyToken(token, this.config) : null;
-    if (!claims || this.config.security.wsConnectsPerMinute === 0) return true; // no token: refused anyway, by authentication
+    if (!claims) return true; // no token: refused anyway, by authentication
+    this.users.set(socket, claims.userId);
+    const boxedMs = await this.budgets.penaltyAccounts.boxed(`user:${claims.userId}`);
+    if (boxedMs) {
+      // Coming back while boxed is itself an offence of the address it comes from.
+      void this.budgets.penaltyAddresses.offend(`addr:${this.addresses.get(socket) ?? "unknown"}`).catch(() => {});
+      socket.close(BudgetCloseCode.Penalised, `Connections refused for ${Math.ceil(boxedMs / 1000)} s after repeated abuse`);
+      return false;
+    }
+    if (this.config.security.wsConnectsPerMinute === 0) return true;
     const wait = await spend(this.budgets.wsConnects, `user:${claims.userId}`, 1);
     if (!wait) return true;
     socket.close(BudgetCloseCode.TooManyConnects, `Too many connections opened; wait ${Math.ceil(wait / 1000)} s`);
+    this.offence(socket, BudgetCloseCode.TooManyConnects);
     return false;
   }
 
@@ -143,6 +189,7 @@ export class WsGuard {
     const open = this.byUser.get(user.id) ?? new Set<WebSocket>();
     if (s.wsConnectionsPerUser > 0 && open.size >= s.wsConnectionsPerUser) {
       socket.close(BudgetCloseCode.TooManyConnections, `At most ${s.wsConnectionsPerUser} connections per user`);
+      this.offence(socket, BudgetCloseCode.TooManyConnections);
       return false;
     }
     open.add(socket);
@@ -197,6 +244,7 @@ export class WsGuard {
     if (!this.closing.has(socket)) {
       this.closing.add(socket);
       socket.close(BudgetCloseCode.TooManySubscribes, "Too many messages");
+      this.offence(socket, BudgetCloseCode.TooManySubscribes);
       // Read nothing more from it (the close frame still goes out); a client that never answers the close is cut off.
       socket.pause();
       setTimeout(() => socket.terminate(), 1000).unref();

@@ -12,8 +12,9 @@ export interface RawSocket {
   next(match: (m: { id?: string; type: string; payload?: any }) => boolean, timeoutMs?: number): Promise<{ id?: string; type: string; payload?: any }>;
 }
 
-export async function rawSocket(url: string, token: string | null, options: { init?: boolean } = {}): Promise<RawSocket> {
-  const socket = new WebSocket(url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws");
+export async function rawSocket(url: string, token: string | null, options: { init?: boolean; localAddress?: string } = {}): Promise<RawSocket> {
+  // localAddress (any of 127.0.0.0/8 on Linux) makes a client from another address of the same machine.
+  const socket = new WebSocket(url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws", options.localAddress ? { localAddress: options.localAddress } : {});
   const messages: RawSocket["messages"] = [];
   const waiters: { match: (m: RawSocket["messages"][number]) => boolean; resolve: (m: RawSocket["messages"][number]) => void }[] = [];
   socket.on("message", (data) => {

@@ -16,6 +16,13 @@ const ReturnForm = lazy(() => import("./views/provider/return-form"));
 const Explorer = lazy(() => import("./views/explorer/explorer"));
 const Benchmarks = lazy(() => import("./views/benchmarks/benchmarks-view"));
 const Transparency = lazy(() => import("./views/open/transparency-page"));
+const Briefs = lazy(() => import("./views/briefs/briefs-view"));
+const Decisions = lazy(() => import("./views/decisions/decisions-view"));
+const Risks = lazy(() => import("./views/risks/risks-view"));
+const Plans = lazy(() => import("./views/plans/plans-view"));
+const Users = lazy(() => import("./views/users/users-view"));
+const Offices = lazy(() => import("./views/users/offices-view"));
+const Providers = lazy(() => import("./views/users/providers-view"));
 
 const OFFICE: readonly Role[] = ["COMMISSIONER", "OFFICER", "ADMIN"];
 const PROVIDER: readonly Role[] = ["PROVIDER"];
@@ -38,6 +45,14 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/provider/returns/:contractId/:periodId", view: ReturnForm, title: "Return", roles: PROVIDER, pickers: false },
   { path: "/explorer", view: Explorer, title: "Explorer", roles: READERS, pickers: true },
   { path: "/benchmarks", view: Benchmarks, title: "Benchmarks", roles: READERS, pickers: false },
+  // The officers' workspace (issue 11): analysts read briefs, published decisions, risks and plans, and write nothing.
+  { path: "/briefs", view: Briefs, title: "Project briefs", roles: READERS, pickers: true },
+  { path: "/decisions", view: Decisions, title: "Decisions", roles: READERS, pickers: true },
+  { path: "/risks", view: Risks, title: "Risk register", roles: READERS, pickers: true },
+  { path: "/plans", view: Plans, title: "Plans and questions", roles: READERS, pickers: true },
+  { path: "/users", view: Users, title: "Users", roles: OFFICE, pickers: true },
+  { path: "/offices", view: Offices, title: "Offices", roles: ["ADMIN"], pickers: false },
+  { path: "/providers", view: Providers, title: "Providers", roles: OFFICE, pickers: false },
 ];
 
 function Loading({ what = "Loading…" }: { what?: string }) {

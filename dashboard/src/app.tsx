@@ -21,6 +21,13 @@ const ContractPage = lazy(() => import("./views/contracts/contract-view"));
 const ContractEdit = lazy(() => import("./views/contracts/contract-edit-view"));
 const Money = lazy(() => import("./views/money/money-view"));
 const Quarters = lazy(() => import("./views/quarters/quarters-view"));
+const Briefs = lazy(() => import("./views/briefs/briefs-view"));
+const Decisions = lazy(() => import("./views/decisions/decisions-view"));
+const Risks = lazy(() => import("./views/risks/risks-view"));
+const Plans = lazy(() => import("./views/plans/plans-view"));
+const Users = lazy(() => import("./views/users/users-view"));
+const Offices = lazy(() => import("./views/users/offices-view"));
+const Providers = lazy(() => import("./views/users/providers-view"));
 
 const OFFICE: readonly Role[] = ["COMMISSIONER", "OFFICER", "ADMIN"];
 const PROVIDER: readonly Role[] = ["PROVIDER"];
@@ -50,6 +57,14 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/contracts/:contractId/edit", view: ContractEdit, title: "Edit contract", roles: OFFICE, pickers: false },
   { path: "/money", view: Money, title: "Money", roles: OFFICE, pickers: false },
   { path: "/quarters", view: Quarters, title: "Quarters", roles: OFFICE, pickers: false },
+  // The officers' workspace (issue 11): analysts read briefs, published decisions, risks and plans, and write nothing.
+  { path: "/briefs", view: Briefs, title: "Project briefs", roles: READERS, pickers: true },
+  { path: "/decisions", view: Decisions, title: "Decisions", roles: READERS, pickers: true },
+  { path: "/risks", view: Risks, title: "Risk register", roles: READERS, pickers: true },
+  { path: "/plans", view: Plans, title: "Plans and questions", roles: READERS, pickers: true },
+  { path: "/users", view: Users, title: "Users", roles: OFFICE, pickers: true },
+  { path: "/offices", view: Offices, title: "Offices", roles: ["ADMIN"], pickers: false },
+  { path: "/providers", view: Providers, title: "Providers", roles: OFFICE, pickers: false },
 ];
 
 function Loading({ what = "Loading…" }: { what?: string }) {

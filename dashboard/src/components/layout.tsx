@@ -28,6 +28,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/money", label: "Money", roles: OFFICE_ROLES },
   { to: "/quarters", label: "Quarters", roles: OFFICE_ROLES },
   { to: "/provider", label: "Your returns", roles: ["PROVIDER"], end: true },
+  { to: "/briefs", label: "Briefs", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
+  { to: "/decisions", label: "Decisions", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
+  { to: "/risks", label: "Risks", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
+  { to: "/plans", label: "Plans", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
+  { to: "/users", label: "Users", roles: OFFICE_ROLES, keepSelection: true },
+  { to: "/providers", label: "Providers", roles: OFFICE_ROLES },
+  { to: "/offices", label: "Offices", roles: ["ADMIN"] },
 ];
 
 export interface LayoutProps {

@@ -23,3 +23,7 @@ registerEnumType(Role, {
 export const OFFICE_WRITERS = [Role.ADMIN, Role.COMMISSIONER, Role.OFFICER];
 /** Roles that may read everything in their office (analysts read; providers see only their own). */
 export const OFFICE_READERS = [Role.ADMIN, Role.COMMISSIONER, Role.OFFICER, Role.ANALYST];
+/** Roles that manage users: administrators anyone's, the Commissioner their own office's staff. */
+export const USER_MANAGERS = [Role.ADMIN, Role.COMMISSIONER];
+/** The roles an office's own manager may give: its staff. Administrators and provider users are the administrators' to manage. */
+export const OFFICE_STAFF_ROLES: readonly Role[] = [Role.COMMISSIONER, Role.OFFICER, Role.ANALYST];

@@ -3,7 +3,7 @@ import { officeToRead } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { Office } from "../offices/office.entity.js";
 import { Provider } from "../providers/provider.entity.js";
-import { Role } from "./role.js";
+import { Role, USER_MANAGERS } from "./role.js";
 import { CreateUserInput, UpdateUserInput } from "./user.inputs.js";
 import { User } from "./user.entity.js";
 import * as users from "./user.service.js";
@@ -42,14 +42,14 @@ export class UserResolver {
     return ctx.services.db.manager.find(User, { where: { officeId: office }, order: { name: "ASC" } });
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => User)
+  @Authorized(...USER_MANAGERS)
+  @Mutation(() => User, { description: "Administrators: any user. The Commissioner: staff of their own office (COMMISSIONER, OFFICER, ANALYST)." })
   createUser(@Ctx() ctx: Context, @Arg("input", () => CreateUserInput) input: CreateUserInput): Promise<User> {
     return users.createUser(ctx, input);
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => User)
+  @Authorized(...USER_MANAGERS)
+  @Mutation(() => User, { description: "Administrators: any user. The Commissioner: their own office's staff, who stay its staff. Nobody deactivates or re-roles themselves." })
   updateUser(
     @Ctx() ctx: Context,
     @Arg("id", () => Int) id: number,

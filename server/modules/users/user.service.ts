@@ -3,11 +3,11 @@ import { checkPassword, hashPassword, MAX_PASSWORD_LENGTH } from "../../auth/pas
 import { issueToken } from "../../auth/tokens.js";
 import type { Context } from "../../context.js";
 import { updateVersioned } from "../../db/versioned.js";
-import { badInput, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
+import { badInput, forbidden, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
 import { budgetsFor } from "../../security/budgets.js";
 import { Office } from "../offices/office.entity.js";
 import { Provider } from "../providers/provider.entity.js";
-import { Role } from "./role.js";
+import { OFFICE_STAFF_ROLES, Role } from "./role.js";
 import type { CreateUserInput, UpdateUserInput } from "./user.inputs.js";
 import { User } from "./user.entity.js";
 
@@ -62,6 +62,40 @@ async function checkMembership(ctx: Context, role: Role, officeId: number | null
   if (problems.length) throw badInput("The user's office or provider does not fit its role.", problems);
 }
 
+/** Who a user belongs to, as far as managing them goes. */
+export type Membership = Pick<User, "role" | "officeId" | "providerId">;
+
+/**
+ * What a manager may not do to a user. Administrators manage everyone; the Commissioner manages their own office's
+ * staff, who must stay its staff (no other office, no administrator or provider role). Nobody deactivates or
+ * re-roles themselves: an office could otherwise lock itself out of managing its own people.
+ */
+export function managementProblems(manager: Pick<User, "id" | "role" | "officeId">, before: (Membership & { id: number }) | null, after: Membership & { active?: boolean }): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (before && before.id === manager.id) {
+    if (after.active === false) problems.push({ field: "active", rule: "notSelf", message: "You cannot deactivate your own account." });
+    if (after.role !== before.role) problems.push({ field: "role", rule: "notSelf", message: "You cannot change your own role." });
+  }
+  if (manager.role === Role.ADMIN) return problems;
+  if (!OFFICE_STAFF_ROLES.includes(after.role)) problems.push({ field: "role", rule: "officeRole", message: "An office gives its staff the roles Commissioner, Commissioning officer or Panel analyst; administrators manage the others." });
+  if (after.officeId !== manager.officeId) problems.push({ field: "officeId", rule: "ownOffice", message: "Users are managed by their own office." });
+  return problems;
+}
+
+/** Refuses a manager who may not manage this user at all: another office's (NOT_FOUND, as if absent) or not the office's staff (FORBIDDEN). */
+function assertManages(manager: User, user: User): void {
+  if (manager.role === Role.ADMIN || manager.id === user.id) return;
+  // Every office sees the administrators, so refusing one is no news; another office's staff are not confirmed.
+  if (user.role === Role.ADMIN) throw forbidden("Administrators manage this user.");
+  if (user.officeId !== manager.officeId) throw notFound("User", user.id);
+  if (!OFFICE_STAFF_ROLES.includes(user.role)) throw forbidden("Administrators manage this user.");
+}
+
+function assertManagement(manager: User, before: User | null, after: Membership & { active?: boolean }): void {
+  const problems = managementProblems(manager, before, after);
+  if (problems.length) throw badInput("You cannot make that change to this user.", problems);
+}
+
 function auditView(user: User) {
   const { passwordHash: _secret, ...rest } = user;
   return rest;
@@ -69,6 +103,11 @@ function auditView(user: User) {
 
 export async function createUser(ctx: Context, input: CreateUserInput): Promise<User> {
   const email = input.email.trim().toLowerCase();
+  const manager = requireUser(ctx);
+  // The Commissioner adds staff to their own office: it is the default, not something to type.
+  const officeId = input.officeId ?? (manager.role === Role.ADMIN ? null : manager.officeId);
+  assertManagement(manager, null, { role: input.role, officeId, providerId: input.providerId ?? null });
+  input = { ...input, officeId };
   await checkMembership(ctx, input.role, input.officeId ?? null, input.providerId ?? null);
   const passwordHash = await hashPassword(input.password);
   return ctx.services.writer.run(requireUser(ctx), async (uow) => {
@@ -86,12 +125,15 @@ export async function updateUser(ctx: Context, id: number, version: number, inpu
   const updated = await ctx.services.writer.run(requireUser(ctx), async (uow) => {
     const user = await uow.manager.findOneBy(User, { id });
     if (!user) throw notFound("User", id);
+    const viewer = requireUser(ctx);
+    assertManages(viewer, user);
     const before = auditView(user);
     const next = {
       role: input.role ?? user.role,
       officeId: input.officeId !== undefined ? input.officeId : user.officeId,
       providerId: input.providerId !== undefined ? input.providerId : user.providerId,
     };
+    assertManagement(viewer, user, { ...next, active: input.active ?? user.active });
     await checkMembership(ctx, next.role, next.officeId, next.providerId);
     const endsSessions = passwordHash !== undefined || input.active === false || next.role !== user.role;
     const saved = await updateVersioned(uow, User, user, version, {

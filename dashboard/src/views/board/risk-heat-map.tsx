@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { graphql } from "../../gql";
@@ -97,7 +98,18 @@ export function RiskHeatMap({ officeId, portfolioId }: { officeId: number; portf
                         const band = riskBand(likelihood * impact);
                         return (
                           <td key={impact} className={`heatmap__cell heatmap__cell--${band.key}${n ? " heatmap__cell--filled" : ""}`}>
-                            <span className="heatmap__count">{n}</span>
+                            {/* A cell with risks opens the register filtered to it (open and mitigating risks, as the map counts). */}
+                            {n ? (
+                              <Link
+                                className="heatmap__count heatmap__link"
+                                to={`/risks?office=${officeId}&likelihood=${likelihood}&impact=${impact}&status=ACTIVE`}
+                                aria-label={`${n} ${n === 1 ? "risk" : "risks"} of likelihood ${likelihood} and impact ${impact}: open in the register`}
+                              >
+                                {n}
+                              </Link>
+                            ) : (
+                              <span className="heatmap__count">{n}</span>
+                            )}
                             <span className="heatmap__band">
                               <span aria-hidden="true">{band.symbol} </span>
                               {band.label}

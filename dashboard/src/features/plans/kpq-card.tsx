@@ -1,0 +1,72 @@
+import { useState } from "react";
+import { RagBadge } from "../../components/rag-badge";
+import { formatValue } from "../../format";
+import { useFragment, type FragmentType } from "../../gql";
+import { KpqForm } from "./kpq-form";
+import { KpqFieldsFragment } from "./plan-data";
+import "./plans.css";
+
+export interface KpqCardProps {
+  kpq: FragmentType<typeof KpqFieldsFragment>;
+  priorityId: number;
+  canWrite: boolean;
+  indicators: readonly { id: number; code: string; name: string }[];
+  onSaved(message: string): void;
+  onReload(): void;
+}
+
+/** A question with each indicator's office-wide figure, target and rating in the chosen quarter. */
+export function KpqCard({ kpq: ref, priorityId, canWrite, indicators, onSaved, onReload }: KpqCardProps) {
+  const kpq = useFragment(KpqFieldsFragment, ref);
+  const [editing, setEditing] = useState(false);
+  return (
+    <li className="kpq" data-testid="kpq">
+      {editing ? (
+        <KpqForm
+          key={kpq.version}
+          priorityId={priorityId}
+          existing={{ id: kpq.id, version: kpq.version, question: kpq.question, indicatorIds: kpq.indicators.map((i) => i.id) }}
+          indicators={indicators}
+          onSaved={(m) => {
+            setEditing(false);
+            onSaved(m);
+          }}
+          onCancel={() => setEditing(false)}
+          onReload={onReload}
+        />
+      ) : (
+        <div className="kpq__head">
+          <p className="kpq__question">{kpq.question}</p>
+          {canWrite && (
+            <button type="button" className="button button--secondary kpq__edit" onClick={() => setEditing(true)}>
+              Edit<span className="visually-hidden"> question: {kpq.question}</span>
+            </button>
+          )}
+        </div>
+      )}
+      {kpq.status.length === 0 ? (
+        <p className="hint">No indicators answer this question yet.</p>
+      ) : (
+        <ul className="kpq__indicators">
+          {kpq.status.map((s) => (
+            <li key={s.indicatorId} className="kpq__indicator">
+              <span className="kpq__indicator-name">
+                <strong>{s.indicator.code}</strong> {s.indicator.name}
+              </span>
+              {s.cell ? (
+                <span className="kpq__figure">
+                  <RagBadge rag={s.cell.rag} size="compact" />
+                  <span>
+                    {formatValue(s.cell.actual, s.indicator.unit)} against {s.cell.target == null ? "no target" : formatValue(s.cell.target, s.indicator.unit)} ({s.cell.returnsIn} of {s.cell.returnsDue} returns)
+                  </span>
+                </span>
+              ) : (
+                <span className="hint">No contract reports it</span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,148 @@
+import { useState } from "react";
+import { useMutation } from "urql";
+import { ConfirmAction } from "../../components/confirm-action";
+import { FormError, ReloadNotice } from "../../components/form-field";
+import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { formatDate } from "../../format";
+import { useFragment, type FragmentType } from "../../gql";
+import { ReviewRiskForm } from "./review-risk-form";
+import { RISK_STATUS_LABELS, RiskFieldsFragment, UpdateRiskMutation } from "./risk-data";
+import { RiskScore } from "./risk-score";
+import "../../components/workspace.css";
+import "./risks.css";
+
+export interface RiskDetailProps {
+  risk: FragmentType<typeof RiskFieldsFragment>;
+  canWrite: boolean;
+  quarters: readonly string[];
+  defaultQuarter: string | null;
+  onChanged(message: string): void;
+  onReload(): void;
+}
+
+/** One risk: its assessment, the quarterly review form and history, and escalation to the corporate register. */
+export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onChanged, onReload }: RiskDetailProps) {
+  const risk = useFragment(RiskFieldsFragment, ref);
+  const [asking, setAsking] = useState(false);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [{ fetching }, update] = useMutation(UpdateRiskMutation);
+  const history = [...risk.reviews].reverse();
+
+  async function toggleEscalation() {
+    const result = await update({ id: risk.id, version: risk.version, input: { escalated: !risk.escalated } });
+    setAsking(false);
+    if (result.error) {
+      setOutcome(mutationOutcome(result.error, ["escalated"]));
+      return;
+    }
+    setOutcome(NO_PROBLEMS);
+    onChanged(risk.escalated ? `“${risk.title}” is no longer on the corporate risk register.` : `Escalated “${risk.title}” to the corporate risk register.`);
+  }
+
+  return (
+    <article className="panel risk-detail" aria-labelledby={`risk-${risk.id}-title`} data-testid="risk-detail">
+      <h2 id={`risk-${risk.id}-title`}>{risk.title}</h2>
+      <dl className="facts">
+        <div>
+          <dt>Score</dt>
+          <dd data-testid="risk-score">
+            {risk.likelihood} × {risk.impact} = <RiskScore score={risk.score} />
+          </dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>{RISK_STATUS_LABELS[risk.status]}</dd>
+        </div>
+        <div>
+          <dt>Owner</dt>
+          <dd>{risk.ownerName}</dd>
+        </div>
+        <div>
+          <dt>Portfolio</dt>
+          <dd>{risk.portfolio?.name ?? "Office-wide"}</dd>
+        </div>
+        <div>
+          <dt>Corporate register</dt>
+          <dd data-testid="risk-escalated">{risk.escalated ? "Escalated" : "Not escalated"}</dd>
+        </div>
+      </dl>
+      {risk.description && <p className="risk-detail__text">{risk.description}</p>}
+      {risk.mitigation && (
+        <p className="risk-detail__text">
+          <strong>Mitigation:</strong> {risk.mitigation}
+        </p>
+      )}
+      {outcome.stale && (
+        <ReloadNotice
+          what="risk"
+          onReload={() => {
+            setOutcome(NO_PROBLEMS);
+            onReload();
+          }}
+        />
+      )}
+      <FormError message={outcome.general ?? outcome.fields.escalated} />
+      {canWrite && (
+        <button type="button" className={`button${risk.escalated ? " button--secondary" : ""}`} onClick={() => setAsking(true)}>
+          {risk.escalated ? "Take off the corporate register…" : "Escalate to the corporate register…"}
+        </button>
+      )}
+      <section className="risk-detail__section" aria-labelledby={`risk-${risk.id}-history`}>
+        <h3 id={`risk-${risk.id}-history`}>Review history</h3>
+        {history.length === 0 ? (
+          <p>Not reviewed yet.</p>
+        ) : (
+          <div className="table-scroll" role="region" aria-label="Review history" tabIndex={0}>
+            <table className="table" data-testid="risk-history">
+              <thead>
+                <tr>
+                  <th scope="col">Quarter</th>
+                  <th scope="col">Score</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Note</th>
+                  <th scope="col">Recorded</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      {r.year} Q{r.quarter}
+                    </td>
+                    <td>
+                      {r.likelihood} × {r.impact} = <RiskScore score={r.likelihood * r.impact} />
+                    </td>
+                    <td>{RISK_STATUS_LABELS[r.status]}</td>
+                    <td>{r.note ?? "–"}</td>
+                    <td>{formatDate(r.reviewedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {canWrite && (
+        <section className="risk-detail__section" aria-labelledby={`risk-${risk.id}-review`}>
+          <h3 id={`risk-${risk.id}-review`}>Review this quarter</h3>
+          <ReviewRiskForm key={risk.version} risk={risk} quarters={quarters} defaultQuarter={defaultQuarter} onReviewed={onChanged} onReload={onReload} />
+        </section>
+      )}
+      {asking && (
+        <ConfirmAction
+          title={risk.escalated ? `Take “${risk.title}” off the corporate register?` : `Escalate “${risk.title}”?`}
+          confirmLabel={risk.escalated ? "Take off the register" : "Escalate"}
+          busy={fetching}
+          onConfirm={toggleEscalation}
+          onCancel={() => setAsking(false)}
+        >
+          <p>
+            {risk.escalated
+              ? "The risk stays on the commissioning register but leaves the office's corporate risk register."
+              : "The risk goes onto the office's corporate risk register, which the Commissioner and Chief Executive review."}
+          </p>
+        </ConfirmAction>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,99 @@
+import { useState } from "react";
+import { useQuery } from "urql";
+import { FormField } from "../../components/form-field";
+import { describeError } from "../../errors";
+import { ProviderForm } from "../../features/users/provider-form";
+import { PROVIDER_TYPE_LABELS, ProvidersQuery } from "../../features/users/user-data";
+import "../../components/workspace.css";
+
+/** The provider register: organisations that hold contracts, with their charity and company numbers. */
+export default function ProvidersView() {
+  const [search, setSearch] = useState("");
+  const [message, setMessage] = useState("");
+  const [editing, setEditing] = useState<number | null>(null);
+  const [{ data, error, fetching }, refetch] = useQuery({ query: ProvidersQuery, variables: { search: search.trim() || null, offset: 0 } });
+  const reload = () => refetch({ requestPolicy: "network-only" });
+  const saved = (text: string) => {
+    setMessage(text);
+    setEditing(null);
+    reload();
+  };
+  const items = data?.providers.items ?? [];
+  const provider = items.find((p) => p.id === editing);
+
+  return (
+    <div className="workspace">
+      <h1>Provider register</h1>
+      <p className="lede">Organisations commissioned by any office. A provider's users see only their own contracts.</p>
+      <p className="status-message" role="status">
+        {message}
+      </p>
+      {error && (
+        <p className="notice notice--error" role="alert">
+          {describeError(error)}
+        </p>
+      )}
+      <div className="workspace__split">
+        <section aria-labelledby="providers-heading">
+          <h2 id="providers-heading">Providers</h2>
+          <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+            <FormField label="Search by name">
+              {(control) => <input {...control} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}
+            </FormField>
+          </form>
+          {fetching && !data && <p role="status">Loading providers…</p>}
+          {data && (
+            <>
+              <p className="hint" aria-live="polite">
+                {data.providers.totalCount} {data.providers.totalCount === 1 ? "provider" : "providers"}
+                {data.providers.hasMore ? ", the first 100 shown" : ""}
+              </p>
+              <div className="table-scroll" role="region" aria-label="Providers" tabIndex={0}>
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Type</th>
+                      <th scope="col">Charity no.</th>
+                      <th scope="col">Company no.</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((p) => (
+                      <tr key={p.id} aria-current={editing === p.id ? "true" : undefined}>
+                        <td>{p.name}</td>
+                        <td>{PROVIDER_TYPE_LABELS[p.type]}</td>
+                        <td>{p.charityNumber ?? "–"}</td>
+                        <td>{p.companyNumber ?? "–"}</td>
+                        <td>
+                          <button type="button" className="button button--secondary" onClick={() => setEditing(p.id)}>
+                            Edit<span className="visually-hidden"> {p.name}</span>
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </section>
+        <div>
+          {provider && (
+            <section className="panel" aria-labelledby="edit-provider-heading">
+              <h2 id="edit-provider-heading">Edit {provider.name}</h2>
+              <ProviderForm key={`${provider.id}:${provider.version}`} existing={provider} onSaved={saved} onReload={reload} />
+            </section>
+          )}
+          <section className="panel" aria-labelledby="new-provider-heading">
+            <h2 id="new-provider-heading">Add a provider</h2>
+            <ProviderForm onSaved={saved} onReload={reload} />
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}

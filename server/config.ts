@@ -2,6 +2,7 @@ import path from "node:path";
 import { loadSecurityConfig, type SecurityConfig } from "./security/security-config.js";
 import { persistentSecret } from "./security/token-secret.js";
 import { liveConfig, type LiveConfig } from "./realtime/live-hub.js";
+import { loadAttachmentConfig, type AttachmentConfig } from "./modules/attachments/attachment-config.js";
 
 /** Everything the server reads from the environment, with defaults that make `npm start` work unconfigured. */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   userCacheMs: number;
   /** Bounds of the live path (LIVE_REPLAY_LIMIT, LIVE_QUEUE_LIMIT, LIVE_MAX_BUFFERED_BYTES, LIVE_OFFICE_BACKLOG). */
   live: LiveConfig;
+  /** Attachments' folder and size limits (ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_RETURN_MAX_BYTES). */
+  attachments: AttachmentConfig;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -65,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readConnections: Math.max(1, int(env.READ_CONNECTIONS, 4)),
     userCacheMs: Math.max(0, int(env.USER_CACHE_MS, 5000)),
     live: liveConfig(env),
+    attachments: loadAttachmentConfig(env, databasePath),
   };
 }

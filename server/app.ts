@@ -14,6 +14,7 @@ import { authenticate, createContext, type Context } from "./context.js";
 import { maskError } from "./errors.js";
 import { createHttpDrain } from "./http-drain.js";
 import { openDataRouter } from "./modules/opendata/open-data.routes.js";
+import { attachmentRouter } from "./modules/attachments/attachment.routes.js";
 import { liveSubscribe, openLiveSession, sharedParse, subscriptionContext } from "./realtime/live-transport.js";
 import { createSchema } from "./schema.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
@@ -156,12 +157,13 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     expressMiddleware(apollo, { context: async ({ req, res }) => rememberClient(res, await createContext(services, req.headers.authorization)) }),
     bodyErrors,
   );
+  app.use("/attachments", attachmentRouter(services, budgets)); // uploads (bearer token, raw body, capped) and downloads
   app.use("/open", openDataRouter(services)); // public transparency pages' data and open-data files, no sign-in
   if (fs.existsSync(DASHBOARD_DIST)) {
     app.use(express.static(DASHBOARD_DIST, { index: "index.html", setHeaders: dashboardCacheHeaders }));
     // Client-side routes (/board?office=1&quarter=5, /provider/returns/3/7) are deep links into the single-page app.
     const indexHtml = path.join(DASHBOARD_DIST, "index.html");
-    app.get(/^\/(?!graphql|healthz|graphiql|assets).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|healthz|graphiql|assets|attachments).*/, (_req, res) => {
       res.setHeader("Cache-Control", "no-cache");
       res.sendFile(indexHtml);
     });

@@ -3,6 +3,7 @@ import { loadSecurityConfig, type SecurityConfig } from "./security/security-con
 import { persistentSecret } from "./security/token-secret.js";
 import { liveConfig, type LiveConfig } from "./realtime/live-hub.js";
 import { loadMailConfig, type MailConfig } from "./modules/mail/mail.config.js";
+import { loadAttachmentConfig, type AttachmentConfig } from "./modules/attachments/attachment-config.js";
 
 /** Everything the server reads from the environment, with defaults that make `npm start` work unconfigured. */
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   live: LiveConfig;
   /** SMTP_URL, PUBLIC_URL, MAIL_* (server/modules/mail/mail.config.ts). */
   mail: MailConfig;
+  /** Attachments' folder and size limits (ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_RETURN_MAX_BYTES). */
+  attachments: AttachmentConfig;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -69,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     userCacheMs: Math.max(0, int(env.USER_CACHE_MS, 5000)),
     live: liveConfig(env),
     mail: loadMailConfig(env, int(env.PORT, 4000)),
+    attachments: loadAttachmentConfig(env, databasePath),
   };
 }

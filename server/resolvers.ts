@@ -20,6 +20,8 @@ import { AttentionItemResolver, BoardAttentionResolver } from "./modules/scoreca
 import { FreezeResolver, QuarterChangeResolver } from "./modules/scorecards/freeze.resolver.js";
 import { IndicatorStatusResolver, ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
 import { UserResolver } from "./modules/users/user.resolver.js";
+import { ContractFlagsResolver, FigureFlagResolver, ReturnCommentResolver, ReturnConversationResolver } from "./modules/conversations/conversation.resolver.js";
+import { AttachmentResolver, BriefAttachmentsResolver, DecisionAttachmentsResolver } from "./modules/attachments/attachment.resolver.js";
 
 // Each module's resolver classes; keep one line per module.
 export const resolvers: NonEmptyArray<Function> = [
@@ -53,4 +55,6 @@ export const resolvers: NonEmptyArray<Function> = [
   BoardAttentionResolver, AttentionItemResolver,
   OpenDataResolver,
   BenchmarkResolver,
+  ReturnCommentResolver, FigureFlagResolver, ReturnConversationResolver, ContractFlagsResolver,
+  AttachmentResolver, DecisionAttachmentsResolver, BriefAttachmentsResolver,
 ];

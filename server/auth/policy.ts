@@ -28,6 +28,8 @@ import { PerformanceReturn, ReturnRevision, ReturnValue } from "../modules/retur
 import { Risk, RiskReview } from "../modules/risks/risk.entities.js";
 import { OFFICE_READERS, OFFICE_WRITERS, Role } from "../modules/users/role.js";
 import { User } from "../modules/users/user.entity.js";
+import { FigureFlag, ReturnComment } from "../modules/conversations/conversation.entities.js";
+import { Attachment, AttachmentOwner } from "../modules/attachments/attachment.entity.js";
 import { canReadOffice, canSee, canSeeReturn, isCrossOffice } from "./access.js";
 
 /**
@@ -230,6 +232,19 @@ function canReadEmail(viewer: User, user: User): boolean {
   return user.id === viewer.id || (user.providerId != null && user.providerId === viewer.providerId);
 }
 
+function attachmentOwnerVisible(viewer: User, a: Attachment, scope: ViewerScope): MaybePromise<boolean> {
+  if (a.ownerType === AttachmentOwner.RETURN) return withReturn(viewer, a.returnId ?? -1, scope);
+  if (a.ownerType === AttachmentOwner.DECISION) return then(scope.load(Decision, a.decisionId), (d) => d != null && readAs("Decision", viewer, d, scope));
+  if (a.ownerType === AttachmentOwner.BRIEF) return then(scope.load(ProjectBrief, a.briefId), (b) => b != null && readAs("ProjectBrief", viewer, b, scope));
+  return false;
+}
+
+/** Another type's entity policy, for records whose visibility is their owner's. */
+function readAs(typeName: string, viewer: User, row: unknown, scope: ViewerScope): MaybePromise<boolean> {
+  const policy = POLICIES[typeName];
+  return policy?.kind === "entity" ? (policy as EntityPolicy<unknown>).read(viewer, row, scope) : false;
+}
+
 /** The policies, by GraphQL type name. */
 export const POLICIES: Record<string, Policy> = {
   // Tenancy and people.
@@ -266,6 +281,11 @@ export const POLICIES: Record<string, Policy> = {
   PerformanceReturn: entity<PerformanceReturn>((v, r, s) => then(s.load(Contract, r.contractId), (contract) => contract != null && canReadReturn(v, contract, r.state))),
   ReturnValue: entity<ReturnValue>((v, r, s) => withReturn(v, r.returnId, s)),
   ReturnRevision: entity<ReturnRevision>((v, r, s) => withReturn(v, r.returnId, s)),
+  // A return's conversation is seen by exactly those who see the return (analysts: accepted returns only).
+  ReturnComment: entity<ReturnComment>((v, c, s) => withReturn(v, c.returnId, s)),
+  FigureFlag: entity<FigureFlag>((v, f, s) => withReturn(v, f.returnId, s)),
+  // A file is seen by exactly those who see what it is attached to: that record's own policy, not a second rule.
+  Attachment: entity<Attachment>((v, a, s) => attachmentOwnerVisible(v, a, s)),
 
   // The office's own governance: its staff only.
   StrategicPlan: entity<StrategicPlan>((v, p) => officeStaff(v, p.officeId)),
@@ -313,6 +333,7 @@ export const POLICIES: Record<string, Policy> = {
   AuditEventPage: derived("any"),
   ContractChanged: derived("any"),
   ReturnChanged: derived("any"),
+  ConversationChanged: derived("any"),
   CsvImportProgress: derived("any"),
   CsvImportResult: derived("any"),
   ReturnCheckResult: derived("any"),

@@ -19,6 +19,8 @@ import { ContractCellParts, GroupCellParts } from "../modules/scorecards/scoreca
 import { QuarterChange } from "../modules/scorecards/quarter-change.entity.js";
 import { User } from "../modules/users/user.entity.js";
 import { DomainEvent, IdempotencyRecord } from "../realtime/domain-event.entity.js";
+import { FigureFlag, ReturnComment } from "../modules/conversations/conversation.entities.js";
+import { Attachment } from "../modules/attachments/attachment.entity.js";
 
 export const entities = [
   Office,
@@ -64,4 +66,7 @@ export const entities = [
   Notification,
   OfficeMailSchedule,
   MailPreference,
+  ReturnComment,
+  FigureFlag,
+  Attachment,
 ];

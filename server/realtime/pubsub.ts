@@ -6,6 +6,8 @@ export enum Topic {
   CONTRACT_CHANGED = "CONTRACT_CHANGED",
   RETURN_CHANGED = "RETURN_CHANGED",
   SCORECARD_CHANGED = "SCORECARD_CHANGED",
+  /** A comment, follow-up flag or attachment on a return. */
+  CONVERSATION_CHANGED = "CONVERSATION_CHANGED",
   /** Progress of one CSV upload, for its uploader only; transient (seq 0, never stored or replayed). */
   CSV_IMPORT_PROGRESS = "CSV_IMPORT_PROGRESS",
   /** A user's account changed (deactivated, role, office…): every instance re-reads it; transient (seq 0). */

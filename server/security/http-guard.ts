@@ -40,7 +40,7 @@ async function clientKey(services: Services, req: Request): Promise<string> {
  * A refusal in GraphQL's response shape. `close` ends the connection, and when the body has not all arrived,
  * drops it shortly after the answer is written.
  */
-function refuse(res: Response, status: number, code: string, message: string, options: { close?: boolean; drop?: boolean; retryAfterMs?: number } = {}): void {
+export function refuse(res: Response, status: number, code: string, message: string, options: { close?: boolean; drop?: boolean; retryAfterMs?: number } = {}): void {
   if (options.retryAfterMs) res.setHeader("Retry-After", String(Math.ceil(options.retryAfterMs / 1000)));
   if (options.close) {
     const req = res.req;

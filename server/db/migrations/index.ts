@@ -7,6 +7,7 @@ import { ScorecardAggregates1706000000000 } from "./1706000000000-scorecard-aggr
 import { OfficeOpenData1708000000000 } from "./1708000000000-office-open-data.js";
 import { OcdsRelease1708000000001 } from "./1708000000001-ocds-release.js";
 import { Mail1710000000000 } from "./1710000000000-mail.js";
+import { ConversationsAttachments1711000000000 } from "./1711000000000-conversations-attachments.js";
 
 /** Every migration, oldest first; `openDatabase()` runs the ones not yet applied. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -18,4 +19,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   OfficeOpenData1708000000000,
   OcdsRelease1708000000001,
   Mail1710000000000,
+  ConversationsAttachments1711000000000,
 ];

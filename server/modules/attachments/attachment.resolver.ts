@@ -1,0 +1,43 @@
+import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context.js";
+import { ProjectBrief } from "../briefs/project-brief.entity.js";
+import { Decision } from "../decisions/decision.entity.js";
+import { OFFICE_WRITERS, Role } from "../users/role.js";
+import { User } from "../users/user.entity.js";
+import { Attachment } from "./attachment.entity.js";
+import { attachmentsOf, deleteAttachment } from "./attachment.service.js";
+
+@Resolver(() => Attachment)
+export class AttachmentResolver {
+  @Authorized(...OFFICE_WRITERS, Role.PROVIDER)
+  @Mutation(() => Attachment, { description: "Delete a file: its uploader, or the office's commissioning staff. Answers with the file as it was." })
+  deleteAttachment(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Attachment> {
+    return deleteAttachment(ctx, id);
+  }
+
+  @FieldResolver(() => String, { description: "GET it with your bearer token; always served as a download." })
+  downloadPath(@Root() attachment: Attachment): string {
+    return `/attachments/${attachment.id}`;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  uploadedBy(@Root() attachment: Attachment, @Ctx() ctx: Context): Promise<User | null> {
+    return ctx.loaders.byId(User).load(attachment.uploadedById);
+  }
+}
+
+@Resolver(() => Decision)
+export class DecisionAttachmentsResolver {
+  @FieldResolver(() => [Attachment], { description: "Papers attached to this decision." })
+  attachments(@Root() decision: Decision, @Ctx() ctx: Context): Promise<Attachment[]> {
+    return attachmentsOf(ctx, "decisionId", decision.id);
+  }
+}
+
+@Resolver(() => ProjectBrief)
+export class BriefAttachmentsResolver {
+  @FieldResolver(() => [Attachment], { description: "Papers attached to this brief." })
+  attachments(@Root() brief: ProjectBrief, @Ctx() ctx: Context): Promise<Attachment[]> {
+    return attachmentsOf(ctx, "briefId", brief.id);
+  }
+}

@@ -136,7 +136,7 @@ describe.skipIf(!browserAvailable())("the officer's return review", () => {
     const near = rows.filter((r) => r.cells.find((c) => c.periodId === open)!.rag === "AMBER").map((r) => r.indicator.name);
     const { page, close } = await openDetail(ret.id, 1440);
     try {
-      await page.getByRole("button", { name: "Accept", exact: true }).click();
+      await page.locator("dialog.return-detail").getByRole("button", { name: "Accept", exact: true }).click();
       const dialog = page.getByTestId("accept-confirm");
       await dialog.waitFor();
       expect(await dialog.getByRole("heading").innerText()).toMatch(/^Accept WSW-VV-09 .+, 2024-25 Q1\?$/);
@@ -155,7 +155,7 @@ describe.skipIf(!browserAvailable())("the officer's return review", () => {
       expect({ state: after.state, version: after.version }).toEqual({ state: "SUBMITTED", version: ret.version });
 
       // Confirmed, it is accepted.
-      await page.getByRole("button", { name: "Accept", exact: true }).click();
+      await page.locator("dialog.return-detail").getByRole("button", { name: "Accept", exact: true }).click();
       await page.getByTestId("accept-confirm").getByRole("button", { name: "Accept return" }).click();
       await expect.poll(async () => (await returnOf(IDVA, open)).state, { timeout: 10_000 }).toBe("ACCEPTED");
     } finally {
@@ -168,7 +168,7 @@ describe.skipIf(!browserAvailable())("the officer's return review", () => {
     expect(ret.state).toBe("ACCEPTED");
     const { page, close } = await openDetail(ret.id, 1440);
     try {
-      await page.getByRole("button", { name: "Open for correction" }).click();
+      await page.locator("dialog.return-detail").getByRole("button", { name: "Open for correction" }).click();
       const dialog = page.getByRole("dialog", { name: /for correction/ });
       await dialog.getByRole("button", { name: "Open for correction" }).click();
       // No reason: refused in the browser, beside the field; nothing changes.

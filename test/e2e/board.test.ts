@@ -31,16 +31,17 @@ async function waitForLive(page: Page) {
 
 describe.skipIf(!browserAvailable())("quarterly review board", () => {
   let e2e: E2E;
-  let q3: number;
-  let q4: number;
+  let previousQ: number;
+  let openQ: number;
   let victims: number;
   let portfolioNames: string[];
 
   beforeAll(async () => {
     e2e = await startE2E();
     const frame = await data<{ reportingPeriods: { id: number; label: string }[]; portfolios: { id: number; name: string }[] }>(e2e, COMMISSIONER, "{ reportingPeriods { id label } portfolios { id name } }");
-    q3 = frame.reportingPeriods.find((p) => p.label === "2023-24 Q3")!.id;
-    q4 = frame.reportingPeriods.find((p) => p.label === "2023-24 Q4")!.id;
+    // The quarter under review is the demo's open one; the one before it is closed, every return accepted.
+    previousQ = frame.reportingPeriods.find((p) => p.label === "2023-24 Q4")!.id;
+    openQ = frame.reportingPeriods.find((p) => p.label === "2024-25 Q1")!.id;
     victims = frame.portfolios.find((p) => p.name === "Victims & Vulnerability")!.id;
     portfolioNames = frame.portfolios.map((p) => p.name).sort((a, b) => a.localeCompare(b, "en-GB"));
   });
@@ -50,12 +51,12 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
   });
 
   test("shows the API's figures, RAG in words and the returns counts", async () => {
-    const { context, page } = await e2e.open(COMMISSIONER, `/board?quarter=${q4}`);
-    const api = await data<Scorecards>(e2e, COMMISSIONER, "query($ids: [Int!]) { scorecards(periodIds: $ids) { portfolioId rows { indicator { code unit } cells { periodId actual rag returnsIn returnsDue } } } }", { ids: [q3] });
+    const { context, page } = await e2e.open(COMMISSIONER, `/board?quarter=${openQ}`);
+    const api = await data<Scorecards>(e2e, COMMISSIONER, "query($ids: [Int!]) { scorecards(periodIds: $ids) { portfolioId rows { indicator { code unit } cells { periodId actual rag returnsIn returnsDue } } } }", { ids: [previousQ] });
     const row = api.scorecards.find((s) => s.portfolioId === victims)!.rows.find((r) => r.indicator.code === "PCT_IMPROVED")!;
-    const cell = row.cells.find((c) => c.periodId === q3)!;
+    const cell = row.cells.find((c) => c.periodId === previousQ)!;
 
-    const shown = page.getByTestId(`cell-${victims}-PCT_IMPROVED-${q3}`);
+    const shown = page.getByTestId(`cell-${victims}-PCT_IMPROVED-${previousQ}`);
     await shown.waitFor();
     const text = await shown.innerText();
     expect(text).toContain(formatValue(cell.actual, row.indicator.unit));
@@ -64,12 +65,12 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
     // The rating is written out, not only coloured.
     expect(text).toContain(ragLabel(cell.rag as never));
 
-    const counts = await data<{ returnCompleteness: Record<string, number | null>[] }>(e2e, COMMISSIONER, "query($p: Int!) { returnCompleteness(periodId: $p) { portfolioId due onTime late missing accepted submitted } }", { p: q4 });
+    const counts = await data<{ returnCompleteness: Record<string, number | null>[] }>(e2e, COMMISSIONER, "query($p: Int!) { returnCompleteness(periodId: $p) { portfolioId due onTime late missing accepted submitted } }", { p: openQ });
     const office = counts.returnCompleteness.find((c) => c.portfolioId == null)!;
     for (const key of ["due", "onTime", "late", "missing", "accepted", "submitted"]) {
       await expect.poll(() => page.getByTestId(`returns-count-${key}`).innerText()).toBe(String(office[key]));
     }
-    await page.getByRole("heading", { name: /Money, 2023-24/ }).waitFor();
+    await page.getByRole("heading", { name: /Money, 2024-25/ }).waitFor();
     await page.locator(".recharts-surface").first().waitFor();
     await screenshot(page, "board");
     expect(await accessibilityViolations(page)).toEqual([]);
@@ -77,14 +78,14 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
   }, 45_000);
 
   test("a cell drills down to the returns behind it; the board prints as a Panel pack", async () => {
-    const { context, page } = await e2e.open(COMMISSIONER, `/board?quarter=${q4}`);
-    const shown = page.getByTestId(`cell-${victims}-PCT_IMPROVED-${q3}`);
+    const { context, page } = await e2e.open(COMMISSIONER, `/board?quarter=${openQ}`);
+    const shown = page.getByTestId(`cell-${victims}-PCT_IMPROVED-${previousQ}`);
     await shown.waitFor();
 
     // Drill-down: the returns behind the cell, as the API lists them.
     const provenance = await data<{ scorecardProvenance: { returnId: number; contractReference: string }[] }>(e2e, COMMISSIONER, "query($i: Int!, $p: Int!, $f: Int) { scorecardProvenance(indicatorId: $i, periodId: $p, portfolioId: $f) { returnId contractReference } }", {
       i: (await data<{ indicators: { id: number; code: string }[] }>(e2e, COMMISSIONER, "{ indicators { id code } }")).indicators.find((i) => i.code === "PCT_IMPROVED")!.id,
-      p: q3,
+      p: previousQ,
       f: victims,
     });
     expect(provenance.scorecardProvenance.length).toBeGreaterThan(0);
@@ -102,7 +103,7 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
     // Focus goes back to the cell that opened it.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest("td")?.getAttribute("data-testid"))).toBe(`cell-${victims}-PCT_IMPROVED-${q3}`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest("td")?.getAttribute("data-testid"))).toBe(`cell-${victims}-PCT_IMPROVED-${previousQ}`);
 
     // The Panel pack: print media hides the controls.
     await page.emulateMedia({ media: "print" });
@@ -117,11 +118,11 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
       e2e,
       OFFICER,
       "query($p: Int!) { returns(periodId: $p, state: SUBMITTED) { items { id version contract { portfolio { id } kpis { indicator { code } } } } } }",
-      { p: q4 },
+      { p: openQ },
     );
     const target = submitted.returns.items.find((r) => r.contract.portfolio.id === victims && r.contract.kpis.some((k) => k.indicator.code === "REFERRALS_RECEIVED"))!;
-    const { context, page } = await e2e.open(COMMISSIONER, `/board?quarter=${q4}`);
-    const cell = page.getByTestId(`cell-${victims}-REFERRALS_RECEIVED-${q4}`);
+    const { context, page } = await e2e.open(COMMISSIONER, `/board?quarter=${openQ}`);
+    const cell = page.getByTestId(`cell-${victims}-REFERRALS_RECEIVED-${openQ}`);
     await cell.waitFor();
     await waitForLive(page);
     const before = await cell.innerText();
@@ -143,7 +144,7 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
   }, 45_000);
 
   test("presentation mode moves between portfolios with the keyboard", async () => {
-    const { context, page } = await e2e.open(COMMISSIONER, `/board/present?quarter=${q4}`);
+    const { context, page } = await e2e.open(COMMISSIONER, `/board/present?quarter=${openQ}`);
     const title = page.getByTestId("presentation-portfolio");
     await expect.poll(() => title.innerText()).toBe(portfolioNames[0]);
     await expect.poll(() => page.evaluate(() => document.body.classList.contains("presentation"))).toBe(true);
@@ -168,9 +169,9 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
   }, 45_000);
 
   test("an officer sends a return back from /returns through the dialog", async () => {
-    const submitted = await data<{ returns: { items: { id: number; requiredMeasures: { name: string }[] }[] } }>(e2e, OFFICER, "query($p: Int!) { returns(periodId: $p, state: SUBMITTED) { items { id requiredMeasures { name } } } }", { p: q4 });
+    const submitted = await data<{ returns: { items: { id: number; requiredMeasures: { name: string }[] }[] } }>(e2e, OFFICER, "query($p: Int!) { returns(periodId: $p, state: SUBMITTED) { items { id requiredMeasures { name } } } }", { p: openQ });
     const target = submitted.returns.items[submitted.returns.items.length - 1];
-    const { context, page } = await e2e.open(OFFICER, `/returns?quarter=${q4}`);
+    const { context, page } = await e2e.open(OFFICER, `/returns?quarter=${openQ}`);
     const row = page.getByTestId(`return-row-${target.id}`);
     await row.waitFor();
     await screenshot(page, "returns-review");
@@ -198,7 +199,7 @@ describe.skipIf(!browserAvailable())("quarterly review board", () => {
     expect(after.performanceReturn.revisions.at(-1)!.measureComments.map((c) => c.comment)).toEqual(["Please count new referrals only."]);
 
     // Another officer accepts a return meanwhile: its row changes here without a reload.
-    const other = await data<{ returns: { items: { id: number; version: number }[] } }>(e2e, OFFICER, "query($p: Int!) { returns(periodId: $p, state: SUBMITTED) { items { id version } } }", { p: q4 });
+    const other = await data<{ returns: { items: { id: number; version: number }[] } }>(e2e, OFFICER, "query($p: Int!) { returns(periodId: $p, state: SUBMITTED) { items { id version } } }", { p: openQ });
     const next = other.returns.items[0];
     await waitForLive(page);
     expect((await e2e.server.run(OFFICER, "mutation($id: Int!, $v: Int!) { acceptReturn(id: $id, version: $v) { state } }", { id: next.id, v: next.version })).errors).toBeUndefined();

@@ -95,10 +95,10 @@ describe.skipIf(!browserAvailable())("dashboard shell", () => {
     try {
       const office = page.getByLabel("Office", { exact: true });
       const quarter = page.getByLabel("Quarter", { exact: true });
-      // Defaults: the oldest office, and its newest quarter with returns in it (2023-24 Q4), written to the URL.
+      // Defaults: the oldest office, and its newest quarter with returns in it (the open 2024-25 Q1, under review), written to the URL.
       await expect.poll(() => searchParams(page).get("office")).toBe("1");
-      await expect.poll(() => searchParams(page).get("quarter")).toBe("4");
-      await expect.poll(() => quarter.locator("option:checked").innerText()).toMatch(/^2023-24 Q4/);
+      await expect.poll(() => searchParams(page).get("quarter")).toBe("5");
+      await expect.poll(() => quarter.locator("option:checked").innerText()).toMatch(/^2024-25 Q1/);
       const historyLength = await page.evaluate(() => history.length);
 
       await quarter.selectOption({ label: "2023-24 Q2 (closed)" });
@@ -138,7 +138,7 @@ describe.skipIf(!browserAvailable())("dashboard shell", () => {
   test("an officer has no office picker and starts on the newest quarter with returns", async () => {
     const { context, page } = await e2e.open(OFFICER, "/board", { viewport: { width: 375, height: 800 } });
     try {
-      await expect.poll(() => searchParams(page).get("quarter")).toBe("4");
+      await expect.poll(() => searchParams(page).get("quarter")).toBe("5");
       expect(await page.getByLabel("Office", { exact: true }).count()).toBe(0);
       // The shell's own parts fit a 375 px phone (the view below is its engineer's to check).
       const widest = await page.evaluate(() =>
@@ -181,12 +181,12 @@ describe.skipIf(!browserAvailable())("dashboard shell", () => {
   test("after a reconnection, live subscriptions resubscribe with `since` and receive what they missed", async () => {
     const submitted = await e2e.server.run<{ returns: { items: { id: number; version: number }[] } }>(
       OFFICER,
-      `query { returns(periodId: 4, state: SUBMITTED, first: 2) { items { id version } } }`,
+      `query { returns(periodId: 5, state: SUBMITTED, first: 2) { items { id version } } }`,
     );
     const [first, second] = submitted.data!.returns.items;
     expect(second).toBeDefined();
 
-    const { context, page } = await e2e.open(OFFICER, "/board?office=1&quarter=4");
+    const { context, page } = await e2e.open(OFFICER, "/board?office=1&quarter=5");
     // graphql-ws frames: what the page asks for, and the returnChanged events it receives.
     const subscribes: { since?: number; officeId?: number }[] = [];
     const received: number[] = [];
@@ -230,7 +230,7 @@ describe.skipIf(!browserAvailable())("dashboard shell", () => {
     const { context, page } = await e2e.open(ADMIN, "/board");
     const users = e2e.server.services.db.manager;
     try {
-      await expect.poll(() => searchParams(page).get("quarter")).toBe("4");
+      await expect.poll(() => searchParams(page).get("quarter")).toBe("5");
       // Revoke every token of the account, then make the page ask the API something new.
       await users.increment(User, { email: ADMIN }, "tokenVersion", 1);
       // Written behind the API's back, so the server's short-lived cache of signed-in users is told by hand.

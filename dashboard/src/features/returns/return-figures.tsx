@@ -36,6 +36,7 @@ export function ReturnFigures({ contractId, period, values, reviewerComments }: 
       <h3 className="drilldown__section" id={`${id}-kpis`}>
         Against target
       </h3>
+      <p className="return-figures__basis">Provisional figures include this return while it waits for review. Change is from the quarter before, in the unit and as a percentage.</p>
       {review.error ? (
         <p className="field-error" role="alert">
           {describeError(review.error)}
@@ -47,7 +48,7 @@ export function ReturnFigures({ contractId, period, values, reviewerComments }: 
       ) : (
         <div className="table-scroll" role="region" aria-labelledby={`${id}-kpis`} tabIndex={0}>
           <table className="return-figures__table" data-testid="return-kpis">
-            <caption className="visually-hidden">Each KPI this quarter, the previous quarter, the change and the target</caption>
+            <caption className="visually-hidden">Each KPI this quarter, the previous quarter, the change, the target and the rating</caption>
             <thead>
               <tr>
                 <th scope="col">KPI</th>
@@ -55,16 +56,12 @@ export function ReturnFigures({ contractId, period, values, reviewerComments }: 
                   {period.label}
                 </th>
                 <th scope="col" className="num">
-                  Previous quarter
+                  Previous
                 </th>
                 <th scope="col" className="num">
                   Change
                 </th>
-                <th scope="col" className="num">
-                  Change %
-                </th>
-                <th scope="col">Target</th>
-                <th scope="col">Rating</th>
+                <th scope="col">Target and rating</th>
               </tr>
             </thead>
             <tbody>
@@ -75,20 +72,26 @@ export function ReturnFigures({ contractId, period, values, reviewerComments }: 
                     <th scope="row">{indicator.name}</th>
                     <td className="num" data-testid="kpi-current">
                       {formatValue(cell?.actual, indicator.unit)}
-                      {cell?.provisional ? <span className="return-figures__note"> (submitted, not yet accepted)</span> : null}
+                      {cell?.provisional ? <span className="return-figures__note">provisional</span> : null}
                     </td>
                     <td className="num" data-testid="kpi-previous">
                       {formatValue(before?.actual, indicator.unit)}
                       {before && <span className="return-figures__note"> {before.label}</span>}
                     </td>
-                    <td className="num" data-testid="kpi-change">
-                      {change.absolute == null ? "–" : formatChange(change.absolute, indicator.unit)}
+                    <td className="num">
+                      <span data-testid="kpi-change">{change.absolute == null ? "–" : formatChange(change.absolute, indicator.unit)}</span>
+                      <span className="return-figures__note" data-testid="kpi-change-percent">
+                        {formatPercentChange(change.percent)}
+                      </span>
                     </td>
-                    <td className="num" data-testid="kpi-change-percent">
-                      {formatPercentChange(change.percent)}
+                    <td>
+                      <span data-testid="kpi-target">{cell ? targetText(cell, format) : "No target"}</span>
+                      {cell && (
+                        <span className="return-figures__rating">
+                          <RagBadge rag={cell.rag} size="compact" />
+                        </span>
+                      )}
                     </td>
-                    <td data-testid="kpi-target">{cell ? targetText(cell, format) : "No target"}</td>
-                    <td>{cell ? <RagBadge rag={cell.rag} size="compact" /> : "–"}</td>
                   </tr>
                 );
               })}
@@ -118,9 +121,6 @@ export function ReturnFigures({ contractId, period, values, reviewerComments }: 
               <th scope="col" className="num">
                 Change
               </th>
-              <th scope="col" className="num">
-                Change %
-              </th>
               <th scope="col">Provider's comment</th>
               <th scope="col">Reviewer's comment</th>
             </tr>
@@ -138,11 +138,11 @@ export function ReturnFigures({ contractId, period, values, reviewerComments }: 
                   <td className="num" data-testid="value-previous">
                     {previous ? formatValue(before, v.measure.unit) : "–"}
                   </td>
-                  <td className="num" data-testid="value-change">
-                    {change.absolute == null ? "–" : formatChange(change.absolute, v.measure.unit)}
-                  </td>
-                  <td className="num" data-testid="value-change-percent">
-                    {formatPercentChange(change.percent)}
+                  <td className="num">
+                    <span data-testid="value-change">{change.absolute == null ? "–" : formatChange(change.absolute, v.measure.unit)}</span>
+                    <span className="return-figures__note" data-testid="value-change-percent">
+                      {formatPercentChange(change.percent)}
+                    </span>
                   </td>
                   <td>{v.comment ?? ""}</td>
                   <td>{reviewerComments.get(v.measure.id) ?? ""}</td>

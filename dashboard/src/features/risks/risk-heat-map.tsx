@@ -1,6 +1,7 @@
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { graphql } from "../../gql";
+import "./risk-heat-map.css";
 
 const BoardRisksQuery = graphql(`
   query BoardRisks($officeId: Int) {

@@ -4,7 +4,7 @@ import { RagBadge } from "../../components/rag-badge";
 import { describeError } from "../../errors";
 import { formatDate, formatDateTime, formatMoney, formatPence, formatValue, ragLabel } from "../../format";
 import { graphql } from "../../gql";
-import { BoardMoneyQueryDocument } from "../board/money-panel";
+import { BoardMoneyQueryDocument } from "../../features/money/money-summary";
 import type { BoardMoneyQuery, ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit } from "../../gql/graphql";
 import { useOfficeId, useQuarterId } from "../../url-state";
 import { downloadCsv, fileSlug, toCsv, type CsvCell } from "../../components/data-table/csv";

@@ -3,8 +3,11 @@ import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDateTime, formatPence } from "../../format";
 import { graphql } from "../../gql";
-import { ReturnFigures } from "../../features/returns/return-figures";
-import { RETURN_STATE_LABELS } from "../board/board-format";
+import { ReturnFigures } from "./return-figures";
+import { RETURN_STATE_LABELS } from "./return-labels";
+import "../../components/side-panel.css";
+import "./provenance.css";
+import "./return-detail.css";
 
 const ReturnsDetailQuery = graphql(`
   query ReturnsDetail($id: Int!) {

@@ -95,7 +95,7 @@ export default function ContractView() {
       </section>
       <section className="contract-section" aria-labelledby="contract-returns">
         <h2 id="contract-returns">Returns</h2>
-        <ContractReturns contractId={contract.id} />
+        <ContractReturns contractId={contract.id} reference={contract.reference} />
       </section>
       <section className="contract-section" aria-labelledby="contract-decisions">
         <h2 id="contract-decisions">Decisions</h2>

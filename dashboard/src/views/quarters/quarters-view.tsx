@@ -1,4 +1,6 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
+import { fileSlug } from "../../components/data-table/data-table";
+import { useSession } from "../../session";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { graphql } from "../../gql";
@@ -32,6 +34,8 @@ export default function QuartersView() {
   const [{ data, error }, reexecute] = useQuery({ query: QuartersQuery, variables: { officeId: officeId ?? 0 }, pause: officeId == null, requestPolicy: "cache-and-network" });
   const [step, setStep] = useState<{ step: "close" | "freeze"; quarter: QuarterRow } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const { user } = useSession();
+  const onStep = useCallback((s: "close" | "freeze", quarter: QuarterRow) => setStep({ step: s, quarter }), []);
   const refetch = () => reexecute({ requestPolicy: "network-only" });
   const quarters = data?.reportingPeriods ?? [];
   const newest = [...quarters].sort((a, b) => b.startDate.localeCompare(a.startDate))[0];
@@ -65,7 +69,7 @@ export default function QuartersView() {
             }}
           />
           <h2>Reporting quarters</h2>
-          {quarters.length ? <QuarterList quarters={quarters} onStep={(s, quarter) => setStep({ step: s, quarter })} /> : <p>No quarters yet: open the first above.</p>}
+          <QuarterList quarters={quarters} onStep={onStep} exportName={`quarters-${fileSlug(user?.office?.name ?? `office-${officeId}`)}`} />
         </>
       )}
       {step && (

@@ -1,11 +1,11 @@
 import { useMemo } from "react";
+import type { ContractDetail } from "./contract-queries";
 import { Link } from "react-router";
 import { DataTable, fileSlug, tableColumns } from "../../components/data-table/data-table";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDate, formatPence, formatValue } from "../../format";
 import { graphql } from "../../gql";
-import type { ContractDetailFieldsFragment } from "../../gql/graphql";
 import { LINE_STATUS_LABELS } from "./contract-labels";
 
 const money = (pence: number | null | undefined) => (pence == null ? "—" : formatPence(pence, { wholePounds: true }));
@@ -27,7 +27,7 @@ const LINE_COLUMNS = [
 ];
 
 /** The office's money for the service: each stream's line per year, committed or planned. */
-export function FundingLinesTable({ contract }: { contract: ContractDetailFieldsFragment }) {
+export function FundingLinesTable({ contract }: { contract: ContractDetail }) {
   const data = useMemo(() => contract.fundingLines.map((l): LineRow => ({ id: l.id, year: l.year, stream: l.stream.name, status: LINE_STATUS_LABELS[l.status], amountPence: l.amountPence })), [contract.fundingLines]);
   return (
     <DataTable
@@ -47,7 +47,7 @@ export function FundingLinesTable({ contract }: { contract: ContractDetailFields
   );
 }
 
-export function CoCommissionersList({ contract }: { contract: ContractDetailFieldsFragment }) {
+export function CoCommissionersList({ contract }: { contract: ContractDetail }) {
   if (!contract.coCommissioners.length) return <p>No co-commissioners: the office funds the service alone.</p>;
   return (
     <ul className="contract-partners">
@@ -95,7 +95,7 @@ const SPEND_COLUMNS = [
 ];
 
 /** Spend by quarter beside the year's budget (the contract's funding lines for that year), running total and share used. */
-export function SpendAgainstBudget({ contract }: { contract: ContractDetailFieldsFragment }) {
+export function SpendAgainstBudget({ contract }: { contract: ContractDetail }) {
   const data = useMemo(() => {
     const years = [...new Set([...contract.fundingLines.map((l) => l.year), ...contract.spend.map((s) => s.year)])].sort();
     return years.flatMap((year) => {
@@ -142,7 +142,7 @@ const KPI_COLUMNS = [
 ];
 
 /** The indicators the contract reports, with each year's and quarter's target. */
-export function KpiTargets({ contract }: { contract: ContractDetailFieldsFragment }) {
+export function KpiTargets({ contract }: { contract: ContractDetail }) {
   const data = useMemo(
     () =>
       contract.kpis.map((k): KpiRow => ({

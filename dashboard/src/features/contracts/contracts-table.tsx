@@ -1,8 +1,8 @@
 import { useMemo } from "react";
+import type { ContractRow } from "./contract-queries";
 import { Link } from "react-router";
 import { DataTable, tableColumns } from "../../components/data-table/data-table";
 import { formatDate, formatPence } from "../../format";
-import type { ContractRowFieldsFragment } from "../../gql/graphql";
 import { MECHANISM_LABELS, STATUS_LABELS } from "./contract-labels";
 
 interface Row {
@@ -44,7 +44,7 @@ const COLUMNS = [
 ];
 
 /** The contracts list's rows in the shared table: every header sorts; the rows the filters leave export to CSV and Excel. */
-export function ContractsTable({ rows, exportName }: { rows: readonly ContractRowFieldsFragment[]; exportName: string }) {
+export function ContractsTable({ rows, exportName }: { rows: readonly ContractRow[]; exportName: string }) {
   const data = useMemo(
     () =>
       rows.map((c): Row => ({

@@ -267,6 +267,23 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
     }
   });
 
+  test("an administrator chooses the office: Dorset's money rolls the Safer Dorset Fund's funds up into it", async () => {
+    const { context, page } = await e2e.open("admin@demo.example", "/money");
+    try {
+      const office = page.getByRole("form", { name: "Office" }).getByLabel("Office");
+      await office.waitFor({ timeout: 20_000 });
+      await office.locator("option", { hasText: "Dorset" }).waitFor({ state: "attached" });
+      await office.selectOption({ label: (await office.locator("option", { hasText: "Dorset" }).innerText()).trim() });
+      const streams = page.getByTestId("money-streams");
+      await expect.poll(() => streams.innerText(), { timeout: 20_000 }).toContain("Safer Dorset Fund (with its funds)");
+      await settled(page);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await screenshot(page, "officer-money-dorset-admin-1440");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("analysts are not offered the officers' screens", async () => {
     const { context, page } = await e2e.open(ANALYST, "/contracts");
     try {

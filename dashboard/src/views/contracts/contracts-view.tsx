@@ -6,13 +6,15 @@ import { ContractsTable } from "../../features/contracts/contracts-table";
 import { useAllContracts } from "../../features/contracts/use-contracts";
 import { fileSlug } from "../../components/data-table/data-table";
 import { useSession } from "../../session";
-import { useOfficeId } from "../../url-state";
+import { OfficeChoice } from "../../components/office-choice";
+import { useOfficeId, useSelectionSearch } from "../../url-state";
 import "../../features/contracts/contracts.css";
 
 /** The office's contracts: search, five filters (kept in the address), sortable, exportable; a way to add one. */
 export default function ContractsView() {
   const [officeId] = useOfficeId();
   const { user } = useSession();
+  const selection = useSelectionSearch();
   const [params, setParams] = useSearchParams();
   const filter = filterFromParams(params);
   const { rows, error } = useAllContracts(officeId);
@@ -23,10 +25,11 @@ export default function ContractsView() {
     <>
       <div className="page-heading">
         <h1>Contracts</h1>
-        <Link className="button" to="/contracts/new">
+        <Link className="button" to={`/contracts/new${selection}`}>
           New contract
         </Link>
       </div>
+      <OfficeChoice />
       {error ? (
         <p className="notice notice--error" role="alert">
           {error}

@@ -12,6 +12,7 @@ import { StreamForm } from "../../features/money/stream-form";
 import { StreamYearForm } from "../../features/money/stream-year-form";
 import { StreamsTable } from "../../features/money/streams-table";
 import { useSession } from "../../session";
+import { OfficeChoice } from "../../components/office-choice";
 import { useOfficeId } from "../../url-state";
 import "../../features/money/money.css";
 
@@ -57,6 +58,7 @@ export default function MoneyView() {
     return (
       <>
         <h1>Money</h1>
+        <OfficeChoice />
         <p className="notice notice--error" role="alert">
           {describeError(error)}
         </p>
@@ -73,6 +75,7 @@ export default function MoneyView() {
   return (
     <>
       <h1>Money</h1>
+      <OfficeChoice />
       <div className="money-year">
         <div className="field">
           <label htmlFor={`${id}-year`}>Financial year</label>

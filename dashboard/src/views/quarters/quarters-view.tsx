@@ -8,6 +8,7 @@ import { OpenQuarterForm } from "../../features/periods/open-quarter-form";
 import { nextQuarterLabel } from "../../features/periods/period-labels";
 import { QuarterList, type QuarterRow } from "../../features/periods/quarter-list";
 import { QuarterStepDialog } from "../../features/periods/quarter-step-dialog";
+import { OfficeChoice } from "../../components/office-choice";
 import { useOfficeId } from "../../url-state";
 import "../../features/periods/periods.css";
 
@@ -44,6 +45,7 @@ export default function QuartersView() {
   return (
     <>
       <h1>Quarters</h1>
+      <OfficeChoice />
       <p className="lede">Open a quarter for returns, close it when they are in, and freeze it for the Panel. Each step shows what is still outstanding first.</p>
       <div role="status" className="quarters__message" data-testid="quarters-message">
         {message && <p className="notice">{message}</p>}

@@ -157,6 +157,52 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
     }
   });
 
+  test("an officer adds a capped one-off stream under a parent, sets its year, and an allocation beyond it is refused by field", async () => {
+    const { context, page } = await e2e.open(OFFICER, "/money");
+    try {
+      await page.getByTestId("streams-table").waitFor({ timeout: 20_000 });
+      await page.getByRole("button", { name: "Add a funding stream" }).click();
+      const form = page.getByTestId("stream-form");
+      await form.getByLabel("Name").fill("Safer Streets Small Grants");
+      await form.getByLabel("Source").selectOption({ label: "Home Office grant" });
+      await form.getByLabel("Part of").selectOption({ label: "Home Office Serious Violence Duty Grant" });
+      await form.getByLabel("Largest award (£, optional)").fill("3000");
+      await form.getByLabel(/One-off/).check();
+      await form.getByLabel("Voluntary and community sector").check();
+      await form.getByRole("button", { name: "Create stream" }).click();
+      await expect.poll(() => page.getByTestId("money-message").innerText(), { timeout: 20_000 }).toContain("Safer Streets Small Grants created");
+      const row = page.getByTestId("streams-table").locator("tr", { hasText: "Safer Streets Small Grants" });
+      const text = await row.innerText();
+      expect(text).toContain("Home Office Serious Violence Duty Grant");
+      expect(text).toContain("Largest award £3,000");
+      expect(text).toContain("One-off");
+
+      await row.getByRole("button", { name: /Set 2023-24/ }).click();
+      const yearForm = page.getByTestId("stream-year-form");
+      await yearForm.getByLabel("Amount (£)").fill("20000");
+      await yearForm.getByRole("button", { name: "Save amount" }).click();
+      await expect.poll(() => page.getByTestId("streams-table").locator("tr", { hasText: "Safer Streets Small Grants" }).innerText(), { timeout: 20_000 }).toContain("2023-24: £20,000");
+
+      await page.getByRole("button", { name: "Add an allocation" }).click();
+      const allocation = page.getByTestId("allocation-form");
+      await allocation.getByLabel("From stream").selectOption({ label: "Safer Streets Small Grants" });
+      await allocation.getByLabel("Portfolio").selectOption({ label: "Prevention & Youth" });
+      await allocation.getByLabel("What it is for").fill("Small grants round");
+      await allocation.getByLabel("Amount (£)").fill("25000");
+      await allocation.getByRole("button", { name: "Save allocation" }).click();
+      await expect.poll(() => allocation.getByLabel("Amount (£)").getAttribute("aria-invalid"), { timeout: 20_000 }).toBe("true");
+      expect(await allocation.innerText()).toContain("more than Safer Streets Small Grants");
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await allocation.scrollIntoViewIfNeeded();
+      await screenshot(page, "officer-allocation-refused-1440", false);
+      await allocation.getByLabel("Amount (£)").fill("15000");
+      await allocation.getByRole("button", { name: "Save allocation" }).click();
+      await expect.poll(() => page.getByTestId("allocations-table").innerText(), { timeout: 20_000 }).toContain("Small grants round");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("an officer opens, closes and freezes a quarter, seeing what is outstanding before each step", async () => {
     const { context, page } = await e2e.open(OFFICER, "/quarters");
     try {
@@ -216,6 +262,23 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await notice.waitFor({ timeout: 20_000 });
       await notice.getByRole("button", { name: /Reload/ }).click();
       await expect.poll(() => page.getByLabel("Description").inputValue(), { timeout: 20_000 }).toBe("Changed elsewhere");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("an administrator chooses the office: Dorset's money rolls the Safer Dorset Fund's funds up into it", async () => {
+    const { context, page } = await e2e.open("admin@demo.example", "/money");
+    try {
+      const office = page.getByRole("form", { name: "Office" }).getByLabel("Office");
+      await office.waitFor({ timeout: 20_000 });
+      await office.locator("option", { hasText: "Dorset" }).waitFor({ state: "attached" });
+      await office.selectOption({ label: (await office.locator("option", { hasText: "Dorset" }).innerText()).trim() });
+      const streams = page.getByTestId("money-streams");
+      await expect.poll(() => streams.innerText(), { timeout: 20_000 }).toContain("Safer Dorset Fund (with its funds)");
+      await settled(page);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await screenshot(page, "officer-money-dorset-admin-1440");
     } finally {
       await context.close();
     }

@@ -14,7 +14,7 @@ const STATE_NOTES: Record<string, string> = {
  * Labelled selects for the office (administrators only) and the quarter. The choice lives in the URL, so a copied
  * link opens the same view; the defaults are written there too (replacing the history entry).
  */
-export function OfficeQuarterPicker() {
+export function OfficeQuarterPicker({ quarter = true }: { /** Off for views of a whole office (contracts, money): the office select alone. */ quarter?: boolean } = {}) {
   const id = useId();
   const { user } = useSession();
   const isAdmin = user?.role === "ADMIN";
@@ -23,14 +23,14 @@ export function OfficeQuarterPicker() {
   const [params, setParams] = useSearchParams();
 
   const [offices] = useQuery({ query: PickerOfficesQuery, pause: !isAdmin });
-  const [periods] = useQuery({ query: PickerPeriodsQuery, variables: { officeId: officeId ?? 0 }, pause: officeId === null });
+  const [periods] = useQuery({ query: PickerPeriodsQuery, variables: { officeId: officeId ?? 0 }, pause: officeId === null || !quarter });
 
   // Write the defaults into the URL once they are known, in one replace, so the address bar can be shared as is.
   const urlOffice = params.get("office");
   const urlQuarter = params.get("quarter");
   useEffect(() => {
     const wantOffice = isAdmin && officeId !== null && urlOffice !== String(officeId);
-    const wantQuarter = periodId !== null && urlQuarter === null;
+    const wantQuarter = quarter && periodId !== null && urlQuarter === null;
     if (!wantOffice && !wantQuarter) return;
     setParams(
       (previous) => {
@@ -41,7 +41,7 @@ export function OfficeQuarterPicker() {
       },
       { replace: true, preventScrollReset: true },
     );
-  }, [isAdmin, officeId, periodId, urlOffice, urlQuarter, setParams]);
+  }, [isAdmin, officeId, periodId, urlOffice, urlQuarter, setParams, quarter]);
 
   // urql keeps the previous office's data while the next one loads; do not offer its quarters meanwhile.
   const periodsData = periods.operation?.variables.officeId === officeId ? periods.data : undefined;
@@ -50,7 +50,7 @@ export function OfficeQuarterPicker() {
   const knownPeriod = periodList.some((p) => p.id === periodId);
 
   return (
-    <form className="picker" aria-label="Office and quarter" onSubmit={(event) => event.preventDefault()}>
+    <form className="picker" aria-label={quarter ? "Office and quarter" : "Office"} onSubmit={(event) => event.preventDefault()}>
       {isAdmin && (
         <div className="picker__field">
           <label htmlFor={`${id}-office`}>Office</label>
@@ -69,6 +69,7 @@ export function OfficeQuarterPicker() {
           </select>
         </div>
       )}
+      {quarter && (
       <div className="picker__field">
         <label htmlFor={`${id}-quarter`}>Quarter</label>
         <select
@@ -86,6 +87,7 @@ export function OfficeQuarterPicker() {
           ))}
         </select>
       </div>
+      )}
     </form>
   );
 }

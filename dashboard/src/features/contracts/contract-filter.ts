@@ -1,4 +1,5 @@
-import type { ContractRowFieldsFragment, ContractStatus, Mechanism } from "../../gql/graphql";
+import type { ContractStatus, Mechanism } from "../../gql/graphql";
+import type { ContractRow } from "./contract-queries";
 
 export interface ContractFilter {
   search: string;
@@ -19,7 +20,7 @@ function addMonths(iso: string, months: number): string {
 }
 
 /** The rows a filter keeps. Search matches reference, title and provider, ignoring case. */
-export function filterContracts<T extends Pick<ContractRowFieldsFragment, "reference" | "title" | "status" | "mechanism" | "endDate" | "portfolio" | "provider">>(rows: readonly T[], filter: ContractFilter, today: string): T[] {
+export function filterContracts<T extends Pick<ContractRow, "reference" | "title" | "status" | "mechanism" | "endDate" | "portfolio" | "provider">>(rows: readonly T[], filter: ContractFilter, today: string): T[] {
   const needle = filter.search.trim().toLowerCase();
   const until = filter.endingWithinMonths != null ? addMonths(today, filter.endingWithinMonths) : null;
   return rows.filter(

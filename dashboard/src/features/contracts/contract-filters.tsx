@@ -1,12 +1,13 @@
 import { useId } from "react";
-import type { ContractRowFieldsFragment, ContractStatus, Mechanism } from "../../gql/graphql";
+import type { ContractRow } from "./contract-queries";
+import type { ContractStatus, Mechanism } from "../../gql/graphql";
 import type { ContractFilter } from "./contract-filter";
 import { MECHANISM_LABELS, STATUS_LABELS } from "./contract-labels";
 
 export interface ContractFiltersProps {
   filter: ContractFilter;
   /** The loaded contracts: the portfolio and provider choices are the ones they use. */
-  rows: readonly ContractRowFieldsFragment[];
+  rows: readonly ContractRow[];
   onChange(filter: ContractFilter): void;
 }
 

@@ -1,10 +1,11 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import type { ContractDetail } from "./contract-queries";
 import { useMutation } from "urql";
 import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
 import { StaleNotice } from "../../components/stale-notice";
 import { formatPence } from "../../format";
 import { graphql } from "../../gql";
-import type { ContractDetailFieldsFragment, ContractInput, ContractStatus, FundingLineStatus, LifecycleStage, Mechanism } from "../../gql/graphql";
+import type { ContractInput, ContractStatus, FundingLineStatus, LifecycleStage, Mechanism } from "../../gql/graphql";
 import { LINE_STATUS_LABELS, MECHANISM_LABELS, STAGE_LABELS, STATUS_LABELS, financialYearOf, penceToPounds, poundsToPence } from "./contract-labels";
 import { useContractOptions } from "./use-contract-options";
 import "./contracts.css";
@@ -61,7 +62,7 @@ interface Draft {
 
 let nextKey = 1;
 
-function draftOf(contract: ContractDetailFieldsFragment | null): Draft {
+function draftOf(contract: ContractDetail | null): Draft {
   return {
     reference: contract?.reference ?? "",
     title: contract?.title ?? "",
@@ -83,13 +84,13 @@ function draftOf(contract: ContractDetailFieldsFragment | null): Draft {
 
 const lineKey = (l: { streamId: number; year: string; amountPence: number; status: string }) => `${l.streamId}|${l.year}|${l.amountPence}|${l.status}`;
 
-function sameLines(contract: ContractDetailFieldsFragment, lines: { streamId: number; year: string; amountPence: number; status: string }[]): boolean {
+function sameLines(contract: ContractDetail, lines: { streamId: number; year: string; amountPence: number; status: string }[]): boolean {
   const before = contract.fundingLines.map((l) => lineKey({ ...l, streamId: l.stream.id })).sort();
   const after = lines.map(lineKey).sort();
   return before.length === after.length && before.every((k, i) => k === after[i]);
 }
 
-function samePartners(contract: ContractDetailFieldsFragment, partners: { partnerName: string; annualContributionPence: number | null }[]): boolean {
+function samePartners(contract: ContractDetail, partners: { partnerName: string; annualContributionPence: number | null }[]): boolean {
   const key = (p: { partnerName: string; annualContributionPence?: number | null }) => `${p.partnerName}|${p.annualContributionPence ?? ""}`;
   const before = contract.coCommissioners.map(key).sort();
   const after = partners.map(key).sort();
@@ -103,7 +104,7 @@ const isKnown = (field: string) => TOP_FIELDS.includes(field) || /^(fundingLines
 export interface ContractFormProps {
   officeId: number;
   /** The contract being edited; null to create one. */
-  contract: ContractDetailFieldsFragment | null;
+  contract: ContractDetail | null;
   onSaved(id: number): void;
   onCancel(): void;
   /** After a version clash: fetch the contract again (the form starts over from it). */

@@ -1,23 +1,9 @@
 import { useEffect, useState } from "react";
 import { useClient } from "urql";
-import { graphql, useFragment, type FragmentType } from "../../gql";
-import type { ContractRowFieldsFragment } from "../../gql/graphql";
-import { ContractRowFields } from "./contract-fragments";
-
-const ContractsPageQuery = graphql(`
-  query ContractsPage($officeId: Int, $offset: Int!) {
-    contracts(officeId: $officeId, first: 100, offset: $offset) {
-      totalCount
-      hasMore
-      items {
-        ...ContractRowFields
-      }
-    }
-  }
-`);
+import { ContractsPageQuery, type ContractRow } from "./contract-queries";
 
 export interface ContractsState {
-  rows: ContractRowFieldsFragment[] | null;
+  rows: ContractRow[] | null;
   error: string | null;
 }
 
@@ -27,13 +13,13 @@ export interface ContractsState {
  */
 export function useAllContracts(officeId: number | null, reloadKey = 0): ContractsState {
   const client = useClient();
-  const [state, setState] = useState<{ key: string; rows: FragmentType<typeof ContractRowFields>[] | null; error: string | null }>({ key: "", rows: null, error: null });
   const key = `${officeId}:${reloadKey}`;
+  const [state, setState] = useState<{ key: string; rows: ContractRow[] | null; error: string | null }>({ key: "", rows: null, error: null });
   useEffect(() => {
     if (officeId == null) return;
     let cancelled = false;
     (async () => {
-      const rows: FragmentType<typeof ContractRowFields>[] = [];
+      const rows: ContractRow[] = [];
       for (let offset = 0; ; offset += 100) {
         const result = await client.query(ContractsPageQuery, { officeId, offset }, { requestPolicy: "network-only" }).toPromise();
         if (cancelled) return;
@@ -50,6 +36,5 @@ export function useAllContracts(officeId: number | null, reloadKey = 0): Contrac
       cancelled = true;
     };
   }, [client, officeId, key]);
-  const rows = useFragment(ContractRowFields, state.key === key ? state.rows : null);
-  return { rows: rows ? [...rows] : null, error: state.key === key ? state.error : null };
+  return state.key === key ? { rows: state.rows, error: state.error } : { rows: null, error: null };
 }

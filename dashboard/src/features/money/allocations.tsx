@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
+import { DataTable, tableColumns } from "../../components/data-table/data-table";
 import { useMutation, useQuery } from "urql";
 import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
 import { StaleNotice } from "../../components/stale-notice";
@@ -65,7 +66,21 @@ interface Editing {
 }
 
 /** Money given from streams to portfolios, the pipeline and reserves in a year; add or change one (over-allocation is refused by field). */
-export function Allocations({ officeId, year, streams, canWrite, onChanged }: { officeId: number; year: string; streams: { id: number; name: string }[]; canWrite: boolean; onChanged(message: string): void }) {
+interface Row {
+  id: number;
+  version: number;
+  label: string;
+  stream: string;
+  streamId: number;
+  to: string;
+  kind: AllocationKind;
+  portfolioId: number | null;
+  amountPence: number;
+}
+
+const col = tableColumns<Row>();
+
+export function Allocations({ officeId, year, streams, canWrite, onChanged, exportStem }: { officeId: number; year: string; streams: { id: number; name: string }[]; canWrite: boolean; onChanged(message: string): void; exportStem: string }) {
   const id = useId();
   const [{ data, error }, reexecute] = useQuery({ query: AllocationsQuery, variables: { officeId, year }, requestPolicy: "network-only" });
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -106,9 +121,44 @@ export function Allocations({ officeId, year, streams, canWrite, onChanged }: { 
     setOutcome(outcomeOf(result.error, (f) => FIELDS.includes(f)));
   }
 
+  const rows = useMemo(
+    () => (data?.allocations ?? []).map((a): Row => ({ id: a.id, version: a.version, label: a.label, stream: a.stream.name, streamId: a.stream.id, to: a.portfolio?.name ?? KIND_LABELS[a.kind], kind: a.kind, portfolioId: a.portfolio?.id ?? null, amountPence: a.amountPence })),
+    [data],
+  );
+  const columns = useMemo(
+    () => [
+      col.accessor("label", { header: "Allocation", meta: { rowHeader: true } }),
+      col.accessor("stream", { header: "From stream", meta: { filter: "select" } }),
+      col.accessor("to", { header: "To", meta: { filter: "select" } }),
+      col.accessor("amountPence", { header: "Amount", cell: (info) => formatPence(info.getValue(), { wholePounds: true }), meta: { numeric: true, label: "Amount (£)", exportValue: (r: Row) => r.amountPence / 100, excelFormat: "£#,##0" } }),
+      ...(canWrite
+        ? [
+            col.display({
+              id: "change",
+              header: "Change",
+              enableSorting: false,
+              cell: ({ row }) => (
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => {
+                    const a = row.original;
+                    setOutcome(NO_OUTCOME);
+                    setEditing({ id: a.id, version: a.version, streamId: String(a.streamId), kind: a.kind, portfolioId: a.portfolioId != null ? String(a.portfolioId) : "", label: a.label, amount: penceToPounds(a.amountPence) });
+                  }}
+                >
+                  Edit <span className="visually-hidden">{row.original.label}</span>
+                </button>
+              ),
+              meta: { noExport: true },
+            }),
+          ]
+        : []),
+    ],
+    [canWrite],
+  );
   if (error) return <p role="alert">{describeError(error)}</p>;
   if (!data) return <p role="status">Loading allocations…</p>;
-  const rows = [...data.allocations].sort((a, b) => a.stream.name.localeCompare(b.stream.name) || a.label.localeCompare(b.label));
   const set = (change: Partial<Editing>) => setEditing((e) => (e ? { ...e, ...change } : e));
   const invalid = (f: string) => (outcome.fields[f] ? true : undefined);
   const fieldError = (f: string) => (
@@ -119,49 +169,19 @@ export function Allocations({ officeId, year, streams, canWrite, onChanged }: { 
 
   return (
     <div data-testid="allocations">
-      {rows.length ? (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label={`Allocations, ${year}`}>
-          <table className="table money-table">
-            <thead>
-              <tr>
-                <th scope="col">Allocation</th>
-                <th scope="col">From stream</th>
-                <th scope="col">To</th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-                {canWrite && <th scope="col">Change</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((a) => (
-                <tr key={a.id}>
-                  <th scope="row">{a.label}</th>
-                  <td>{a.stream.name}</td>
-                  <td>{a.portfolio?.name ?? KIND_LABELS[a.kind]}</td>
-                  <td className="num">{formatPence(a.amountPence, { wholePounds: true })}</td>
-                  {canWrite && (
-                    <td>
-                      <button
-                        type="button"
-                        className="button button--secondary"
-                        onClick={() => {
-                          setOutcome(NO_OUTCOME);
-                          setEditing({ id: a.id, version: a.version, streamId: String(a.stream.id), kind: a.kind, portfolioId: a.portfolio ? String(a.portfolio.id) : "", label: a.label, amount: penceToPounds(a.amountPence) });
-                        }}
-                      >
-                        Edit <span className="visually-hidden">{a.label}</span>
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p>Nothing allocated for {year} yet.</p>
-      )}
+      <DataTable
+        caption={`Allocations, ${year}`}
+        captionHidden
+        data={rows}
+        columns={columns}
+        getRowId={(r) => String(r.id)}
+        searchLabel="Search allocations"
+        pageSize={0}
+        exportName={`allocations-${exportStem}-${year}`}
+        initialSorting={[{ id: "stream", desc: false }]}
+        emptyMessage={`Nothing allocated for ${year} yet.`}
+        testId="allocations-table"
+      />
       {canWrite && !editing && (
         <button type="button" className="button button--secondary" onClick={startNew}>
           Add an allocation

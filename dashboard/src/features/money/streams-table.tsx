@@ -1,3 +1,5 @@
+import { useMemo } from "react";
+import { DataTable, tableColumns } from "../../components/data-table/data-table";
 import { formatPence } from "../../format";
 import type { FundingStreamFieldsFragment } from "../../gql/graphql";
 import { CADENCE_LABELS, RECIPIENT_LABELS, SOURCE_LABELS } from "./money-labels";
@@ -13,77 +15,106 @@ export function streamRules(s: FundingStreamFieldsFragment): string[] {
   ].filter((r): r is string => r != null);
 }
 
+interface Row {
+  id: number;
+  name: string;
+  parent: string | null;
+  source: string;
+  rules: string;
+  years: string;
+  thisYearPence: number | null;
+  stream: FundingStreamFieldsFragment;
+}
+
 export interface StreamsTableProps {
   streams: readonly FundingStreamFieldsFragment[];
   year: string;
   onEdit: ((stream: FundingStreamFieldsFragment) => void) | null;
   onSetYear: ((stream: FundingStreamFieldsFragment) => void) | null;
+  exportName: string;
 }
 
-/** Every funding stream with its source, parent, rules and yearly amounts; its funds listed under a parent. */
-export function StreamsTable({ streams, year, onEdit, onSetYear }: StreamsTableProps) {
-  const ordered = [...streams.filter((s) => !s.parent), ...streams.filter((s) => s.parent)].sort((a, b) => {
-    const rootA = a.parent?.name ?? a.name;
-    const rootB = b.parent?.name ?? b.name;
-    return rootA.localeCompare(rootB) || (a.parent ? 1 : 0) - (b.parent ? 1 : 0) || a.name.localeCompare(b.name);
-  });
+const col = tableColumns<Row>();
+
+/** Every funding stream with its source, parent, rules and yearly amounts. */
+export function StreamsTable({ streams, year, onEdit, onSetYear, exportName }: StreamsTableProps) {
+  const data = useMemo(
+    () =>
+      streams.map((s): Row => {
+        const thisYear = s.years.find((y) => y.year === year);
+        const rules = streamRules(s);
+        return {
+          id: s.id,
+          name: s.name,
+          parent: s.parent?.name ?? null,
+          source: SOURCE_LABELS[s.source],
+          rules: rules.length ? rules.join("; ") : "—",
+          years: s.years.length
+            ? [...s.years]
+                .sort((a, b) => a.year.localeCompare(b.year))
+                .map((y) => `${y.year}: ${formatPence(y.amountPence, { wholePounds: true })}${y.variable ? " (receipts)" : ""}`)
+                .join("; ")
+            : "None set",
+          thisYearPence: thisYear?.amountPence ?? null,
+          stream: s,
+        };
+      }),
+    [streams, year],
+  );
+  // The year and the buttons change the columns: rebuilt only when they do.
+  const columns = useMemo(
+    () => [
+      col.accessor("name", { header: "Stream", meta: { rowHeader: true } }),
+      col.accessor("parent", { header: "Part of", cell: (info) => info.getValue() ?? "—" }),
+      col.accessor("source", { header: "Source", meta: { filter: "select" } }),
+      col.accessor("rules", { header: "Rules" }),
+      col.accessor("years", { header: "Yearly amounts" }),
+      col.accessor("thisYearPence", {
+        header: year,
+        cell: (info) => (info.getValue() == null ? "—" : formatPence(info.getValue()!, { wholePounds: true })),
+        meta: { numeric: true, label: `${year} (£)`, exportValue: (r: Row) => (r.thisYearPence == null ? null : r.thisYearPence / 100), excelFormat: "£#,##0" },
+      }),
+      ...(onEdit || onSetYear
+        ? [
+            col.display({
+              id: "change",
+              header: "Change",
+              enableSorting: false,
+              cell: ({ row }) => (
+                <div className="money-table__actions">
+                  {onEdit && (
+                    <button type="button" className="button button--secondary" onClick={() => onEdit(row.original.stream)}>
+                      Edit <span className="visually-hidden">{row.original.name}</span>
+                    </button>
+                  )}
+                  {onSetYear && (
+                    <button type="button" className="button button--secondary" onClick={() => onSetYear(row.original.stream)}>
+                      Set {year} <span className="visually-hidden">amount of {row.original.name}</span>
+                    </button>
+                  )}
+                </div>
+              ),
+              meta: { noExport: true },
+            }),
+          ]
+        : []),
+    ],
+    [year, onEdit, onSetYear],
+  );
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="Funding streams">
-      <table className="table money-table" data-testid="streams-table">
-        <thead>
-          <tr>
-            <th scope="col">Stream</th>
-            <th scope="col">Source</th>
-            <th scope="col">Rules</th>
-            <th scope="col">Yearly amounts</th>
-            <th scope="col" className="num">
-              {year}
-            </th>
-            {(onEdit || onSetYear) && <th scope="col">Change</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {ordered.map((s) => {
-            const thisYear = s.years.find((y) => y.year === year);
-            const rules = streamRules(s);
-            return (
-              <tr key={s.id} data-testid={`stream-${s.id}`}>
-                <th scope="row" className={s.parent ? "money-table__child" : undefined}>
-                  {s.name}
-                  {s.parent && <span className="hint"> (part of {s.parent.name})</span>}
-                </th>
-                <td>{SOURCE_LABELS[s.source]}</td>
-                <td>{rules.length ? rules.join("; ") : "—"}</td>
-                <td>
-                  {s.years.length
-                    ? [...s.years]
-                        .sort((a, b) => a.year.localeCompare(b.year))
-                        .map((y) => `${y.year}: ${formatPence(y.amountPence, { wholePounds: true })}${y.variable ? " (receipts)" : ""}`)
-                        .join("; ")
-                    : "None set"}
-                </td>
-                <td className="num">{thisYear ? formatPence(thisYear.amountPence, { wholePounds: true }) : "—"}</td>
-                {(onEdit || onSetYear) && (
-                  <td>
-                    <div className="money-table__actions">
-                      {onEdit && (
-                        <button type="button" className="button button--secondary" onClick={() => onEdit(s)}>
-                          Edit <span className="visually-hidden">{s.name}</span>
-                        </button>
-                      )}
-                      {onSetYear && (
-                        <button type="button" className="button button--secondary" onClick={() => onSetYear(s)}>
-                          Set {year} <span className="visually-hidden">amount of {s.name}</span>
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Funding streams"
+      captionHidden
+      data={data}
+      columns={columns}
+      getRowId={(r) => String(r.id)}
+      searchLabel="Search streams"
+      pageSize={0}
+      exportName={exportName}
+      initialSorting={[{ id: "name", desc: false }]}
+      emptyMessage="No funding streams yet."
+      testId="streams-table"
+      rowTestId={(r) => `stream-${r.id}`}
+    />
   );
 }

@@ -1,3 +1,5 @@
+import { useMemo } from "react";
+import { DataTable, tableColumns } from "../../components/data-table/data-table";
 import { formatDate, formatDateTime } from "../../format";
 import type { PeriodState } from "../../gql/graphql";
 import { PERIOD_STATE_LABELS } from "./period-labels";
@@ -6,6 +8,7 @@ export interface QuarterRow {
   id: number;
   label: string;
   state: PeriodState;
+  startDate: string;
   dueDate: string;
   closedAt?: string | null;
   frozenAt?: string | null;
@@ -14,50 +17,61 @@ export interface QuarterRow {
 
 export interface QuarterListProps {
   quarters: readonly QuarterRow[];
-  /** Null hides the buttons (roles that cannot write). */
+  /** Null hides the buttons (roles that cannot write). Keep it stable (useCallback): it shapes the columns. */
   onStep: ((step: "close" | "freeze", quarter: QuarterRow) => void) | null;
+  exportName: string;
 }
 
+interface Row extends QuarterRow {
+  stateLabel: string;
+}
+
+const col = tableColumns<Row>();
+
 /** Each quarter, newest first, with the one step it can take next. */
-export function QuarterList({ quarters, onStep }: QuarterListProps) {
+export function QuarterList({ quarters, onStep, exportName }: QuarterListProps) {
+  const data = useMemo(() => quarters.map((q): Row => ({ ...q, stateLabel: PERIOD_STATE_LABELS[q.state] })), [quarters]);
+  const columns = useMemo(
+    () => [
+      col.accessor("label", { header: "Quarter", meta: { rowHeader: true, className: "nowrap" } }),
+      col.accessor("stateLabel", { header: "State", cell: (info) => <span data-testid="quarter-state">{info.getValue()}</span>, meta: { filter: "select" } }),
+      col.accessor("startDate", { header: "Starts", cell: (info) => formatDate(info.getValue()) }),
+      col.accessor("dueDate", { header: "Returns due", cell: (info) => formatDate(info.getValue()) }),
+      col.accessor((r) => r.closedAt ?? null, { id: "closedAt", header: "Closed", cell: (info) => (info.getValue() ? formatDateTime(info.getValue()) : "—") }),
+      col.accessor((r) => r.frozenAt ?? null, { id: "frozenAt", header: "Frozen", cell: (info) => (info.getValue() ? formatDateTime(info.getValue()) : "—") }),
+      col.display({
+        id: "next",
+        header: "Next step",
+        enableSorting: false,
+        cell: ({ row }) => {
+          const q = row.original;
+          if (q.state === "FROZEN") return <span className="hint">Corrections show as restatements</span>;
+          if (!onStep) return null;
+          return (
+            <button type="button" className="button button--secondary quarter-step" onClick={() => onStep(q.state === "OPEN" ? "close" : "freeze", q)}>
+              {q.state === "OPEN" ? `Close ${q.label}…` : `Freeze ${q.label}…`}
+            </button>
+          );
+        },
+        meta: { noExport: true },
+      }),
+    ],
+    [onStep],
+  );
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="Reporting quarters">
-      <table className="table" data-testid="quarters-table">
-        <thead>
-          <tr>
-            <th scope="col">Quarter</th>
-            <th scope="col">State</th>
-            <th scope="col">Returns due</th>
-            <th scope="col">Closed</th>
-            <th scope="col">Frozen</th>
-            <th scope="col">Next step</th>
-          </tr>
-        </thead>
-        <tbody>
-          {quarters.map((q) => (
-            <tr key={q.id} data-testid={`quarter-${q.label}`}>
-              <th scope="row">{q.label}</th>
-              <td data-testid="quarter-state">{PERIOD_STATE_LABELS[q.state]}</td>
-              <td>{formatDate(q.dueDate)}</td>
-              <td>{q.closedAt ? formatDateTime(q.closedAt) : "—"}</td>
-              <td>{q.frozenAt ? formatDateTime(q.frozenAt) : "—"}</td>
-              <td>
-                {onStep && q.state === "OPEN" && (
-                  <button type="button" className="button button--secondary" onClick={() => onStep("close", q)}>
-                    Close {q.label}…
-                  </button>
-                )}
-                {onStep && q.state === "CLOSED" && (
-                  <button type="button" className="button button--secondary" onClick={() => onStep("freeze", q)}>
-                    Freeze {q.label}…
-                  </button>
-                )}
-                {q.state === "FROZEN" && <span className="hint">Corrections show as restatements</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Reporting quarters"
+      captionHidden
+      data={data}
+      columns={columns}
+      getRowId={(r) => String(r.id)}
+      searchLabel="Search quarters"
+      pageSize={10}
+      exportName={exportName}
+      initialSorting={[{ id: "startDate", desc: true }]}
+      emptyMessage="No quarters yet: open the first above."
+      testId="quarters-table"
+      rowTestId={(r) => `quarter-${r.label}`}
+    />
   );
 }

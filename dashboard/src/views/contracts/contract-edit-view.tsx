@@ -2,23 +2,10 @@ import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
-import { graphql, useFragment } from "../../gql";
-import { ContractDetailFields } from "../../features/contracts/contract-fragments";
+import { ContractDetailDocument } from "../../features/contracts/contract-queries";
 import { ContractForm } from "../../features/contracts/contract-form";
 import { useOfficeId } from "../../url-state";
 import "../../features/contracts/contracts.css";
-
-const ContractEditQuery = graphql(`
-  query ContractEdit($id: Int!) {
-    contract(id: $id) {
-      id
-      office {
-        id
-      }
-      ...ContractDetailFields
-    }
-  }
-`);
 
 /** `/contracts/new` and `/contracts/:id/edit`: the contract form, then on to the contract's page. */
 export default function ContractEditView() {
@@ -27,8 +14,8 @@ export default function ContractEditView() {
   const navigate = useNavigate();
   const [officeId] = useOfficeId();
   const [generation, setGeneration] = useState(0);
-  const [{ data, error }, reexecute] = useQuery({ query: ContractEditQuery, variables: { id: id ?? 0 }, pause: id == null, requestPolicy: "network-only" });
-  const contract = useFragment(ContractDetailFields, data?.contract);
+  const [{ data, error }, reexecute] = useQuery({ query: ContractDetailDocument, variables: { id: id ?? 0 }, pause: id == null, requestPolicy: "network-only" });
+  const contract = data?.contract;
   const reload = () => {
     reexecute({ requestPolicy: "network-only" });
     setGeneration((g) => g + 1);

@@ -2,30 +2,17 @@ import { Link, useParams } from "react-router";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDate, formatPence } from "../../format";
-import { graphql, useFragment } from "../../gql";
-import { ContractDetailFields } from "../../features/contracts/contract-fragments";
+import { ContractDetailDocument } from "../../features/contracts/contract-queries";
 import { MECHANISM_LABELS, STAGE_LABELS, STATUS_LABELS } from "../../features/contracts/contract-labels";
 import { CoCommissionersList, ContractDecisions, ContractReturns, FundingLinesTable, KpiTargets, SpendAgainstBudget } from "../../features/contracts/contract-sections";
 import "../../features/contracts/contracts.css";
-
-const ContractPageQuery = graphql(`
-  query ContractPage($id: Int!) {
-    contract(id: $id) {
-      id
-      office {
-        id
-      }
-      ...ContractDetailFields
-    }
-  }
-`);
 
 /** One contract: its facts, money, partners, spend against budget, indicators and targets, returns and decisions. */
 export default function ContractView() {
   const { contractId } = useParams();
   const id = Number(contractId);
-  const [{ data, error }] = useQuery({ query: ContractPageQuery, variables: { id }, pause: !Number.isSafeInteger(id), requestPolicy: "cache-and-network" });
-  const contract = useFragment(ContractDetailFields, data?.contract);
+  const [{ data, error }] = useQuery({ query: ContractDetailDocument, variables: { id }, pause: !Number.isSafeInteger(id), requestPolicy: "cache-and-network" });
+  const contract = data?.contract;
   if (error) {
     return (
       <>
@@ -95,7 +82,7 @@ export default function ContractView() {
       </section>
       <section className="contract-section" aria-labelledby="contract-returns">
         <h2 id="contract-returns">Returns</h2>
-        <ContractReturns contractId={contract.id} />
+        <ContractReturns contractId={contract.id} reference={contract.reference} />
       </section>
       <section className="contract-section" aria-labelledby="contract-decisions">
         <h2 id="contract-decisions">Decisions</h2>

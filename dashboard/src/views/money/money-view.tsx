@@ -1,4 +1,5 @@
-import { useId, useState } from "react";
+import { useCallback, useId, useMemo, useState } from "react";
+import { fileSlug } from "../../components/data-table/data-table";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { graphql, useFragment } from "../../gql";
@@ -11,6 +12,7 @@ import { StreamForm } from "../../features/money/stream-form";
 import { StreamYearForm } from "../../features/money/stream-year-form";
 import { StreamsTable } from "../../features/money/streams-table";
 import { useSession } from "../../session";
+import { OfficeChoice } from "../../components/office-choice";
 import { useOfficeId } from "../../url-state";
 import "../../features/money/money.css";
 
@@ -31,13 +33,18 @@ export default function MoneyView() {
   const canWrite = user?.role === "OFFICER" || user?.role === "COMMISSIONER" || user?.role === "ADMIN";
   const [officeId] = useOfficeId();
   const [{ data, error }, reexecute] = useQuery({ query: MoneyStreamsQuery, variables: { officeId }, pause: officeId == null, requestPolicy: "cache-and-network" });
-  const streams = useFragment(FundingStreamFields, data?.fundingStreams) ?? [];
+  const masked = useFragment(FundingStreamFields, data?.fundingStreams);
+  const streams = useMemo(() => (masked ? [...masked] : []), [masked]);
   const years = [...new Set([currentFinancialYear(), ...streams.flatMap((s) => s.years.map((y) => y.year))])].sort().reverse();
   const [chosenYear, setYear] = useState<string | null>(null);
   // Default to the newest year any stream has money for; the current one when none do.
   const withMoney = streams.flatMap((s) => s.years.map((y) => y.year)).sort().reverse();
   const year = chosenYear ?? withMoney.find((y) => y <= currentFinancialYear()) ?? withMoney[0] ?? currentFinancialYear();
   const [editing, setEditing] = useState<Editing>(null);
+  // Stable, so the streams table keeps its sort and search across renders.
+  const editStream = useCallback((stream: FundingStreamFieldsFragment) => setEditing({ kind: "stream", stream }), []);
+  const setStreamYear = useCallback((stream: FundingStreamFieldsFragment) => setEditing({ kind: "year", stream }), []);
+  const office = fileSlug(user?.office?.name ?? `office-${officeId}`);
   const [message, setMessage] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const refresh = (text: string | null) => {
@@ -51,6 +58,7 @@ export default function MoneyView() {
     return (
       <>
         <h1>Money</h1>
+        <OfficeChoice />
         <p className="notice notice--error" role="alert">
           {describeError(error)}
         </p>
@@ -67,6 +75,7 @@ export default function MoneyView() {
   return (
     <>
       <h1>Money</h1>
+      <OfficeChoice />
       <div className="money-year">
         <div className="field">
           <label htmlFor={`${id}-year`}>Financial year</label>
@@ -86,13 +95,13 @@ export default function MoneyView() {
       <section className="money-section" aria-labelledby={`${id}-monitor`}>
         <h2 id={`${id}-monitor`}>Budget monitoring, {year}</h2>
         <p className="hint">Committed and planned funding lines against each stream's amount and each portfolio's allocation. A warning marks money promised beyond what is there.</p>
-        <BudgetMonitor key={`${year}:${generation}`} officeId={officeId} year={year} />
+        <BudgetMonitor key={`${year}:${generation}`} officeId={officeId} year={year} exportStem={office} />
       </section>
 
       <section className="money-section" aria-labelledby={`${id}-streams`}>
         <h2 id={`${id}-streams`}>Funding streams</h2>
         {streams.length ? (
-          <StreamsTable streams={streams} year={year} onEdit={canWrite ? (stream) => setEditing({ kind: "stream", stream }) : null} onSetYear={canWrite ? (stream) => setEditing({ kind: "year", stream }) : null} />
+          <StreamsTable streams={streams} year={year} onEdit={canWrite ? editStream : null} onSetYear={canWrite ? setStreamYear : null} exportName={`funding-streams-${office}`} />
         ) : (
           <p>No funding streams yet.</p>
         )}
@@ -117,7 +126,7 @@ export default function MoneyView() {
 
       <section className="money-section" aria-labelledby={`${id}-allocations`}>
         <h2 id={`${id}-allocations`}>Allocations, {year}</h2>
-        <Allocations key={`${year}:${generation}`} officeId={officeId} year={year} streams={streams.map((s) => ({ id: s.id, name: s.name }))} canWrite={canWrite} onChanged={(text) => refresh(text)} />
+        <Allocations key={`${year}:${generation}`} officeId={officeId} year={year} exportStem={office} streams={streams.map((s) => ({ id: s.id, name: s.name }))} canWrite={canWrite} onChanged={(text) => refresh(text)} />
       </section>
     </>
   );

@@ -1,4 +1,6 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
+import { fileSlug } from "../../components/data-table/data-table";
+import { useSession } from "../../session";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { graphql } from "../../gql";
@@ -6,6 +8,7 @@ import { OpenQuarterForm } from "../../features/periods/open-quarter-form";
 import { nextQuarterLabel } from "../../features/periods/period-labels";
 import { QuarterList, type QuarterRow } from "../../features/periods/quarter-list";
 import { QuarterStepDialog } from "../../features/periods/quarter-step-dialog";
+import { OfficeChoice } from "../../components/office-choice";
 import { useOfficeId } from "../../url-state";
 import "../../features/periods/periods.css";
 
@@ -32,6 +35,8 @@ export default function QuartersView() {
   const [{ data, error }, reexecute] = useQuery({ query: QuartersQuery, variables: { officeId: officeId ?? 0 }, pause: officeId == null, requestPolicy: "cache-and-network" });
   const [step, setStep] = useState<{ step: "close" | "freeze"; quarter: QuarterRow } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const { user } = useSession();
+  const onStep = useCallback((s: "close" | "freeze", quarter: QuarterRow) => setStep({ step: s, quarter }), []);
   const refetch = () => reexecute({ requestPolicy: "network-only" });
   const quarters = data?.reportingPeriods ?? [];
   const newest = [...quarters].sort((a, b) => b.startDate.localeCompare(a.startDate))[0];
@@ -40,6 +45,7 @@ export default function QuartersView() {
   return (
     <>
       <h1>Quarters</h1>
+      <OfficeChoice />
       <p className="lede">Open a quarter for returns, close it when they are in, and freeze it for the Panel. Each step shows what is still outstanding first.</p>
       <div role="status" className="quarters__message" data-testid="quarters-message">
         {message && <p className="notice">{message}</p>}
@@ -65,7 +71,7 @@ export default function QuartersView() {
             }}
           />
           <h2>Reporting quarters</h2>
-          {quarters.length ? <QuarterList quarters={quarters} onStep={(s, quarter) => setStep({ step: s, quarter })} /> : <p>No quarters yet: open the first above.</p>}
+          <QuarterList quarters={quarters} onStep={onStep} exportName={`quarters-${fileSlug(user?.office?.name ?? `office-${officeId}`)}`} />
         </>
       )}
       {step && (

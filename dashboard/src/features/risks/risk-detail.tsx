@@ -27,6 +27,10 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
   const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
   const [{ fetching }, update] = useMutation(UpdateRiskMutation);
   const history = [...risk.reviews].reverse();
+  // One review per quarter, never before the latest: offer only the quarters after it, so a CONFLICT can only mean
+  // that someone else changed the risk meanwhile.
+  const latest = risk.reviews.map((r) => `${r.year} Q${r.quarter}`).sort().at(-1);
+  const open = quarters.filter((q) => latest === undefined || q > latest);
 
   async function toggleEscalation() {
     const result = await update({ id: risk.id, version: risk.version, input: { escalated: !risk.escalated } });
@@ -125,7 +129,11 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
       {canWrite && (
         <section className="risk-detail__section" aria-labelledby={`risk-${risk.id}-review`}>
           <h3 id={`risk-${risk.id}-review`}>Review this quarter</h3>
-          <ReviewRiskForm key={risk.version} risk={risk} quarters={quarters} defaultQuarter={defaultQuarter} onReviewed={onChanged} onReload={onReload} />
+          {open.length ? (
+            <ReviewRiskForm key={risk.version} risk={risk} quarters={open} defaultQuarter={defaultQuarter && open.includes(defaultQuarter) ? defaultQuarter : (open.at(-1) ?? null)} onReviewed={onChanged} onReload={onReload} />
+          ) : (
+            <p>Reviewed for every quarter so far ({latest}).</p>
+          )}
         </section>
       )}
       {asking && (

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useMutation } from "urql";
 import { ConfirmAction } from "../../components/confirm-action";
 import { FormError, ReloadNotice } from "../../components/form-field";
@@ -18,11 +18,17 @@ export interface RiskDetailProps {
   defaultQuarter: string | null;
   onChanged(message: string): void;
   onReload(): void;
+  /** Move focus (and the screen) to the risk when it opens beneath a long list. */
+  focusOnOpen?: boolean;
 }
 
 /** One risk: its assessment, the quarterly review form and history, and escalation to the corporate register. */
-export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onChanged, onReload }: RiskDetailProps) {
+export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onChanged, onReload, focusOnOpen = false }: RiskDetailProps) {
   const risk = useFragment(RiskFieldsFragment, ref);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusOnOpen) headingRef.current?.focus();
+  }, [focusOnOpen]);
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
   const [{ fetching }, update] = useMutation(UpdateRiskMutation);
@@ -45,7 +51,9 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
 
   return (
     <article className="panel risk-detail" aria-labelledby={`risk-${risk.id}-title`} data-testid="risk-detail">
-      <h2 id={`risk-${risk.id}-title`}>{risk.title}</h2>
+      <h2 id={`risk-${risk.id}-title`} ref={headingRef} tabIndex={-1}>
+        {risk.title}
+      </h2>
       <dl className="facts">
         <div>
           <dt>Score</dt>
@@ -110,7 +118,7 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
               <tbody>
                 {history.map((r) => (
                   <tr key={r.id}>
-                    <td>
+                    <td className="nowrap">
                       {r.year} Q{r.quarter}
                     </td>
                     <td>
@@ -118,7 +126,7 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
                     </td>
                     <td>{RISK_STATUS_LABELS[r.status]}</td>
                     <td>{r.note ?? "–"}</td>
-                    <td>{formatDate(r.reviewedAt)}</td>
+                    <td className="nowrap">{formatDate(r.reviewedAt)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -4,6 +4,7 @@ import path from "node:path";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
+import compression from "compression";
 import express from "express";
 import type { GraphQLSchema } from "graphql";
 import type { Context as WsContext } from "graphql-ws";
@@ -23,6 +24,15 @@ import type { Services } from "./services.js";
 import { FAULT_MESSAGES, storeFault } from "./db/store-faults.js";
 
 const DASHBOARD_DIST = path.resolve("dashboard/dist");
+
+/**
+ * Vite names every built asset by its content hash (assets/explorer-hKx-645B.js), so a browser may keep one for a year
+ * without asking; the HTML pages that name them must be revalidated every time, or a deploy would never reach anyone.
+ */
+function dashboardCacheHeaders(res: http.ServerResponse, filePath: string): void {
+  if (/[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$/.test(filePath)) res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+  else if (filePath.endsWith(".html")) res.setHeader("Cache-Control", "no-cache");
+}
 
 export interface RunningApp {
   httpServer: http.Server;
@@ -50,6 +60,8 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   const app = express();
   app.disable("x-powered-by");
   app.use(securityHeaders());
+  // Brotli or gzip for whatever the client accepts: the dashboard's scripts, its pages and GraphQL answers alike.
+  app.use(compression());
   // Stopping answers every request already taken and refuses new ones cleanly (server/http-drain.ts).
   const httpDrain = createHttpDrain();
   const httpServer = http.createServer(httpDrain.guard(app));
@@ -146,10 +158,13 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   );
   app.use("/open", openDataRouter(services)); // public transparency pages' data and open-data files, no sign-in
   if (fs.existsSync(DASHBOARD_DIST)) {
-    app.use(express.static(DASHBOARD_DIST, { index: "index.html" }));
+    app.use(express.static(DASHBOARD_DIST, { index: "index.html", setHeaders: dashboardCacheHeaders }));
     // Client-side routes (/board?office=1&quarter=5, /provider/returns/3/7) are deep links into the single-page app.
     const indexHtml = path.join(DASHBOARD_DIST, "index.html");
-    app.get(/^\/(?!graphql|healthz|graphiql|assets).*/, (_req, res) => res.sendFile(indexHtml));
+    app.get(/^\/(?!graphql|healthz|graphiql|assets).*/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(indexHtml);
+    });
   } else {
     app.get("/", (_req, res) => res.type("text").send("The dashboard has not been built: run `npm run build:dashboard`."));
   }

@@ -5,13 +5,15 @@ import { describeError } from "../../errors";
 import { formatPence } from "../../format";
 import { useLiveSubscription } from "../../live";
 import { useOfficeId, usePortfolioId, useQuarterId } from "../../url-state";
-import { useReturnCompleteness } from "../returns/returns-status";
-import { useMoneySummary } from "./money-panel";
-import { BoardReturnChangedDocument, describeCellChanges, ScorecardFeed, useAsAt } from "./review-board";
-import { AsAt, RatingLegend } from "./rating-notes";
-import { ScorecardGrid } from "./scorecard-grid";
-import { useBoardFrame } from "./use-board-frame";
-import { useLiveScorecards } from "./use-live-scorecards";
+import { useMoneySummary } from "../../features/money/money-summary";
+import { useBoardFrame } from "../../features/periods/use-board-frame";
+import { useReturnCompleteness } from "../../features/returns/returns-status";
+import { useReturnChanged } from "../../features/returns/use-return-changed";
+import { AsAt, RatingLegend } from "../../features/scorecards/rating-notes";
+import { describeCellChanges, ScorecardFeed, useAsAt } from "../../features/scorecards/scorecard-feed";
+import { ScorecardGrid } from "../../features/scorecards/scorecard-grid";
+import { useLiveScorecards } from "../../features/scorecards/use-live-scorecards";
+import "../../components/page-sections.css";
 import "./board.css";
 
 /** Keys that move between portfolios; ignored while a form control has focus (a select uses the arrows itself). */
@@ -94,15 +96,10 @@ export default function PresentationMode() {
   });
   const completeness = useReturnCompleteness(frame.selected?.id ?? null);
   const money = useMoneySummary(officeId, frame.selected?.year ?? null);
-  useLiveSubscription(
-    BoardReturnChangedDocument,
-    { officeId: officeId ?? 0 },
-    (data) => {
-      if (data.returnChanged.periodId === frame.selected?.id) completeness.refetch();
-      if (data.returnChanged.state === "ACCEPTED" || data.returnChanged.change === "REOPENED") live.refresh();
-    },
-    { pause: officeId == null },
-  );
+  useReturnChanged(officeId, (event) => {
+    if (event.periodId === frame.selected?.id) completeness.refetch();
+    if (event.state === "ACCEPTED" || event.change === "REOPENED") live.refresh();
+  });
 
   const asAt = useAsAt(live.scorecards);
   const card = live.scorecards.find((c) => c.portfolioId === portfolio?.id);

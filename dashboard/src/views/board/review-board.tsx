@@ -2,60 +2,22 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react"
 import { Link, useSearchParams } from "react-router";
 import { describeError } from "../../errors";
 import { formatDate, formatValue, ragLabel } from "../../format";
-import { graphql } from "../../gql";
-import type { BoardReturnChangedSubscription } from "../../gql/graphql";
-import { useLiveSubscription } from "../../live";
 import { useSession } from "../../session";
 import { useOfficeId, usePortfolioId, useQuarterId } from "../../url-state";
-import { ReturnsStatus, useReturnCompleteness } from "../returns/returns-status";
 import { AttentionSummary } from "../../features/attention/attention-summary";
-import { CellDrilldown } from "./cell-drilldown";
-import { MoneyPanel } from "./money-panel";
-import { PipelineTimeline, quarterEndDate } from "./pipeline-timeline";
-import { AsAt, RatingLegend } from "./rating-notes";
-import { RiskHeatMap } from "./risk-heat-map";
-import { ScorecardGrid, type OpenCell } from "./scorecard-grid";
-import { useBoardFrame, type FramePortfolio } from "./use-board-frame";
-import { BoardScorecardChangedDocument, useLiveScorecards, type CellChange, type ScorecardUpdateEvent } from "./use-live-scorecards";
+import { MoneyPanel } from "../../features/money/money-panel";
+import { useBoardFrame, type FramePortfolio } from "../../features/periods/use-board-frame";
+import { PipelineTimeline, quarterEndDate } from "../../features/pipeline/pipeline-timeline";
+import { ReturnsStatus, useReturnCompleteness } from "../../features/returns/returns-status";
+import { useReturnChanged, type ReturnEvent } from "../../features/returns/use-return-changed";
+import { RiskHeatMap } from "../../features/risks/risk-heat-map";
+import { CellDrilldown } from "../../features/scorecards/cell-drilldown";
+import { AsAt, RatingLegend } from "../../features/scorecards/rating-notes";
+import { describeCellChanges, ScorecardFeed, useAsAt } from "../../features/scorecards/scorecard-feed";
+import { ScorecardGrid, type OpenCell } from "../../features/scorecards/scorecard-grid";
+import { useLiveScorecards } from "../../features/scorecards/use-live-scorecards";
+import "../../components/page-sections.css";
 import "./board.css";
-
-export const BoardReturnChangedDocument = graphql(`
-  subscription BoardReturnChanged($officeId: Int!, $since: Int) {
-    returnChanged(officeId: $officeId, since: $since) {
-      seq
-      change
-      state
-      returnId
-      contractId
-      portfolioId
-      periodId
-    }
-  }
-`);
-
-type ReturnEvent = BoardReturnChangedSubscription["returnChanged"];
-
-/** One subscription for the whole board: the office's recomputed cells for the quarter under review, whichever portfolio moved. Renders nothing. */
-export function ScorecardFeed({ officeId, periodId, onEvent, onResync }: { officeId: number; periodId: number; onEvent: (event: ScorecardUpdateEvent) => void; onResync: () => void }) {
-  useLiveSubscription(BoardScorecardChangedDocument, { officeId, periodId }, (data) => onEvent(data.officeScorecardChanged), { onResync });
-  return null;
-}
-
-/** "Victims & Vulnerability: % cases closed with improved outcome now 76.0% (Near target)". */
-export function describeCellChanges(changes: CellChange[], nameOf: (portfolioId: number | null) => string): string {
-  const parts = changes.slice(0, 4).map((c) => `${nameOf(c.portfolioId)}: ${c.indicatorName} for ${c.cell.label} now ${formatValue(c.cell.actual, c.unit)} (${ragLabel(c.cell.rag)}, ${c.cell.returnsIn} of ${c.cell.returnsDue} returns)`);
-  if (changes.length > 4) parts.push(`and ${changes.length - 4} more figures`);
-  return `Updated: ${parts.join("; ")}.`;
-}
-
-/** When the figures on screen were last fetched or updated live: the "as at" of the board and the printed pack. */
-export function useAsAt(figures: unknown): Date | null {
-  const [asAt, setAsAt] = useState<Date | null>(null);
-  useEffect(() => {
-    if (Array.isArray(figures) && figures.length) setAsAt(new Date());
-  }, [figures]);
-  return asAt;
-}
 
 /** The Commissioner's quarterly review: every portfolio's scorecard, returns, money, pipeline and risks, live. */
 export default function ReviewBoard() {
@@ -99,7 +61,7 @@ export default function ReviewBoard() {
     completeness.refetch();
     live.refresh();
   }, [completeness, live]);
-  useLiveSubscription(BoardReturnChangedDocument, { officeId: officeId ?? 0 }, (data) => onReturnChanged(data.returnChanged), { pause: officeId == null, onResync: onReturnsResync });
+  useReturnChanged(officeId, onReturnChanged, { onResync: onReturnsResync });
 
   // The drill-down follows the live figures, so it is kept as an address, not a copy of the cell.
   const [open, setOpen] = useState<{ portfolioId: number | null; indicatorId: number; periodId: number } | null>(null);

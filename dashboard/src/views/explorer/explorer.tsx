@@ -4,10 +4,11 @@ import { RagBadge } from "../../components/rag-badge";
 import { describeError } from "../../errors";
 import { formatDate, formatDateTime, formatMoney, formatPence, formatValue, ragLabel } from "../../format";
 import { graphql } from "../../gql";
-import { BoardMoneyQueryDocument } from "../board/money-panel";
-import type { ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit } from "../../gql/graphql";
+import { BoardMoneyQueryDocument } from "../../features/money/money-summary";
+import type { BoardMoneyQuery, ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit } from "../../gql/graphql";
 import { useOfficeId, useQuarterId } from "../../url-state";
-import { downloadCsv, fileSlug, toCsv, type CsvCell } from "./csv";
+import { downloadCsv, fileSlug, toCsv, type CsvCell } from "../../components/data-table/csv";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import "./explorer.css";
 
 const PeriodsQuery = graphql(`
@@ -171,6 +172,24 @@ const FrozenQuartersQuery = graphql(`
 `);
 
 const CONTRACTS_PAGE = 20;
+
+type PortfolioMoney = NonNullable<BoardMoneyQuery["moneySummary"]>["portfolios"][number] & { year: string; name: string };
+const portfolioCol = tableColumns<PortfolioMoney>();
+const moneyColumn = (key: "allocatedPence" | "committedPence" | "plannedPence" | "spentPence" | "remainingPence", header: string) =>
+  portfolioCol.accessor(key, {
+    header,
+    cell: (info) => <span className={info.getValue() < 0 ? "ex-negative" : undefined}>{formatMoney(info.getValue())}</span>,
+    meta: { numeric: true, label: `${header} (£)`, exportValue: (p: PortfolioMoney) => pounds(p[key]), excelFormat: "£#,##0.00" },
+  });
+const PORTFOLIO_COLUMNS: DataColumn<PortfolioMoney>[] = [
+  portfolioCol.accessor("year", { header: "Year", meta: { exportOnly: true } }),
+  portfolioCol.accessor("name", { header: "Portfolio", meta: { rowHeader: true } }),
+  moneyColumn("allocatedPence", "Allocated"),
+  moneyColumn("committedPence", "Committed"),
+  moneyColumn("plannedPence", "Planned"),
+  moneyColumn("spentPence", "Spent"),
+  moneyColumn("remainingPence", "Remaining"),
+];
 const OFFICE_TOTAL = "Office total";
 
 /** Figures in CSV files: plain numbers, rounded so 91.81286549707602 reads 91.81. */
@@ -259,7 +278,7 @@ interface SectionProps {
   title: string;
   intro?: ReactNode;
   /** Words after "Download CSV" for screen readers, e.g. "of the scorecards". */
-  downloadName: string;
+  downloadName?: string;
   onDownload?: () => void | Promise<void>;
   children: ReactNode;
 }
@@ -424,16 +443,7 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
     );
   }
 
-  function downloadPortfolios() {
-    if (!money) return;
-    downloadCsv(
-      `money-by-portfolio-${fileSlug(officeName)}-${money.year}.csv`,
-      toCsv(
-        ["Year", "Portfolio", "Allocated (£)", "Committed (£)", "Planned (£)", "Spent (£)", "Remaining (£)"],
-        portfolios.map((p) => [money.year, p.portfolio?.name ?? "Pipeline and reserves", pounds(p.allocatedPence), pounds(p.committedPence), pounds(p.plannedPence), pounds(p.spentPence), pounds(p.remainingPence)]),
-      ),
-    );
-  }
+  const portfolioRows = useMemo(() => portfolios.map((p) => ({ ...p, year: money!.year, name: p.portfolio?.name ?? "Pipeline and reserves" })), [portfolios, money]);
 
   return (
     <>
@@ -496,34 +506,19 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
         )}
       </Section>
 
-      <Section id="ex-money-portfolios" title={year ? `Money by portfolio, ${year}` : "Money by portfolio"} downloadName="of money by portfolio" onDownload={money ? downloadPortfolios : undefined}>
+      <Section id="ex-money-portfolios" title={year ? `Money by portfolio, ${year}` : "Money by portfolio"}>
         {money && (
-          <div className="ex-scroll" role="region" aria-label="Money by portfolio table" tabIndex={0}>
-            <table className="ex-table" data-testid="explorer-portfolios">
-              <thead>
-                <tr>
-                  <th scope="col">Portfolio</th>
-                  <th scope="col" className="ex-num">Allocated</th>
-                  <th scope="col" className="ex-num">Committed</th>
-                  <th scope="col" className="ex-num">Planned</th>
-                  <th scope="col" className="ex-num">Spent</th>
-                  <th scope="col" className="ex-num">Remaining</th>
-                </tr>
-              </thead>
-              <tbody>
-                {portfolios.map((p) => (
-                  <tr key={p.portfolioId ?? "pipeline"}>
-                    <th scope="row">{p.portfolio?.name ?? "Pipeline and reserves"}</th>
-                    <td className="ex-num">{formatMoney(p.allocatedPence)}</td>
-                    <td className="ex-num">{formatMoney(p.committedPence)}</td>
-                    <td className="ex-num">{formatMoney(p.plannedPence)}</td>
-                    <td className="ex-num">{formatMoney(p.spentPence)}</td>
-                    <td className={`ex-num${p.remainingPence < 0 ? " ex-negative" : ""}`}>{formatMoney(p.remainingPence)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Money by portfolio, ${money.year}`}
+            captionHidden
+            data={portfolioRows}
+            columns={PORTFOLIO_COLUMNS}
+            getRowId={(p) => String(p.portfolioId ?? "pipeline")}
+            exportName={`money-by-portfolio-${fileSlug(officeName)}-${money.year}`}
+            searchLabel="Search portfolios"
+            testId="explorer-portfolios"
+            pageSize={0}
+          />
         )}
       </Section>
     </>

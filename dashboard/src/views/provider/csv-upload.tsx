@@ -4,7 +4,7 @@ import { useClient } from "urql";
 import { describeError } from "../../errors";
 import { graphql } from "../../gql";
 import type { CsvImportPhase, UploadReturnsCsvMutation } from "../../gql/graphql";
-import { downloadCsv, fileSlug, toCsv } from "../explorer/csv";
+import { downloadCsv, fileSlug, toCsv } from "../../components/data-table/csv";
 import { isNetworkFailure, problemsOf, type Problem } from "./provider-format";
 import { ReturnStateTag } from "./return-state-tag";
 

@@ -8,13 +8,13 @@ import type { ReturnsReviewListQuery, ReturnState } from "../../gql/graphql";
 import { useLiveSubscription, useResyncKey } from "../../live";
 import { useSession } from "../../session";
 import { useOfficeId, useQuarterId } from "../../url-state";
-import { BoardReturnChangedDocument } from "../board/review-board";
-import { RETURN_STATE_LABELS } from "../board/board-format";
-import { useBoardFrame } from "../board/use-board-frame";
-import { ReturnDetail } from "./return-detail";
-import { ReturnsStatus, useReturnCompleteness } from "./returns-status";
-import { SendBackDialog } from "./send-back-dialog";
-import "../board/board.css";
+import { useBoardFrame } from "../../features/periods/use-board-frame";
+import { ReturnDetail } from "../../features/returns/return-detail";
+import { RETURN_STATE_LABELS } from "../../features/returns/return-labels";
+import { ReturnsStatus, useReturnCompleteness } from "../../features/returns/returns-status";
+import { SendBackDialog } from "../../features/returns/send-back-dialog";
+import { useReturnChanged } from "../../features/returns/use-return-changed";
+import "../../components/page-sections.css";
 import "./returns.css";
 
 const ReturnsReviewListDocument = graphql(`
@@ -136,11 +136,9 @@ export default function ReturnsReview() {
   const labelOf = (r: ReturnItem) => `${r.contract.reference} ${r.contract.title}`;
 
   // Someone else (a provider submitting, another officer reviewing) changed a return: show it without a reload.
-  useLiveSubscription(
-    BoardReturnChangedDocument,
-    { officeId: officeId ?? 0 },
-    (data) => {
-      const event = data.returnChanged;
+  useReturnChanged(
+    officeId,
+    (event) => {
       if (event.periodId !== frame.selected?.id) return;
       refetchList();
       completeness.refetch();
@@ -148,7 +146,7 @@ export default function ReturnsReview() {
       const known = items.find((r) => r.id === event.returnId);
       setStatus({ text: `${known ? known.contract.reference : `Return ${event.returnId}`} is now ${(RETURN_STATE_LABELS[event.state] ?? event.state).toLowerCase()}.`, tone: "ok" });
     },
-    { pause: officeId == null || !frame.selected },
+    { pause: !frame.selected },
   );
 
   useEffect(() => {

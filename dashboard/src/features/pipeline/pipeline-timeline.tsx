@@ -2,6 +2,7 @@ import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDate, formatMoney } from "../../format";
 import { graphql } from "../../gql";
+import "./pipeline-timeline.css";
 
 const BoardPipelineQuery = graphql(`
   query BoardPipeline($officeId: Int, $asOf: String) {

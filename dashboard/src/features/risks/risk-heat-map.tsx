@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { graphql } from "../../gql";
+import "./risk-heat-map.css";
 
 const BoardRisksQuery = graphql(`
   query BoardRisks($officeId: Int) {

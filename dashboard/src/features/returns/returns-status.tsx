@@ -4,6 +4,7 @@ import { describeError } from "../../errors";
 import { graphql } from "../../gql";
 import type { ReturnsCompletenessQuery } from "../../gql/graphql";
 import { useResyncKey } from "../../live";
+import "./returns-status.css";
 
 const ReturnsCompletenessDocument = graphql(`
   query ReturnsCompleteness($periodId: Int!) {

@@ -5,8 +5,12 @@ import { RagBadge } from "../../components/rag-badge";
 import { describeError, errorCode } from "../../errors";
 import { formatDateTime, formatValue } from "../../format";
 import { graphql } from "../../gql";
-import { RETURN_STATE_LABELS, targetNote } from "./board-format";
+import { RETURN_STATE_LABELS } from "../returns/return-labels";
+import { targetNote } from "./scorecard-format";
 import type { OpenCell } from "./scorecard-grid";
+import "../../components/side-panel.css";
+import "../returns/provenance.css";
+import "./cell-drilldown.css";
 
 const BoardProvenanceQuery = graphql(`
   query BoardProvenance($officeId: Int, $indicatorId: Int!, $periodId: Int!, $portfolioId: Int, $includeSubmitted: Boolean!) {

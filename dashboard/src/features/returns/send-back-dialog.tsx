@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { describeError, errorCode } from "../../errors";
 import { graphql } from "../../gql";
+import "./send-back-dialog.css";
 
 const ReturnsSendBackFormQuery = graphql(`
   query ReturnsSendBackForm($id: Int!) {

@@ -1,9 +1,10 @@
 import { Line, LineChart, YAxis } from "recharts";
 import { RagBadge } from "../../components/rag-badge";
 import { changeTrend, describeChange, formatChange, formatValue } from "../../format";
-import { changeArrow, DIRECTION_LABELS, formatPlain, incompleteNote, targetNote, trendPoint } from "./board-format";
+import { changeArrow, DIRECTION_LABELS, formatPlain, incompleteNote, targetNote, trendPoint } from "./scorecard-format";
 import "./rating-notes.css";
 import { cellKey, type CellData, type ScorecardRowData } from "./use-live-scorecards";
+import "./scorecard-grid.css";
 
 export interface GridPeriod {
   id: number;

@@ -23,13 +23,6 @@ export function changeArrow(change: number | null | undefined): string {
 
 export const DIRECTION_LABELS = { HIGHER_IS_BETTER: "Higher is better", LOWER_IS_BETTER: "Lower is better" } as const;
 
-export const RETURN_STATE_LABELS: Record<string, string> = {
-  DRAFT: "Draft",
-  SUBMITTED: "Submitted",
-  ACCEPTED: "Accepted",
-  RETURNED: "Sent back",
-};
-
 /** The parts of a cell the incomplete-quarter rule speaks about. */
 export interface RatedCellView {
   actual: number | null;

@@ -3,7 +3,10 @@ import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDateTime, formatPence, formatValue } from "../../format";
 import { graphql } from "../../gql";
-import { RETURN_STATE_LABELS } from "../board/board-format";
+import { RETURN_STATE_LABELS } from "./return-labels";
+import "../../components/side-panel.css";
+import "./provenance.css";
+import "./return-detail.css";
 
 const ReturnsDetailQuery = graphql(`
   query ReturnsDetail($id: Int!) {

@@ -22,7 +22,11 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvCel
  * read the file as UTF-8 (en dashes and £ signs in names) rather than guessing a code page.
  */
 export function downloadCsv(filename: string, csv: string, { bom = true }: { bom?: boolean } = {}): void {
-  const blob = new Blob([bom ? "\uFEFF" : "", csv], { type: "text/csv;charset=utf-8" });
+  downloadBlob(filename, new Blob([bom ? "\uFEFF" : "", csv], { type: "text/csv;charset=utf-8" }));
+}
+
+/** Saves a blob as a file through the browser's download. */
+export function downloadBlob(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;

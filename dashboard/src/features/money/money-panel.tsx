@@ -1,61 +1,10 @@
-import { useEffect, useRef } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatMoney, formatMoneyShort, niceTicks } from "../../format";
-import { graphql } from "../../gql";
-import type { BoardMoneyQuery } from "../../gql/graphql";
-import { useResyncKey } from "../../live";
+import { useMoneySummary, type MoneySummaryData } from "./money-summary";
+import "./money-panel.css";
 
-export const BoardMoneyQueryDocument = graphql(`
-  query BoardMoney($officeId: Int, $year: String!) {
-    moneySummary(officeId: $officeId, year: $year) {
-      year
-      totalPence
-      allocatedPence
-      committedPence
-      plannedPence
-      spentPence
-      streams {
-        streamId
-        parentId
-        name
-        amountPence
-        allocatedPence
-        committedPence
-        plannedPence
-        spentPence
-        remainingPence
-        warnings
-      }
-      portfolios {
-        portfolioId
-        portfolio {
-          id
-          name
-        }
-        allocatedPence
-        committedPence
-        plannedPence
-        spentPence
-        remainingPence
-        warnings
-      }
-      priorities {
-        priorityId
-        priority {
-          id
-          title
-        }
-        committedPence
-        plannedPence
-        spentPence
-      }
-    }
-  }
-`);
 
-export type MoneySummaryData = BoardMoneyQuery["moneySummary"];
 
 /** Bar colours: distinct in hue and lightness, each at least 3:1 against white; the legend names them. */
 const SERIES = {
@@ -68,16 +17,6 @@ const SERIES = {
 } as const;
 
 type SeriesKey = keyof typeof SERIES;
-
-export function useMoneySummary(officeId: number | null, year: string | null) {
-  const [result, reexecute] = useQuery({ query: BoardMoneyQueryDocument, variables: { officeId, year: year ?? "" }, pause: officeId == null || !year });
-  const resyncKey = useResyncKey();
-  const first = useRef(resyncKey);
-  useEffect(() => {
-    if (resyncKey !== first.current) reexecute({ requestPolicy: "network-only" });
-  }, [resyncKey, reexecute]);
-  return result;
-}
 
 /** Money for the financial year under review: by funding stream, portfolio and plan priority. */
 export function MoneyPanel({ officeId, year, headingLevel = 2 }: { officeId: number; year: string; headingLevel?: 2 | 3 }) {

@@ -32,9 +32,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/decisions", label: "Decisions", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
   { to: "/risks", label: "Risks", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
   { to: "/plans", label: "Plans", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
+  // Providers and offices are reached from Users (features/users/people-nav.tsx), keeping the bar to one line.
   { to: "/users", label: "Users", roles: OFFICE_ROLES, keepSelection: true },
-  { to: "/providers", label: "Providers", roles: OFFICE_ROLES },
-  { to: "/offices", label: "Offices", roles: ["ADMIN"] },
 ];
 
 export interface LayoutProps {

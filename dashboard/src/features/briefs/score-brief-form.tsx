@@ -58,7 +58,7 @@ export function ScoreBriefForm({ brief, onScored, onReload }: ScoreBriefFormProp
           }}
         />
       )}
-      <div className="form-grid">
+      <div className="form-grid form-grid--single">
         {SCORES.map(({ field, label }) => (
           <FormField key={field} label={label} error={outcome.fields[field]}>
             {(control) => (

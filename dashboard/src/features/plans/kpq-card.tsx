@@ -1,23 +1,22 @@
 import { useState } from "react";
 import { RagBadge } from "../../components/rag-badge";
 import { formatValue } from "../../format";
-import { useFragment, type FragmentType } from "../../gql";
+import type { MeasureUnit, PlansWithQuestionsQuery } from "../../gql/graphql";
 import { KpqForm } from "./kpq-form";
-import { KpqFieldsFragment } from "./plan-data";
 import "./plans.css";
 
 export interface KpqCardProps {
-  kpq: FragmentType<typeof KpqFieldsFragment>;
+  kpq: PlansWithQuestionsQuery["strategicPlans"][number]["priorities"][number]["keyPerformanceQuestions"][number];
   priorityId: number;
   canWrite: boolean;
-  indicators: readonly { id: number; code: string; name: string }[];
+  indicators: readonly { id: number; code: string; name: string; unit: MeasureUnit }[];
   onSaved(message: string): void;
   onReload(): void;
 }
 
 /** A question with each indicator's office-wide figure, target and rating in the chosen quarter. */
-export function KpqCard({ kpq: ref, priorityId, canWrite, indicators, onSaved, onReload }: KpqCardProps) {
-  const kpq = useFragment(KpqFieldsFragment, ref);
+export function KpqCard({ kpq, priorityId, canWrite, indicators, onSaved, onReload }: KpqCardProps) {
+  const byId = new Map(indicators.map((i) => [i.id, i]));
   const [editing, setEditing] = useState(false);
   return (
     <li className="kpq" data-testid="kpq">
@@ -48,23 +47,27 @@ export function KpqCard({ kpq: ref, priorityId, canWrite, indicators, onSaved, o
         <p className="hint">No indicators answer this question yet.</p>
       ) : (
         <ul className="kpq__indicators">
-          {kpq.status.map((s) => (
+          {kpq.status.map((s) => {
+            const indicator = byId.get(s.indicatorId);
+            const unit = indicator?.unit ?? "COUNT";
+            return (
             <li key={s.indicatorId} className="kpq__indicator">
               <span className="kpq__indicator-name">
-                <strong>{s.indicator.code}</strong> {s.indicator.name}
+                <strong>{indicator?.code}</strong> {indicator?.name}
               </span>
               {s.cell ? (
                 <span className="kpq__figure">
                   <RagBadge rag={s.cell.rag} size="compact" />
                   <span>
-                    {formatValue(s.cell.actual, s.indicator.unit)} against {s.cell.target == null ? "no target" : formatValue(s.cell.target, s.indicator.unit)} ({s.cell.returnsIn} of {s.cell.returnsDue} returns)
+                    {formatValue(s.cell.actual, unit)} against {s.cell.target == null ? "no target" : formatValue(s.cell.target, unit)} ({s.cell.returnsIn} of {s.cell.returnsDue} returns)
                   </span>
                 </span>
               ) : (
                 <span className="hint">No contract reports it</span>
               )}
             </li>
-          ))}
+            );
+          })}
         </ul>
       )}
     </li>

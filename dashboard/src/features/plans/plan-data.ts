@@ -8,36 +8,7 @@ export const PLAN_KIND_LABELS: Record<PlanKind, string> = {
   COMMISSIONING_STRATEGY: "Commissioning strategy",
 };
 
-/** A question and its indicators' status in one quarter: the office-wide scorecard cell of each. */
-export const KpqFieldsFragment = graphql(`
-  fragment KpqFields on KeyPerformanceQuestion {
-    id
-    version
-    question
-    indicators {
-      id
-    }
-    status(periodId: $periodId) {
-      indicatorId
-      indicator {
-        id
-        code
-        name
-        unit
-      }
-      cell {
-        actual
-        target
-        rag
-        label
-        returnsIn
-        returnsDue
-        provisional
-      }
-    }
-  }
-`);
-
+/** The office's plans, priorities and questions, with each question's indicators' office-wide cells in one quarter. */
 export const PlansQuery = graphql(`
   query PlansWithQuestions($officeId: Int, $periodId: Int!) {
     strategicPlans(officeId: $officeId) {
@@ -51,9 +22,25 @@ export const PlansQuery = graphql(`
         title
         description
         position
+        # Written out rather than spread from a fragment: a spread counts as a level against the API's depth limit.
         keyPerformanceQuestions {
           id
-          ...KpqFields
+          version
+          question
+          indicators {
+            id
+          }
+          status(periodId: $periodId) {
+            indicatorId
+            cell {
+              actual
+              target
+              rag
+              returnsIn
+              returnsDue
+              provisional
+            }
+          }
         }
       }
     }
@@ -61,6 +48,7 @@ export const PlansQuery = graphql(`
       id
       code
       name
+      unit
     }
   }
 `);

@@ -51,7 +51,7 @@ export function ReviewRiskForm({ risk, quarters, defaultQuarter, onReviewed, onR
         />
       )}
       <div className="form-grid">
-        <FormField label="Quarter reviewed" hint="One review per quarter, never before the latest." error={outcome.fields.quarter}>
+        <FormField label="Quarter reviewed" error={outcome.fields.quarter}>
           {(control) => (
             <select {...control} value={quarter} onChange={(e) => setQuarter(e.target.value)}>
               {quarters.map((q) => (

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useMutation } from "urql";
 import { ConfirmAction } from "../../components/confirm-action";
 import { FormError, ReloadNotice } from "../../components/form-field";
@@ -18,15 +18,25 @@ export interface RiskDetailProps {
   defaultQuarter: string | null;
   onChanged(message: string): void;
   onReload(): void;
+  /** Move focus (and the screen) to the risk when it opens beneath a long list. */
+  focusOnOpen?: boolean;
 }
 
 /** One risk: its assessment, the quarterly review form and history, and escalation to the corporate register. */
-export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onChanged, onReload }: RiskDetailProps) {
+export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onChanged, onReload, focusOnOpen = false }: RiskDetailProps) {
   const risk = useFragment(RiskFieldsFragment, ref);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusOnOpen) headingRef.current?.focus();
+  }, [focusOnOpen]);
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
   const [{ fetching }, update] = useMutation(UpdateRiskMutation);
   const history = [...risk.reviews].reverse();
+  // One review per quarter, never before the latest: offer only the quarters after it, so a CONFLICT can only mean
+  // that someone else changed the risk meanwhile.
+  const latest = risk.reviews.map((r) => `${r.year} Q${r.quarter}`).sort().at(-1);
+  const open = quarters.filter((q) => latest === undefined || q > latest);
 
   async function toggleEscalation() {
     const result = await update({ id: risk.id, version: risk.version, input: { escalated: !risk.escalated } });
@@ -41,7 +51,9 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
 
   return (
     <article className="panel risk-detail" aria-labelledby={`risk-${risk.id}-title`} data-testid="risk-detail">
-      <h2 id={`risk-${risk.id}-title`}>{risk.title}</h2>
+      <h2 id={`risk-${risk.id}-title`} ref={headingRef} tabIndex={-1}>
+        {risk.title}
+      </h2>
       <dl className="facts">
         <div>
           <dt>Score</dt>
@@ -106,7 +118,7 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
               <tbody>
                 {history.map((r) => (
                   <tr key={r.id}>
-                    <td>
+                    <td className="nowrap">
                       {r.year} Q{r.quarter}
                     </td>
                     <td>
@@ -114,7 +126,7 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
                     </td>
                     <td>{RISK_STATUS_LABELS[r.status]}</td>
                     <td>{r.note ?? "–"}</td>
-                    <td>{formatDate(r.reviewedAt)}</td>
+                    <td className="nowrap">{formatDate(r.reviewedAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -125,7 +137,11 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
       {canWrite && (
         <section className="risk-detail__section" aria-labelledby={`risk-${risk.id}-review`}>
           <h3 id={`risk-${risk.id}-review`}>Review this quarter</h3>
-          <ReviewRiskForm key={risk.version} risk={risk} quarters={quarters} defaultQuarter={defaultQuarter} onReviewed={onChanged} onReload={onReload} />
+          {open.length ? (
+            <ReviewRiskForm key={risk.version} risk={risk} quarters={open} defaultQuarter={defaultQuarter && open.includes(defaultQuarter) ? defaultQuarter : (open.at(-1) ?? null)} onReviewed={onChanged} onReload={onReload} />
+          ) : (
+            <p>Reviewed for every quarter so far ({latest}).</p>
+          )}
         </section>
       )}
       {asking && (

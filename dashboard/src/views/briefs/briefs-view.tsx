@@ -138,7 +138,7 @@ function BriefsTable({ briefs, selectedId, hrefFor, onSelect }: { briefs: readon
                 </Link>
               </td>
               <td>{BRIEF_STATE_LABELS[b.state]}</td>
-              <td className="num">{b.totalScore == null ? "–" : `${b.totalScore} / ${BRIEF_TOTAL_MAX}`}</td>
+              <td className="num nowrap">{b.totalScore == null ? "–" : `${b.totalScore} / ${BRIEF_TOTAL_MAX}`}</td>
               <td className="num">{b.proposedValuePence == null ? "–" : formatPence(b.proposedValuePence, { wholePounds: true })}</td>
               <td>{b.contract?.reference ?? "–"}</td>
             </tr>

@@ -127,8 +127,8 @@ function DecisionsTable({ decisions, selectedId, onSelect }: { decisions: readon
                 </Link>
               </td>
               <td>{DECISION_KIND_LABELS[d.kind]}</td>
-              <td>{d.contract?.reference ?? "–"}</td>
-              <td>{formatDate(d.decidedOn)}</td>
+              <td className="nowrap">{d.contract?.reference ?? "–"}</td>
+              <td className="nowrap">{formatDate(d.decidedOn)}</td>
               <td>{d.published ? "Yes" : "No"}</td>
             </tr>
           ))}

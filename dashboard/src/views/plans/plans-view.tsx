@@ -47,10 +47,10 @@ export default function PlansView() {
           <p className="hint">
             {PLAN_KIND_LABELS[plan.kind]}, {plan.startYear} to {plan.endYear}
           </p>
-          {plan.priorities.map((priority) => (
+          {plan.priorities.map((priority, index) => (
             <section key={priority.id} className="priority" aria-labelledby={`priority-${priority.id}`}>
               <h3 id={`priority-${priority.id}`}>
-                {priority.position}. {priority.title}
+                {index + 1}. {priority.title}
               </h3>
               {priority.description && <p className="priority__description">{priority.description}</p>}
               {priority.keyPerformanceQuestions.length === 0 ? (

@@ -43,6 +43,8 @@ export default function RisksView() {
   const canWrite = WRITERS.includes(user?.role ?? "ANALYST");
   const filters = readFilters(params);
   const selectedId = Number(params.get("risk")) || null;
+  // Only a risk chosen from the list takes focus; one opened from a link leaves the page as it loads.
+  const [chosen, setChosen] = useState(false);
   const reload = () => refetch({ requestPolicy: "network-only" });
 
   const setParam = (key: string, value: string | null) =>
@@ -77,10 +79,13 @@ export default function RisksView() {
       {data && (
         <>
           <RiskFilterBar filters={filters} portfolios={data.portfolios} risks={data.risks} setParam={setParam} />
-          <div className="workspace__split">
+          <div className="workspace__stack">
             <section aria-labelledby="risks-list-heading">
               <h2 id="risks-list-heading">Risks</h2>
-              <RiskTable risks={data.risks} filters={filters} selectedId={selectedId} onSelect={(id) => setParam("risk", String(id))} />
+              <RiskTable risks={data.risks} filters={filters} selectedId={selectedId} onSelect={(id) => {
+                  setChosen(true);
+                  setParam("risk", String(id));
+                }} />
             </section>
             <div>
               {(() => {
@@ -97,6 +102,7 @@ export default function RisksView() {
                       reload();
                     }}
                     onReload={reload}
+                    focusOnOpen={chosen}
                   />
                 ) : (
                   <p className="hint">Choose a risk to see its review history{canWrite ? ", review it or escalate it" : ""}.</p>

@@ -3,6 +3,7 @@ import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { OfficeForm } from "../../features/users/office-form";
 import { OfficesQuery } from "../../features/users/user-data";
+import { PeopleNav } from "../../features/users/people-nav";
 import "../../components/workspace.css";
 
 /** Administrators: every office, its name and Commissioner's title (edited with the version loaded), and new offices. */
@@ -18,6 +19,7 @@ export default function OfficesView() {
   };
   return (
     <div className="workspace">
+      <PeopleNav />
       <h1>Offices</h1>
       <p className="lede">Each Office of the Police and Crime Commissioner is a tenant: its people, contracts and money are its own.</p>
       <p className="status-message" role="status">

@@ -4,6 +4,7 @@ import { FormField } from "../../components/form-field";
 import { describeError } from "../../errors";
 import { ProviderForm } from "../../features/users/provider-form";
 import { PROVIDER_TYPE_LABELS, ProvidersQuery } from "../../features/users/user-data";
+import { PeopleNav } from "../../features/users/people-nav";
 import "../../components/workspace.css";
 
 /** The provider register: organisations that hold contracts, with their charity and company numbers. */
@@ -23,6 +24,7 @@ export default function ProvidersView() {
 
   return (
     <div className="workspace">
+      <PeopleNav />
       <h1>Provider register</h1>
       <p className="lede">Organisations commissioned by any office. A provider's users see only their own contracts.</p>
       <p className="status-message" role="status">

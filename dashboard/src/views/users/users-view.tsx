@@ -8,6 +8,7 @@ import { OfficeUsersQuery, UserFieldsFragment } from "../../features/users/user-
 import { UserDetail } from "../../features/users/user-detail";
 import { roleLabel, useSession } from "../../session";
 import { useOfficeId } from "../../url-state";
+import { PeopleNav } from "../../features/users/people-nav";
 import "../../components/workspace.css";
 
 /** The office's users: administrators manage everyone, the Commissioner the office's own staff. */
@@ -34,6 +35,7 @@ export default function UsersView() {
 
   return (
     <div className="workspace">
+      <PeopleNav />
       <h1>Users</h1>
       <p className="lede">
         {manager === "admin"

@@ -20,6 +20,7 @@ import { AttentionItemResolver, BoardAttentionResolver } from "./modules/scoreca
 import { FreezeResolver, QuarterChangeResolver } from "./modules/scorecards/freeze.resolver.js";
 import { IndicatorStatusResolver, ScorecardResolver, ScorecardRowResolver } from "./modules/scorecards/scorecard.resolver.js";
 import { UserResolver } from "./modules/users/user.resolver.js";
+import { MailResolver } from "./modules/mail/mail.resolver.js";
 
 // Each module's resolver classes; keep one line per module.
 export const resolvers: NonEmptyArray<Function> = [
@@ -53,4 +54,5 @@ export const resolvers: NonEmptyArray<Function> = [
   BoardAttentionResolver, AttentionItemResolver,
   OpenDataResolver,
   BenchmarkResolver,
+  MailResolver,
 ];

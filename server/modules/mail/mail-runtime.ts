@@ -282,7 +282,9 @@ export class MailRuntime {
 
   private async failed(row: OutboxMail, error: unknown): Promise<void> {
     const e = error as { responseCode?: number; code?: string; message?: string };
-    const code = e.responseCode ? String(e.responseCode) : (e.code ?? "ERROR");
+    // nodemailer reports a refused connection as ESOCKET; the network's own code (ECONNREFUSED…) says more.
+    const network = /\bE[A-Z]{4,}\b/.exec(String(e.message ?? ""))?.[0];
+    const code = e.responseCode ? String(e.responseCode) : (network ?? e.code ?? "ERROR");
     // A permanent refusal (5xx) is not retried; anything else is, with exponential backoff, up to the limit.
     const permanent = e.responseCode != null && e.responseCode >= 500;
     const last = permanent || row.attempts >= this.config.maxAttempts;

@@ -15,6 +15,7 @@ import { maskError } from "./errors.js";
 import { createHttpDrain } from "./http-drain.js";
 import { openDataRouter } from "./modules/opendata/open-data.routes.js";
 import { attachmentRouter } from "./modules/attachments/attachment.routes.js";
+import { unsubscribeRouter } from "./modules/mail/unsubscribe.routes.js";
 import { liveSubscribe, openLiveSession, sharedParse, subscriptionContext } from "./realtime/live-transport.js";
 import { createSchema } from "./schema.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
@@ -159,6 +160,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   );
   app.use("/attachments", attachmentRouter(services, budgets)); // uploads (bearer token, raw body, capped) and downloads
   app.use("/open", openDataRouter(services)); // public transparency pages' data and open-data files, no sign-in
+  app.use("/mail", unsubscribeRouter(services)); // signed unsubscribe links, no sign-in
   if (fs.existsSync(DASHBOARD_DIST)) {
     app.use(express.static(DASHBOARD_DIST, { index: "index.html", setHeaders: dashboardCacheHeaders }));
     // Client-side routes (/board?office=1&quarter=5, /provider/returns/3/7) are deep links into the single-page app.

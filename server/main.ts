@@ -7,6 +7,7 @@ import { createServices } from "./services.js";
 const config = loadConfig();
 const services = await createServices(config);
 if (config.seedDemoData) await seedDemoData(services.writer.dataSource);
+services.mail.start();
 const app = await startApp(services, config.port);
 
 const where = config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : config.databasePath;

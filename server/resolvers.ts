@@ -22,6 +22,7 @@ import { IndicatorStatusResolver, ScorecardResolver, ScorecardRowResolver } from
 import { UserResolver } from "./modules/users/user.resolver.js";
 import { ContractFlagsResolver, FigureFlagResolver, ReturnCommentResolver, ReturnConversationResolver } from "./modules/conversations/conversation.resolver.js";
 import { AttachmentResolver, BriefAttachmentsResolver, DecisionAttachmentsResolver } from "./modules/attachments/attachment.resolver.js";
+import { MailResolver } from "./modules/mail/mail.resolver.js";
 
 // Each module's resolver classes; keep one line per module.
 export const resolvers: NonEmptyArray<Function> = [
@@ -57,4 +58,5 @@ export const resolvers: NonEmptyArray<Function> = [
   BenchmarkResolver,
   ReturnCommentResolver, FigureFlagResolver, ReturnConversationResolver, ContractFlagsResolver,
   AttachmentResolver, DecisionAttachmentsResolver, BriefAttachmentsResolver,
+  MailResolver,
 ];

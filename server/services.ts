@@ -50,8 +50,8 @@ export async function createServices(config: Config): Promise<Services> {
   const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event), { committed: (uow) => users.forget(uow.changes.filter((c) => c.type === "User").map((c) => c.id)) });
   const live = new LiveHub(pubSub, liveSource, config.live);
   await live.start();
+  // Started by main.ts once the store is seeded (mail.start()); tests drive it or start it themselves.
   const mail = new MailRuntime(config.mail, config.tokenSecret, writer, readSource, pubSub);
-  mail.start();
   return {
     config,
     db: readSource,

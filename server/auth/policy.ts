@@ -21,6 +21,7 @@ import { ContractKpi, Indicator, Measure, Target } from "../modules/kpis/kpi.ent
 import { Office } from "../modules/offices/office.entity.js";
 import { OfficeOpenData } from "../modules/opendata/open-data-settings.entity.js";
 import { ReportingPeriod } from "../modules/periods/reporting-period.entity.js";
+import { MailPreference, Notification, OfficeMailSchedule, OutboxMail } from "../modules/mail/mail.entities.js";
 import { KeyPerformanceQuestion, PlanPriority, StrategicPlan } from "../modules/plans/plan.entities.js";
 import { Portfolio, PortfolioAllocation } from "../modules/portfolios/portfolio.entities.js";
 import { Provider } from "../modules/providers/provider.entity.js";
@@ -342,6 +343,14 @@ export const POLICIES: Record<string, Policy> = {
   RevisionChangeType: derived("any"),
   RevisionValueType: derived("any"),
   MeasureComment: derived("any"),
+
+  // Mail: your own notifications and preferences; the office's schedule for its staff; the outbox for administrators
+  // (one with a home office: that office's mail only).
+  Notification: entity<Notification>((v, n) => v.id === n.userId),
+  NotificationsUpdate: derived("any"),
+  MailPreference: entity<MailPreference>((v, p) => v.id === p.userId),
+  OfficeMailSchedule: entity<OfficeMailSchedule>((v, s) => officeStaff(v, s.officeId)),
+  OutboxMail: entity<OutboxMail>((v, m) => v.role === Role.ADMIN && (v.officeId == null || v.officeId === m.officeId)),
 };
 
 const ROOT_TYPES = new Set(["Query", "Mutation", "Subscription"]);

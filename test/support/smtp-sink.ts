@@ -19,6 +19,8 @@ export interface ReceivedMail {
 export interface SmtpSinkOptions {
   /** Called with each parsed message before the server answers: throw (or return an SMTP error) to refuse it. */
   beforeAccept?: (mail: ReceivedMail) => Promise<void> | void;
+  /** Called with each message just after the server answered 250. */
+  afterAccept?: (mail: ReceivedMail) => void;
   port?: number;
 }
 
@@ -52,6 +54,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           await options.beforeAccept?.(mail);
           mails.push(mail);
           callback();
+          options.afterAccept?.(mail);
         })
         .catch((error: Error & { responseCode?: number }) => callback(error));
     },

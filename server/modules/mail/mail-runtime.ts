@@ -52,6 +52,7 @@ export class MailRuntime {
   private again = false;
   private closed = false;
   private stopListening: (() => void) | null = null;
+  private started = false;
 
   constructor(
     readonly config: MailConfig,
@@ -59,18 +60,26 @@ export class MailRuntime {
     private readonly writer: Writer,
     private readonly db: DataSource,
     private readonly pubSub: AppPubSub,
-  ) {}
+  ) {
+    if (config.smtpUrl) this.transport = nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 } as never);
+  }
 
-  /** Starts the schedule (with a catch-up run now) and, when SMTP_URL is set, the delivery worker. */
+  /**
+   * Starts the delivery worker (when SMTP_URL is set) and the schedule (croner) with a catch-up run now. Called once
+   * the store is ready (after the demo seed, which writes outside the serialised writer). Until then, and in
+   * in-process tests that drive it, `deliver()` and `runSchedule()` run only when called.
+   */
   start(): void {
-    if (this.config.smtpUrl) {
-      this.transport = nodemailer.createTransport(this.config.smtpUrl, { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 } as never);
+    if (this.started || this.closed) return;
+    this.started = true;
+    if (this.transport) {
       this.timer = setInterval(() => void this.deliver().catch((error) => console.error("Mail delivery failed:", error)), this.config.pollMs);
       this.timer.unref();
       // New mail anywhere (this instance or another, over the bus) wakes the worker at once.
       this.stopListening = this.pubSub.listen((event) => {
         if (event.topic === Topic.NOTIFICATIONS_CHANGED) void this.deliver().catch(() => undefined);
       });
+      void this.deliver().catch(() => undefined);
     }
     if (this.config.schedule) {
       const run = async (): Promise<void> => {
@@ -273,7 +282,9 @@ export class MailRuntime {
 
   private async failed(row: OutboxMail, error: unknown): Promise<void> {
     const e = error as { responseCode?: number; code?: string; message?: string };
-    const code = e.responseCode ? String(e.responseCode) : (e.code ?? "ERROR");
+    // nodemailer reports a refused connection as ESOCKET; the network's own code (ECONNREFUSED…) says more.
+    const network = /\bE[A-Z]{4,}\b/.exec(String(e.message ?? ""))?.[0];
+    const code = e.responseCode ? String(e.responseCode) : (network ?? e.code ?? "ERROR");
     // A permanent refusal (5xx) is not retried; anything else is, with exponential backoff, up to the limit.
     const permanent = e.responseCode != null && e.responseCode >= 500;
     const last = permanent || row.attempts >= this.config.maxAttempts;

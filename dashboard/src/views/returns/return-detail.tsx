@@ -4,6 +4,7 @@ import { describeError } from "../../errors";
 import { formatDateTime, formatPence, formatValue } from "../../format";
 import { graphql } from "../../gql";
 import { RETURN_STATE_LABELS } from "../board/board-format";
+import { ReturnConversationPanel } from "../../features/conversations/return-conversation-panel";
 
 const ReturnsDetailQuery = graphql(`
   query ReturnsDetail($id: Int!) {
@@ -219,6 +220,8 @@ export function ReturnDetail({ returnId, onClose, actions }: ReturnDetailProps) 
               </div>
             ))}
           </dl>
+
+          <ReturnConversationPanel returnId={ret.id} />
 
           <h3 className="drilldown__section">Revision history</h3>
           {ret.revisions.length === 0 ? (

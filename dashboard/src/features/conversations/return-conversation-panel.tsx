@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery, type CombinedError } from "urql";
 import { describeError } from "../../errors";
 import { formatDateTime } from "../../format";
@@ -45,6 +45,7 @@ export function ReturnConversationPanel({ returnId, level = 3 }: ReturnConversat
   const { user } = useSession();
   const [{ data, error }, refetch] = useQuery({ query: ReturnConversationQuery, variables: { id: returnId }, requestPolicy: "cache-and-network" });
   const [filesKey, setFilesKey] = useState(0);
+  const [replyTo, setReplyTo] = useState<{ id: number; author: string } | null>(null);
   const ret = data?.performanceReturn;
   useLiveConversation(ret?.contract.office.id ?? null, returnId, (change) => {
     if (change === "ATTACHMENT_ADDED" || change === "ATTACHMENT_DELETED" || change === "RESYNC") setFilesKey((k) => k + 1);
@@ -67,14 +68,21 @@ export function ReturnConversationPanel({ returnId, level = 3 }: ReturnConversat
         <Heading id={`${id}-thread`} className="conversation__title">
           Conversation
         </Heading>
-        <Thread comments={ret.comments} measureNames={measureNames} viewerId={user?.id ?? null} />
-        {participant ? <CommentForm returnId={ret.id} measures={ret.requiredMeasures} onPosted={() => refetch({ requestPolicy: "network-only" })} /> : <p className="conversation__muted">Only the provider and the commissioning team write here.</p>}
+        <Thread comments={ret.comments} measureNames={measureNames} viewerId={user?.id ?? null} onReply={participant ? setReplyTo : undefined} />
+        {participant ? (
+          <CommentForm returnId={ret.id} measures={ret.requiredMeasures} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} onPosted={() => {
+            setReplyTo(null);
+            refetch({ requestPolicy: "network-only" });
+          }} />
+        ) : (
+          <p className="conversation__muted">Only the provider and the commissioning team write here.</p>
+        )}
       </section>
     </div>
   );
 }
 
-function Thread({ comments, measureNames, viewerId }: { comments: FragmentType<typeof CommentFields>[]; measureNames: Map<number, string>; viewerId: number | null }) {
+function Thread({ comments, measureNames, viewerId, onReply }: { comments: FragmentType<typeof CommentFields>[]; measureNames: Map<number, string>; viewerId: number | null; onReply?: (to: { id: number; author: string }) => void }) {
   const list = useFragment(CommentFields, comments);
   const byId = new Map(list.map((c) => [c.id, c]));
   if (list.length === 0) return <p className="conversation__muted">No comments yet.</p>;
@@ -93,6 +101,11 @@ function Thread({ comments, measureNames, viewerId }: { comments: FragmentType<t
             {c.measureId != null && <p className="conversation__about">On {measureNames.get(c.measureId) ?? "a figure"}</p>}
             {parent && <p className="conversation__about">Replying to {parent.author?.name ?? "a comment"}: “{parent.body.length > 80 ? `${parent.body.slice(0, 80)}…` : parent.body}”</p>}
             <p className="conversation__body">{c.body}</p>
+            {onReply && c.author?.id !== viewerId && (
+              <button type="button" className="button button--secondary conversation__reply" onClick={() => onReply({ id: c.id, author: c.author?.name ?? "this comment" })}>
+                Reply<span className="visually-hidden"> to {c.author?.name ?? "this comment"}</span>
+              </button>
+            )}
           </li>
         );
       })}
@@ -100,8 +113,12 @@ function Thread({ comments, measureNames, viewerId }: { comments: FragmentType<t
   );
 }
 
-function CommentForm({ returnId, measures, onPosted }: { returnId: number; measures: { id: number; name: string }[]; onPosted(): void }) {
+function CommentForm({ returnId, measures, replyTo, onCancelReply, onPosted }: { returnId: number; measures: { id: number; name: string }[]; replyTo: { id: number; author: string } | null; onCancelReply(): void; onPosted(): void }) {
   const id = useId();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (replyTo) textarea.current?.focus();
+  }, [replyTo]);
   const [body, setBody] = useState("");
   const [measureId, setMeasureId] = useState<string>("");
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
@@ -113,7 +130,7 @@ function CommentForm({ returnId, measures, onPosted }: { returnId: number; measu
     event.preventDefault();
     if (fetching) return;
     if (!body.trim()) return setMessage({ error: true, text: "Write something first." });
-    const result = await post({ input: { returnId, body, measureId: measureId ? Number(measureId) : null, idempotencyKey: key.current } });
+    const result = await post({ input: { returnId, body, measureId: measureId ? Number(measureId) : null, replyToId: replyTo?.id ?? null, idempotencyKey: key.current } });
     if (result.error) return setMessage({ error: true, text: problemMessage(result.error) });
     key.current = newKey();
     setBody("");
@@ -124,9 +141,18 @@ function CommentForm({ returnId, measures, onPosted }: { returnId: number; measu
 
   return (
     <form className="conversation__form" onSubmit={submit} noValidate>
+      {replyTo && (
+        <p className="conversation__replying">
+          Replying to {replyTo.author}.{" "}
+          <button type="button" className="button button--secondary conversation__reply" onClick={onCancelReply}>
+            Cancel reply
+          </button>
+        </p>
+      )}
       <div className="field">
-        <label htmlFor={`${id}-body`}>Add a comment</label>
+        <label htmlFor={`${id}-body`}>{replyTo ? `Your reply to ${replyTo.author}` : "Add a comment"}</label>
         <textarea
+          ref={textarea}
           id={`${id}-body`}
           rows={3}
           maxLength={MAX_LENGTH}

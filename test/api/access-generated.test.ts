@@ -27,6 +27,8 @@ import { POLICIES, typesWithoutPolicy } from "../../server/auth/policy.js";
 import { Contract } from "../../server/modules/contracts/contract.entities.js";
 import { PerformanceReturn, ReturnState } from "../../server/modules/returns/return.entities.js";
 import { User } from "../../server/modules/users/user.entity.js";
+import { Decision } from "../../server/modules/decisions/decision.entity.js";
+import { ProjectBrief } from "../../server/modules/briefs/project-brief.entity.js";
 import { startTestServer, type TestServer } from "./harness.js";
 import { wsClient } from "./ws-client.js";
 
@@ -110,13 +112,14 @@ async function ownerOf(entity: string, id: number, depth = 0): Promise<Owner> {
   if (entity === "Contract") owner.provider = r.providerId as number;
   if (entity === "PerformanceReturn") owner.returnState = r.state as string;
   if (entity === "Decision") owner.published = Boolean(r.published);
-  for (const fk of ["contractId", "returnId", "streamId", "portfolioId", "planId", "priorityId", "riskId", "questionId", "periodId"]) {
+  for (const fk of ["contractId", "returnId", "streamId", "portfolioId", "planId", "priorityId", "riskId", "questionId", "periodId", "decisionId", "briefId"]) {
     const target = entityOf(fk);
     if (typeof r[fk] !== "number" || !target || target === entity) continue;
     const up = await ownerOf(target, r[fk] as number, depth + 1);
     owner.office ??= up.office;
     owner.provider ??= up.provider;
     owner.returnState ??= up.returnState;
+    owner.published ??= up.published;
   }
   return owner;
 }
@@ -155,6 +158,8 @@ async function violation(who: Who, entity: string, id: number, shown: Record<str
     return null;
   }
   if (STAFF_ONLY.has(entity)) return "office-only " + entity;
+  // Papers attached to a decision or a brief are the office's, like the record they belong to.
+  if (entity === "Attachment" && r.returnId == null) return "office-only papers (a decision's or a brief's)";
   if (owner.provider != null && owner.provider !== viewer.providerId) return `provider ${owner.provider}'s record`;
   if (owner.office != null && !f.offices.has(owner.office)) return `a record of office ${owner.office}, where it holds no contract`;
   if (entity === "FundingStream" && !f.streams.has(id)) return "a funding stream that funds none of its contracts";
@@ -432,6 +437,7 @@ beforeAll(async () => {
   schema = server.schema;
   // Notifications and outbox rows to walk: the schedule's chasers for the demo's late returns (and the digests).
   await server.services.mail.runSchedule();
+  await conversationsEverywhere();
   for (const meta of server.services.db.entityMetadatas) if (meta.columns.some((c) => c.propertyName === "id")) await loadRows(meta.targetName);
   const m = server.services.db.manager;
   for (const who of Object.keys(VIEWERS) as Who[]) {
@@ -553,6 +559,43 @@ describe("access generated from the schema", () => {
   });
 });
 
+/**
+ * Comments, follow-up flags and attachments on returns of every office and of several providers (accepted and not),
+ * and papers on decisions (published and not) and briefs, so the walk meets them under every owner.
+ */
+async function conversationsEverywhere(): Promise<void> {
+  const m = server.services.db.manager;
+  const admin = VIEWERS.admin;
+  const token = await server.tokenFor(admin);
+  const pdf = (n: number) => Buffer.from(`%PDF-1.4\n% access walk ${n}\n%%EOF\n`);
+  const put = async (target: string, n: number) => {
+    const response = await fetch(`${server.url}/attachments/${target}?filename=walk-${n}.pdf`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: new Uint8Array(pdf(n)) });
+    if (response.status !== 201) throw new Error(`upload to ${target}: ${response.status} ${await response.text()}`);
+  };
+  const picked: PerformanceReturn[] = [];
+  for (const state of [ReturnState.ACCEPTED, ReturnState.SUBMITTED, ReturnState.RETURNED]) {
+    const byOffice = new Map<string, PerformanceReturn>();
+    const found = await m.createQueryBuilder(PerformanceReturn, "r").innerJoin(Contract, "c", "c.id = r.contractId").addSelect(["c.officeId", "c.providerId"]).where("r.state = :state", { state }).orderBy("r.id", "DESC").getRawAndEntities();
+    found.entities.forEach((ret, i) => {
+      const raw = found.raw[i] as Record<string, unknown>;
+      const k = `${raw.c_officeId}:${raw.c_providerId}`;
+      const inOffice = [...byOffice.keys()].filter((key) => key.startsWith(`${raw.c_officeId}:`)).length;
+      if (!byOffice.has(k) && inOffice < 2) byOffice.set(k, ret);
+    });
+    picked.push(...byOffice.values());
+  }
+  let n = 0;
+  for (const ret of picked) {
+    const form = await server.http<{ performanceReturn: { requiredMeasures: { id: number }[] } }>(admin, "query($id: Int!) { performanceReturn(id: $id) { requiredMeasures { id } } }", { id: ret.id });
+    const measureId = form.data?.performanceReturn.requiredMeasures[0]?.id ?? null;
+    await server.http(admin, "mutation($r: Int!, $m: Int, $k: String!) { postReturnComment(input: { returnId: $r, measureId: $m, body: \"Walk comment\", idempotencyKey: $k }) { id } }", { r: ret.id, m: measureId, k: `walk-comment-${ret.id}` });
+    if (measureId != null) await server.http(admin, "mutation($r: Int!, $m: Int!) { raiseFigureFlag(input: { returnId: $r, measureId: $m, note: \"Walk flag\" }) { id } }", { r: ret.id, m: measureId });
+    await put(`returns/${ret.id}`, ++n);
+  }
+  for (const decision of await m.find(Decision, { order: { id: "ASC" } })) await put(`decisions/${decision.id}`, ++n);
+  for (const brief of (await m.find(ProjectBrief, { order: { id: "ASC" } })).slice(0, 6)) await put(`briefs/${brief.id}`, ++n);
+}
+
 /** Changes in Wiltshire and Dorset, by an administrator, that every kind of subscription hears about. */
 async function liveEvents(): Promise<void> {
   const m = server.services.db.manager;
@@ -566,6 +609,10 @@ async function liveEvents(): Promise<void> {
   const others = await m.createQueryBuilder(PerformanceReturn, "r").innerJoin(Contract, "c", "c.id = r.contractId").where("r.state = :s", { s: ReturnState.SUBMITTED }).andWhere("c.providerId NOT IN (:...p)", { p: [providerA, facts.providerB.user.providerId!] }).getMany();
   for (const ret of [...submitted.slice(0, 2), ...others.slice(0, 2)]) {
     await server.http(admin, "mutation($id: Int!, $v: Int!) { acceptReturn(id: $id, version: $v) { id } }", { id: ret.id, v: ret.version });
+  }
+  // A comment on a return of each kind of owner: conversation subscriptions must hear only of their own.
+  for (const ret of [...submitted.slice(0, 1), ...others.slice(0, 1)]) {
+    await server.http(admin, "mutation($r: Int!, $k: String!) { postReturnComment(input: { returnId: $r, body: \"Live walk comment\", idempotencyKey: $k }) { id } }", { r: ret.id, k: `walk-live-${ret.id}` });
   }
   await server.http(admin, 'mutation($p: Int!) { uploadReturnsCsv(periodId: $p, csv: "contract_reference,measure_code,value\\n", idempotencyKey: "walk-live", importId: "access-walk") { importId } }', { p: [...rows.get("ReportingPeriod")!.keys()][0] });
 }

@@ -74,7 +74,7 @@ async function upload(as: string | null, target: string, bytes: Buffer, filename
   const response = await fetch(`${server.url}/attachments/${target}?filename=${encodeURIComponent(filename)}`, {
     method: "POST",
     headers: { "content-type": "application/octet-stream", ...(as ? { authorization: `Bearer ${await server.tokenFor(as)}` } : {}), ...headers },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
   return { status: response.status, body: (await response.json()) as Upload["body"] };
 }
@@ -157,7 +157,7 @@ afterAll(async () => {
 const POST = "mutation($input: PostReturnCommentInput!) { postReturnComment(input: $input) { id body measureId replyToId author { id } } }";
 const THREAD = "query($id: Int!) { performanceReturn(id: $id) { id comments { id body measureId replyToId } figureFlags { id open measureId } attachments { id filename contentType sizeBytes downloadPath } } }";
 const RAISE = "mutation($input: RaiseFigureFlagInput!) { raiseFigureFlag(input: $input) { id version open measureId returnId } }";
-const CLEAR = "mutation($input: ClearFigureFlagInput!) { clearFigureFlag(input: $input) { id open clearedAt } }";
+const CLEAR = "mutation($id: Int!, $version: Int!, $note: String) { clearFigureFlag(id: $id, version: $version, note: $note) { id open clearedAt } }";
 
 describe("conversations on returns", () => {
   it("found the demo returns it needs", () => {
@@ -250,9 +250,9 @@ describe("follow-up flags", () => {
     expect(contract.contract.openFigureFlags.map((f: { id: number }) => f.id)).toEqual([raised.id]);
     expect(codes(await server.http(PROVIDER_B, "query($id: Int!) { contract(id: $id) { openFigureFlags { id } } }", { id: contractA }))).toEqual(["NOT_FOUND"]);
 
-    expect(codes(await server.http(PROVIDER_A, CLEAR, { input: { id: raised.id, version: raised.version } }))).toEqual(["FORBIDDEN"]);
-    expect(codes(await server.http(OFFICER, CLEAR, { input: { id: raised.id, version: raised.version + 5 } }))).toEqual(["CONFLICT"]);
-    const cleared = (await ok(OFFICER, CLEAR, { input: { id: raised.id, version: raised.version, note: "Explained in the return." } })).clearFigureFlag;
+    expect(codes(await server.http(PROVIDER_A, CLEAR, { id: raised.id, version: raised.version }))).toEqual(["FORBIDDEN"]);
+    expect(codes(await server.http(OFFICER, CLEAR, { id: raised.id, version: raised.version + 5 }))).toEqual(["CONFLICT"]);
+    const cleared = (await ok(OFFICER, CLEAR, { id: raised.id, version: raised.version, note: "Explained in the return." })).clearFigureFlag;
     expect(cleared.open).toBe(false);
     expect((await ok(PROVIDER_A, THREAD, { id: nextReturn })).performanceReturn.figureFlags).toEqual([]);
     // The return it was raised on still shows it, cleared.

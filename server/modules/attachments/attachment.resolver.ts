@@ -1,10 +1,12 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { loadVisible } from "../../auth/policy.js";
+import { PerformanceReturn } from "../returns/return.entities.js";
 import type { Context } from "../../context.js";
 import { ProjectBrief } from "../briefs/project-brief.entity.js";
 import { Decision } from "../decisions/decision.entity.js";
 import { OFFICE_WRITERS, Role } from "../users/role.js";
 import { User } from "../users/user.entity.js";
-import { Attachment } from "./attachment.entity.js";
+import { Attachment, AttachmentOwner } from "./attachment.entity.js";
 import { attachmentsOf, deleteAttachment } from "./attachment.service.js";
 
 @Resolver(() => Attachment)
@@ -13,6 +15,15 @@ export class AttachmentResolver {
   @Mutation(() => Attachment, { description: "Delete a file: its uploader, or the office's commissioning staff. Answers with the file as it was." })
   deleteAttachment(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Attachment> {
     return deleteAttachment(ctx, id);
+  }
+
+  @Authorized()
+  @Query(() => [Attachment], { description: "The files attached to one return, decision or brief (NOT_FOUND if you may not see that record)." })
+  async attachments(@Ctx() ctx: Context, @Arg("owner", () => AttachmentOwner) owner: AttachmentOwner, @Arg("recordId", () => Int) recordId: number): Promise<Attachment[]> {
+    if (owner === AttachmentOwner.RETURN) await loadVisible(ctx, PerformanceReturn, recordId, "PerformanceReturn", "Return");
+    else if (owner === AttachmentOwner.DECISION) await loadVisible(ctx, Decision, recordId);
+    else await loadVisible(ctx, ProjectBrief, recordId);
+    return attachmentsOf(ctx, owner === AttachmentOwner.RETURN ? "returnId" : owner === AttachmentOwner.DECISION ? "decisionId" : "briefId", recordId);
   }
 
   @FieldResolver(() => String, { description: "GET it with your bearer token; always served as a download." })

@@ -1,5 +1,5 @@
 import { IsOptional, Length, MaxLength } from "class-validator";
-import { Field, InputType, Int } from "type-graphql";
+import { ArgsType, Field, InputType, Int } from "type-graphql";
 
 /** Longest comment or flag note, in characters: a message, not a document (attach documents instead). */
 export const MAX_COMMENT_LENGTH = 4000;
@@ -39,9 +39,9 @@ export class RaiseFigureFlagInput {
   note!: string;
 }
 
-@InputType()
-export class ClearFigureFlagInput {
-  @Field(() => Int)
+@ArgsType()
+export class ClearFigureFlagArgs {
+  @Field(() => Int, { description: "The flag." })
   id!: number;
 
   @Field(() => Int, { description: "The flag's version; a stale one fails with CONFLICT." })

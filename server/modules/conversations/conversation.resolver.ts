@@ -1,5 +1,5 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root, Subscription } from "type-graphql";
-import { canSeeReturn, officeToFollow } from "../../auth/access.js";
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root, Subscription } from "type-graphql";
+import { canSeeReturn, officeToFollow, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { eventStream } from "../../realtime/event-stream.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
@@ -11,7 +11,7 @@ import { PerformanceReturn } from "../returns/return.entities.js";
 import { OFFICE_WRITERS, Role } from "../users/role.js";
 import { User } from "../users/user.entity.js";
 import { FigureFlag, ReturnComment } from "./conversation.entities.js";
-import { ClearFigureFlagInput, PostReturnCommentInput, RaiseFigureFlagInput } from "./conversation.inputs.js";
+import { ClearFigureFlagArgs, PostReturnCommentInput, RaiseFigureFlagInput } from "./conversation.inputs.js";
 import * as conversations from "./conversation.service.js";
 
 @ObjectType({ description: "Something new in a return's conversation: a comment, a follow-up flag raised or cleared, a file added or removed." })
@@ -56,12 +56,13 @@ export class ReturnCommentResolver {
 
   @Authorized(...OFFICE_WRITERS)
   @Mutation(() => FigureFlag, { description: "Clear a follow-up flag." })
-  clearFigureFlag(@Ctx() ctx: Context, @Arg("input", () => ClearFigureFlagInput) input: ClearFigureFlagInput): Promise<FigureFlag> {
+  clearFigureFlag(@Ctx() ctx: Context, @Args(() => ClearFigureFlagArgs) input: ClearFigureFlagArgs): Promise<FigureFlag> {
     return conversations.clearFigureFlag(ctx, input);
   }
 
   @Authorized()
   @Subscription(() => ConversationChanged, {
+    nullable: true,
     description: "New comments, flags and files on the returns of an office that you may see (one return with `returnId`). With `since`, first replays what you missed.",
     subscribe: ({ args, context }) => {
       const ctx = context as Context;
@@ -84,8 +85,12 @@ export class ReturnCommentResolver {
     @Arg("officeId", () => Int) _officeId: number,
     @Arg("returnId", () => Int, { nullable: true }) _returnId?: number | null,
     @Arg("since", () => Int, { nullable: true }) _since?: number | null,
-  ): Promise<ConversationChanged> {
+  ): Promise<ConversationChanged | null> {
     const { payload } = event;
+    // The event was filtered by the return's state when it happened; a replay re-checks the return as it is now.
+    const ret = await ctx.loaders.byId(PerformanceReturn).load(payload.returnId);
+    const contract = ret && (await ctx.loaders.byId(Contract).load(ret.contractId));
+    if (!ret || !contract || !canSeeReturn(requireUser(ctx), contract, ret.state)) return null;
     // Loaded as they are now; each passes its own type's policy on the way out (server/auth/policy.ts).
     const [comment, flag, attachment] = await Promise.all([
       payload.commentId ? ctx.loaders.byId(ReturnComment).load(payload.commentId) : null,

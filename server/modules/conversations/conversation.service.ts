@@ -13,7 +13,7 @@ import { PerformanceReturn, type ReturnState } from "../returns/return.entities.
 import { canFillIn } from "../returns/return.service.js";
 import type { User } from "../users/user.entity.js";
 import { FigureFlag, ReturnComment } from "./conversation.entities.js";
-import type { ClearFigureFlagInput, PostReturnCommentInput, RaiseFigureFlagInput } from "./conversation.inputs.js";
+import type { ClearFigureFlagArgs, PostReturnCommentInput, RaiseFigureFlagInput } from "./conversation.inputs.js";
 
 /** Carried by every CONVERSATION_CHANGED event: enough for the live filter to decide who may hear of it. */
 export interface ConversationChange {
@@ -114,7 +114,7 @@ export function raiseFigureFlag(ctx: Context, input: RaiseFigureFlagInput): Prom
 }
 
 /** An officer clears a follow-up flag: it stops showing in later quarters' forms. */
-export function clearFigureFlag(ctx: Context, input: ClearFigureFlagInput): Promise<FigureFlag> {
+export function clearFigureFlag(ctx: Context, input: ClearFigureFlagArgs): Promise<FigureFlag> {
   const user = requireUser(ctx);
   return ctx.services.writer.run(user, async (uow) => {
     const flag = await uow.manager.findOneBy(FigureFlag, { id: input.id });

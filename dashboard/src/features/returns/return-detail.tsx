@@ -8,6 +8,7 @@ import { RETURN_STATE_LABELS } from "./return-labels";
 import "../../components/side-panel.css";
 import "./provenance.css";
 import "./return-detail.css";
+import { ReturnConversationPanel } from "../conversations/return-conversation-panel";
 
 const ReturnsDetailQuery = graphql(`
   query ReturnsDetail($id: Int!) {
@@ -210,6 +211,8 @@ export function ReturnDetail({ returnId, onClose, actions }: ReturnDetailProps) 
               </div>
             ))}
           </dl>
+
+          <ReturnConversationPanel returnId={ret.id} />
 
           <h3 className="drilldown__section">Revision history</h3>
           {ret.revisions.length === 0 ? (

@@ -6,6 +6,7 @@ import type { MeasureUnit, SaveReturnInput } from "../../gql/graphql";
 import { formatTime, isNetworkFailure, problemsOf, type Problem } from "./provider-format";
 import type { FormContract, FormMeasure, FormPeriod, FormReturn } from "./return-data";
 import { RevisionHistory } from "./revision-history";
+import { FigureFlagNote } from "../../features/conversations/figure-flag-note";
 
 const SaveDraftMutation = graphql(`
   mutation SaveReturnDraft($input: SaveReturnInput!) {
@@ -530,6 +531,7 @@ export function EditReturn({ contract, period, ret, onReload, onSubmitted }: Edi
             <MeasureField
               key={measure.id}
               measure={measure}
+              contractId={contract.id}
               idOf={inputId}
               value={form.values[measure.id] ?? ""}
               comment={form.comments[measure.id] ?? ""}
@@ -646,6 +648,7 @@ function Field({ id, label, hint, errors, extra, className, children }: FieldPro
 
 interface MeasureFieldProps {
   measure: FormMeasure;
+  contractId: number;
   idOf(field: string): string;
   value: string;
   comment: string;
@@ -659,7 +662,7 @@ interface MeasureFieldProps {
   onExplanation(text: string): void;
 }
 
-function MeasureField({ measure, idOf, value, comment, explanation, outlierText, reviewComment, errors, onValue, onComment, onExplanation }: MeasureFieldProps) {
+function MeasureField({ measure, contractId, idOf, value, comment, explanation, outlierText, reviewComment, errors, onValue, onComment, onExplanation }: MeasureFieldProps) {
   const valueId = idOf(`value-${measure.id}`);
   const reviewId = `${valueId}-review`;
   const hint = (
@@ -670,6 +673,7 @@ function MeasureField({ measure, idOf, value, comment, explanation, outlierText,
   );
   return (
     <div className="pv-measure" data-testid={`measure-${measure.code}`}>
+      <FigureFlagNote contractId={contractId} measureId={measure.id} />
       <Field
         id={valueId}
         label={measure.name}

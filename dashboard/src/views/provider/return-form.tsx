@@ -9,6 +9,7 @@ import { PeriodsQuery, ReturnChangedSubscription, ReturnFormQuery, type FormCont
 import { EditReturn } from "./return-editor";
 import { ReturnStateTag } from "./return-state-tag";
 import { RevisionHistory } from "./revision-history";
+import { ReturnConversationPanel } from "../../features/conversations/return-conversation-panel";
 import "./provider.css";
 
 export default function ReturnForm() {
@@ -164,6 +165,7 @@ function ReturnPage({ contractId, periodId }: { contractId: number; periodId: nu
       ) : (
         <ReadOnlyReturn contract={contract} period={period} ret={ret} canWrite={canWrite} />
       )}
+      {ret && <ReturnConversationPanel returnId={ret.id} level={2} />}
     </div>
   );
 }

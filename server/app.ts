@@ -21,6 +21,7 @@ import { createSchema } from "./schema.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
 import { securityHeaders } from "./security/headers.js";
 import { bodyErrors, chargeRequest, checkBeforeParsing, limitsPlugin, rememberClient } from "./security/http-guard.js";
+import { largeJsonBodies } from "./security/json-body.js";
 import { WsGuard } from "./security/ws-guard.js";
 import type { Services } from "./services.js";
 import { FAULT_MESSAGES, storeFault } from "./db/store-faults.js";
@@ -153,6 +154,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   app.use(
     "/graphql",
     chargeRequest(services, budgets),
+    largeJsonBodies(config.security.maxBodyBytes) /* parsed off the event loop (json-body.ts) */,
     express.json({ limit: config.security.maxBodyBytes }) /* a 10 MB CSV upload, as JSON */,
     checkBeforeParsing(services, budgets),
     expressMiddleware(apollo, { context: async ({ req, res }) => rememberClient(res, await createContext(services, req.headers.authorization)) }),

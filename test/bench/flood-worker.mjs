@@ -1,9 +1,10 @@
 // One hostile client, in its own process: it floods one shape for `seconds` and prints what it got back as JSON.
-// Plain JavaScript, run by node itself. Arguments: one JSON object (url, token, shape, seconds, concurrency, wiltshire).
+// Plain JavaScript, run by node itself. Arguments: one JSON object (url, token, shape, seconds, concurrency, wiltshire,
+// localAddress: the loopback address this client's WebSockets come from, so each shape is its own client address).
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 
-const { url, token, shape, seconds, concurrency, wiltshire } = JSON.parse(process.argv[2]);
+const { url, token, shape, seconds, concurrency, wiltshire, localAddress } = JSON.parse(process.argv[2]);
 const until = Date.now() + seconds * 1000;
 const tally = {};
 const count = (key) => void (tally[key] = (tally[key] ?? 0) + 1);
@@ -54,7 +55,7 @@ async function httpLoop(body) {
 
 function wsOnce() {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws");
+    const socket = new WebSocket(url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws", localAddress ? { localAddress } : {});
     let id = 0;
     const pump = () => {
       // As fast as the socket drains: the shape, over and over, each with a new id.

@@ -76,7 +76,9 @@ export async function floodScenario(log: (line: string) => void): Promise<Record
   const only = process.env.BENCH_FLOOD_SHAPES?.split(",");
   for (const [i, shape] of FLOOD_SHAPES.entries()) {
     if (only && !only.includes(shape)) continue;
-    const args = JSON.stringify({ url: app.url, token: attackers[i], shape, seconds, concurrency: 8, wiltshire });
+    // Each shape from its own address (127.0.0.10 + i): a penalty box earned by one shape does not carry into the next.
+    const localAddress = process.platform === "linux" ? `127.0.0.${10 + i}` : undefined;
+    const args = JSON.stringify({ url: app.url, token: attackers[i], shape, seconds, concurrency: 8, wiltshire, localAddress });
     const child = spawn("nice", ["-n", String(process.env.BENCH_FLOOD_NICE ?? 10), process.execPath, fileURLToPath(new URL("./flood-worker.mjs", import.meta.url)), args], { stdio: ["ignore", "pipe", "inherit"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));

@@ -9,6 +9,7 @@ import type { Quarter } from "../periods/financial-year.js";
 import { isoOrNull, NOT_REPORTING } from "../returns/completeness.js";
 import { ReturnState } from "../returns/return.entities.js";
 import { PART_COLUMNS } from "./scorecard-aggregate.entities.js";
+import { carryChangedCells } from "./scorecard-changes.js";
 import { targetSeries } from "./scorecard.service.js";
 
 /*
@@ -202,6 +203,12 @@ const DRAFT_ONLY = new Set(["return.create", "return.save"]);
  * knowing about scorecards.
  */
 export async function maintainScorecards(uow: UnitOfWork): Promise<void> {
+  await refreshChanged(uow);
+  // The events announcing the change carry the cells just re-summed (scorecard-changes.ts).
+  await carryChangedCells(uow.manager, uow.published);
+}
+
+async function refreshChanged(uow: UnitOfWork): Promise<void> {
   const changes = uow.changes;
   if (!changes.length) return;
   const { manager } = uow;

@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
-import type { PublishedEvent } from "../../realtime/pubsub.js";
+import { DomainEvent } from "../../realtime/domain-event.entity.js";
+import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import type { ScorecardChange } from "./scorecard-events.js";
@@ -17,13 +18,43 @@ export interface ChangedCells {
 const computed = new Map<number, Promise<ChangedCells>>();
 const REMEMBERED = 256;
 
+/** Events of one transaction that carry their cells, and the largest cells (as JSON) one event carries. */
+const CARRIED_EVENTS = 64;
+const CARRIED_BYTES = 32 * 1024;
+
 /**
- * THE source of an event's changed cells for the live path, computed once per event however many groups of
- * subscribers ask. Today it recomputes the portfolio and office cells from the return values (the existing
- * scorecard computation); with maintained aggregates it can read them instead, or return cells that the write
- * transaction put in the event's payload — callers do not change.
+ * Inside the write transaction, after the maintained cells were re-summed: each scorecard event of this unit of
+ * work gets the new cells it announces (the portfolio's and the office total's, in the quarters it touched) in
+ * its payload, in the event log and on the bus alike. Every instance then sends them as they are, with no query
+ * per event. Events that would be too large to carry, and transactions with more scorecard events than
+ * CARRIED_EVENTS (a bulk import), are left without: subscribers then compute their cells after commit, once per
+ * event per instance (`changedCells`). Events of one transaction all carry its final cells.
  */
-export function changedCells(manager: EntityManager, event: PublishedEvent<ScorecardChange & { cells?: ChangedCells }>): Promise<ChangedCells> {
+export async function carryChangedCells(manager: EntityManager, published: PublishedEvent[]): Promise<void> {
+  const events = published.filter((e) => e.topic === Topic.SCORECARD_CHANGED) as PublishedEvent<CarriedChange>[];
+  if (!events.length || events.length > CARRIED_EVENTS) return;
+  const byChange = new Map<string, { cells: ChangedCells; bytes: number }>();
+  for (const event of events) {
+    const change = event.payload;
+    const key = `${event.officeId}:${change.portfolioId}:${change.year}:${change.quarter}`;
+    let found = byChange.get(key);
+    if (!found) {
+      const cells = await computeChangedCells(manager, event.officeId, change);
+      byChange.set(key, (found = { cells, bytes: Buffer.byteLength(JSON.stringify(cells)) }));
+    }
+    if (found.bytes > CARRIED_BYTES) continue;
+    event.payload = { ...change, cells: found.cells };
+    await manager.update(DomainEvent, { seq: event.seq }, { payload: event.payload as object });
+  }
+}
+
+type CarriedChange = ScorecardChange & { cells?: ChangedCells };
+
+/**
+ * THE source of an event's changed cells for the live path: those the write transaction put in the event
+ * (carryChangedCells), or else read once per event from the maintained cells however many groups ask.
+ */
+export function changedCells(manager: EntityManager, event: PublishedEvent<CarriedChange>): Promise<ChangedCells> {
   // Cells the write transaction computed and put in the event (every instance then reads them, none recomputes).
   if (event.payload.cells) return Promise.resolve(event.payload.cells);
   let cells = computed.get(event.seq);

@@ -1,0 +1,68 @@
+import type { Client } from "graphql-ws";
+import type { Logger } from "typeorm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Office } from "../../server/modules/offices/office.entity.js";
+import { DomainEvent } from "../../server/realtime/domain-event.entity.js";
+import { Topic } from "../../server/realtime/pubsub.js";
+import { startTestServer, type TestServer } from "./harness.js";
+import { feed } from "./live-feed.js";
+import { wsClient } from "./ws-client.js";
+
+/*
+ * The write transaction puts an event's new cells in the event (maintainScorecards → carryChangedCells): the event
+ * log's row holds them, and the live path sends them without reading anything per event.
+ */
+
+const OFFICER = "officer@wiltshire.demo.example";
+const BOARD = `subscription($o: Int!) { officeScorecardChanged(officeId: $o) {
+  seq reason portfolioId periodIds scorecards { portfolioId rows { indicatorId cells { periodId actual numerator denominator target rag change returnsIn returnsDue provisional } } } } }`;
+const SCORECARDS = `query($o: Int!) { scorecards(officeId: $o) {
+  portfolioId rows { indicatorId cells { periodId actual numerator denominator target rag change returnsIn returnsDue provisional } } } }`;
+
+let server: TestServer;
+let client: Client;
+let wiltshire = 0;
+/** SQL statements run on the connection subscriptions read through. */
+let liveStatements = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  wiltshire = (await server.services.db.manager.findOneByOrFail(Office, { code: "wiltshire" })).id;
+  const counting: Logger = { logQuery: () => void liveStatements++, logQueryError: () => {}, logQuerySlow: () => {}, logSchemaBuild: () => {}, logMigration: () => {}, log: () => {} };
+  Object.defineProperty(server.services.liveDb, "logger", { value: counting });
+  client = wsClient(server.url, await server.tokenFor(OFFICER));
+});
+afterAll(async () => {
+  await client?.dispose();
+  await server?.close();
+});
+
+type Card = { portfolioId: number | null; rows: { indicatorId: number; cells: { periodId: number }[] }[] };
+const cellsOf = (cards: Card[]) => new Map(cards.flatMap((card) => card.rows.flatMap((row) => row.cells.map((cell) => [`${card.portfolioId ?? "office"}:${row.indicatorId}:${cell.periodId}`, cell] as const))));
+
+describe("cells carried in the event", () => {
+  it("are in the event log's row, are the board's figures after commit, and reach the subscriber with no statement on the live connection", async () => {
+    const board = feed(client, BOARD, { o: wiltshire });
+    await new Promise((r) => setTimeout(r, 500));
+    const pending = (await server.run<any>(OFFICER, "{ returns(state: SUBMITTED, first: 1) { items { id version } } }")).data!.returns.items[0];
+    const before = liveStatements;
+    const accepted = await server.run(OFFICER, "mutation($id: Int!, $v: Int!) { acceptReturn(id: $id, version: $v) { state } }", { id: pending.id, v: pending.version });
+    expect(accepted.errors).toBeUndefined();
+    await board.until((items) => items.length >= 1);
+    expect(liveStatements - before).toBe(0);
+
+    const event = board.items[0].data.officeScorecardChanged;
+    const row = await server.services.db.manager.findOneByOrFail(DomainEvent, { seq: event.seq });
+    expect(row.topic).toBe(Topic.SCORECARD_CHANGED);
+    const payload = row.payload as { portfolioId: number; cells?: { portfolioId: number; periodIds: number[]; scorecards: Card[] } };
+    expect(payload.cells?.portfolioId).toBe(payload.portfolioId);
+    expect(payload.cells?.periodIds).toEqual(event.periodIds);
+
+    const carried = cellsOf(event.scorecards);
+    expect([...carried.keys()].some((k) => k.startsWith("office:"))).toBe(true);
+    expect([...carried.keys()].some((k) => k.startsWith(`${event.portfolioId}:`))).toBe(true);
+    const fresh = cellsOf((await server.run<any>(OFFICER, SCORECARDS, { o: wiltshire })).data!.scorecards);
+    for (const [key, cell] of carried) expect(cell, key).toEqual(fresh.get(key));
+    board.unsubscribe();
+  }, 60_000);
+});

@@ -6,6 +6,7 @@ import { PipelineDatesReportingSchedule1705000000000 } from "./1705000000000-pip
 import { ScorecardAggregates1706000000000 } from "./1706000000000-scorecard-aggregates.js";
 import { OfficeOpenData1708000000000 } from "./1708000000000-office-open-data.js";
 import { OcdsRelease1708000000001 } from "./1708000000001-ocds-release.js";
+import { PeriodDueDateNote1712000000000 } from "./1712000000000-period-due-date-note.js";
 
 /** Every migration, oldest first; `openDatabase()` runs the ones not yet applied. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   ScorecardAggregates1706000000000,
   OfficeOpenData1708000000000,
   OcdsRelease1708000000001,
+  PeriodDueDateNote1712000000000,
 ];

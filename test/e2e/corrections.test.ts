@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { browserAvailable, screenshot, startE2E, type E2E } from "./browser.js";
+import { accessibilityViolations, browserAvailable, screenshot, startE2E, type E2E } from "./browser.js";
 
 const OFFICER = "officer@wiltshire.demo.example";
 const ANALYST = "analyst@wiltshire.demo.example";
@@ -21,9 +21,22 @@ describe.skipIf(!browserAvailable())("correcting a return in a frozen quarter", 
   });
   afterAll(async () => e2e?.close());
 
-  test("the provider edits and resubmits the one return opened for correction; the Panel sees who, when and why", async () => {
-    const opened = await e2e.server.run<any>(OFFICER, "mutation($id: Int!, $v: Int!, $r: String!) { reopenReturn(id: $id, version: $v, reason: $r) { version } }", { id: ret.id, v: ret.version, r: REASON });
-    expect(opened.errors).toBeUndefined();
+  test("the officer opens one return for correction with a reason; the provider edits and resubmits it; the Panel sees who, when and why", async () => {
+    // The officer opens it for correction from the return's page, with the reason the restatement will name.
+    const officer = await e2e.open(OFFICER, `/returns?quarter=${q1.id}&return=${ret.id}`);
+    try {
+      const detail = officer.page.locator("dialog.return-detail");
+      await detail.getByRole("button", { name: "Open for correction" }).click();
+      const dialog = officer.page.getByRole("dialog", { name: /for correction/ });
+      await dialog.getByLabel("Reason for the correction").fill(REASON);
+      expect(await accessibilityViolations(officer.page)).toEqual([]);
+      await screenshot(officer.page, "correction-officer-reason", false);
+      await dialog.getByRole("button", { name: "Open for correction" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await expect.poll(async () => (await e2e.server.run<any>(OFFICER, "query($id: Int!) { performanceReturn(id: $id) { correctionReason } }", { id: ret.id })).data!.performanceReturn.correctionReason).toBe(REASON);
+    } finally {
+      await officer.context.close();
+    }
 
     const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${ret.contract.id}/${q1.id}`);
     try {

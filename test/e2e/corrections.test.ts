@@ -71,4 +71,44 @@ describe.skipIf(!browserAvailable())("correcting a return in a frozen quarter", 
       await analyst.close();
     }
   });
+
+  test("a target change that restates a frozen quarter asks for its reason beside the field; the Panel sees it as the cause", async () => {
+    const frame = (await e2e.server.run<any>(OFFICER, "{ reportingPeriods { id label state } portfolios { id name } }")).data!;
+    const frozen = frame.reportingPeriods.find((p: any) => p.label === "2022-23 Q4");
+    expect(frozen.state).toBe("FROZEN");
+    const victims = frame.portfolios.find((p: any) => p.name === "Victims & Vulnerability").id;
+    const why = "The Panel agreed a stretch target for improved outcomes.";
+    const { context, page } = await e2e.open(OFFICER, `/board?quarter=${frozen.id}`);
+    try {
+      const cell = page.getByTestId(`cell-${victims}-PCT_IMPROVED-${frozen.id}`);
+      await cell.waitFor({ timeout: 15_000 });
+      await cell.getByRole("button").click();
+      const dialog = page.getByRole("dialog");
+      const form = dialog.locator("form.target-form");
+      await form.waitFor();
+      await form.getByLabel(/^Target/).fill("95");
+      await form.getByRole("button", { name: "Save target" }).click();
+      // Refused by the server (rule restatementReason), shown beside the reason field; nothing saved.
+      const reason = form.getByLabel(/^Reason for the change/);
+      await expect.poll(() => reason.getAttribute("aria-invalid"), { timeout: 10_000 }).toBe("true");
+      expect(await form.locator(`[id="${await reason.getAttribute("aria-describedby")}"]`).innerText()).toContain("reason");
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await reason.fill(why);
+      await form.getByRole("button", { name: "Save target" }).click();
+      await expect.poll(() => form.getByRole("status").innerText(), { timeout: 10_000 }).toContain("saved");
+      await screenshot(page, "correction-target-reason", false);
+    } finally {
+      await context.close();
+    }
+
+    const { context: analyst, page: explorer } = await e2e.open(ANALYST, "/explorer");
+    try {
+      const list = explorer.getByTestId(`frozen-${frozen.id}`).getByTestId("restatements");
+      await list.waitFor();
+      await expect.poll(() => list.innerText()).toContain(`target changed by Demo Commissioning Officer`);
+      expect(await list.innerText()).toContain(why.replace(/\.$/, ""));
+    } finally {
+      await analyst.close();
+    }
+  });
 });

@@ -18,6 +18,7 @@ interface Period {
   state: string;
   endDate: string;
   dueDate: string;
+  dueDateNote: string | null;
 }
 
 async function ok<T = any>(as: string, query: string, variables?: Record<string, unknown>): Promise<T> {
@@ -26,7 +27,7 @@ async function ok<T = any>(as: string, query: string, variables?: Record<string,
   return result.data!;
 }
 
-const periodsOf = async (as: string): Promise<Period[]> => (await ok<{ reportingPeriods: Period[] }>(as, "{ reportingPeriods { id label state endDate dueDate } }")).reportingPeriods;
+const periodsOf = async (as: string): Promise<Period[]> => (await ok<{ reportingPeriods: Period[] }>(as, "{ reportingPeriods { id label state endDate dueDate dueDateNote } }")).reportingPeriods;
 
 describe("every demo office is whole", () => {
   for (const [office, officer] of Object.entries(OFFICERS)) {
@@ -90,8 +91,10 @@ describe("a coherent demo clock", () => {
         expect(["CLOSED", "FROZEN"]).toContain(p.state);
         expect(p.dueDate < today()).toBe(true);
       }
-      // The open quarter is the latest one: what is due next.
+      // The open quarter is the latest one: what is due next. Its due date is illustrative, and says so; no other is.
       expect(open[0].endDate).toBe(periods.map((p) => p.endDate).sort().at(-1));
+      expect(open[0].dueDateNote).toMatch(/^Illustrative/);
+      expect(periods.filter((p) => p.dueDateNote != null).map((p) => p.id)).toEqual([open[0].id]);
     });
   }
 

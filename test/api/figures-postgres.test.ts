@@ -55,11 +55,19 @@ describe.skipIf(!up && !process.env.CI)("the figures' rules on PostgreSQL", () =
   });
 
   it("rates the incomplete whole-office referrals against the reporting contracts' targets", async () => {
-    const { reportingPeriods } = await ok(OFFICER, "{ reportingPeriods { id label } }");
-    const q4 = reportingPeriods.find((p: any) => p.label === "2023-24 Q4").id;
-    const data = await ok(OFFICER, "query($p: [Int!]) { scorecards(periodIds: $p) { portfolioId rows { indicator { code } cells { actual target targetBasis fullTarget complete returnsIn returnsDue } } } }", { p: [q4] });
+    const { reportingPeriods } = await ok(OFFICER, "{ reportingPeriods { id label state } }");
+    const open = reportingPeriods.find((p: any) => p.state === "OPEN");
+    expect(open.label).toBe("2024-25 Q1");
+    const data = await ok(OFFICER, "query($p: [Int!]) { scorecards(periodIds: $p) { portfolioId rows { indicator { code } cells { actual target targetBasis fullTarget complete returnsIn returnsDue } } } }", { p: [open.id] });
     const cell = data.scorecards.find((s: any) => s.portfolioId == null).rows.find((r: any) => r.indicator.code === "REFERRALS_RECEIVED").cells[0];
-    expect(cell).toMatchObject({ actual: 2606, target: 2610, fullTarget: 4455, targetBasis: "REPORTING_CONTRACTS", complete: false, returnsIn: 2, returnsDue: 10 });
+    // Independently: the accepted returns of contracts that report referrals, and their figures.
+    const { returns } = await ok(OFFICER, "query($p: Int!) { returns(periodId: $p, state: ACCEPTED, first: 100) { items { contract { kpis { indicator { code } } } values { value measure { code } } } } }", { p: open.id });
+    const reporting = returns.items.filter((r: any) => r.contract.kpis.some((k: any) => k.indicator.code === "REFERRALS_RECEIVED"));
+    const actual = reporting.reduce((sum: number, r: any) => sum + r.values.find((v: any) => v.measure.code === "REFERRALS").value, 0);
+    expect(reporting.length).toBeGreaterThan(0);
+    expect(cell).toMatchObject({ actual, targetBasis: "REPORTING_CONTRACTS", complete: false, returnsIn: reporting.length });
+    expect(cell.returnsDue).toBeGreaterThan(cell.returnsIn);
+    expect(cell.target).toBeLessThan(cell.fullTarget);
   });
 
   it("rolls up the Safer Dorset Fund and refuses an over-commitment without a reason", async () => {

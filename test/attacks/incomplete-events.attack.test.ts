@@ -14,8 +14,8 @@ const CELL = `periodId actual target fullTarget rag complete returnsIn returnsDu
 
 describe("scorecardChanged", () => {
   it("accepting one return in the open quarter pushes cells still marked incomplete, identical to scorecards", async () => {
-    const periods = (await gql(t, WILTS, `{ reportingPeriods{ id label } }`)).data.reportingPeriods;
-    const q4 = periods.find((p: any) => p.label === "2023-24 Q4").id;
+    const periods = (await gql(t, WILTS, `{ reportingPeriods{ id label state } }`)).data.reportingPeriods;
+    const q4 = periods.find((p: any) => p.state === "OPEN").id; // the demo's open quarter, 2024-25 Q1
     const subs = (await gql(t, WILTS, `query($p:Int!){ returns(periodId:$p, state:SUBMITTED, first:100){ items{ id version contract{ portfolio{ id } } } } }`, { p: q4 })).data.returns.items;
     expect(subs.length).toBeGreaterThan(0);
     const r = subs[0];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { browserAvailable, screenshot, startE2E, type E2E } from "./browser.js";
+import { accessibilityViolations, browserAvailable, screenshot, startE2E, type E2E } from "./browser.js";
 
 const OFFICER = "officer@wiltshire.demo.example";
 const ANALYST = "analyst@wiltshire.demo.example";
@@ -21,9 +21,22 @@ describe.skipIf(!browserAvailable())("correcting a return in a frozen quarter", 
   });
   afterAll(async () => e2e?.close());
 
-  test("the provider edits and resubmits the one return opened for correction; the Panel sees who, when and why", async () => {
-    const opened = await e2e.server.run<any>(OFFICER, "mutation($id: Int!, $v: Int!, $r: String!) { reopenReturn(id: $id, version: $v, reason: $r) { version } }", { id: ret.id, v: ret.version, r: REASON });
-    expect(opened.errors).toBeUndefined();
+  test("the officer opens one return for correction with a reason; the provider edits and resubmits it; the Panel sees who, when and why", async () => {
+    // The officer opens it for correction from the return's page, with the reason the restatement will name.
+    const officer = await e2e.open(OFFICER, `/returns?quarter=${q1.id}&return=${ret.id}`);
+    try {
+      const detail = officer.page.locator("dialog.return-detail");
+      await detail.getByRole("button", { name: "Open for correction" }).click();
+      const dialog = officer.page.getByRole("dialog", { name: /for correction/ });
+      await dialog.getByLabel("Reason for the correction").fill(REASON);
+      expect(await accessibilityViolations(officer.page)).toEqual([]);
+      await screenshot(officer.page, "correction-officer-reason", false);
+      await dialog.getByRole("button", { name: "Open for correction" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await expect.poll(async () => (await e2e.server.run<any>(OFFICER, "query($id: Int!) { performanceReturn(id: $id) { correctionReason } }", { id: ret.id })).data!.performanceReturn.correctionReason).toBe(REASON);
+    } finally {
+      await officer.context.close();
+    }
 
     const { context, page } = await e2e.open(PROVIDER_B, `/provider/returns/${ret.contract.id}/${q1.id}`);
     try {
@@ -54,6 +67,46 @@ describe.skipIf(!browserAvailable())("correcting a return in a frozen quarter", 
       expect(text).toContain(REASON.replace(/\.$/, ""));
       await list.scrollIntoViewIfNeeded();
       await screenshot(explorer, "correction-explorer", false);
+    } finally {
+      await analyst.close();
+    }
+  });
+
+  test("a target change that restates a frozen quarter asks for its reason beside the field; the Panel sees it as the cause", async () => {
+    const frame = (await e2e.server.run<any>(OFFICER, "{ reportingPeriods { id label state } portfolios { id name } }")).data!;
+    const frozen = frame.reportingPeriods.find((p: any) => p.label === "2022-23 Q4");
+    expect(frozen.state).toBe("FROZEN");
+    const victims = frame.portfolios.find((p: any) => p.name === "Victims & Vulnerability").id;
+    const why = "The Panel agreed a stretch target for improved outcomes.";
+    const { context, page } = await e2e.open(OFFICER, `/board?quarter=${frozen.id}`);
+    try {
+      const cell = page.getByTestId(`cell-${victims}-PCT_IMPROVED-${frozen.id}`);
+      await cell.waitFor({ timeout: 15_000 });
+      await cell.getByRole("button").click();
+      const dialog = page.getByRole("dialog");
+      const form = dialog.locator("form.target-form");
+      await form.waitFor();
+      await form.getByLabel(/^Target/).fill("95");
+      await form.getByRole("button", { name: "Save target" }).click();
+      // Refused by the server (rule restatementReason), shown beside the reason field; nothing saved.
+      const reason = form.getByLabel(/^Reason for the change/);
+      await expect.poll(() => reason.getAttribute("aria-invalid"), { timeout: 10_000 }).toBe("true");
+      expect(await form.locator(`[id="${await reason.getAttribute("aria-describedby")}"]`).innerText()).toContain("reason");
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await reason.fill(why);
+      await form.getByRole("button", { name: "Save target" }).click();
+      await expect.poll(() => form.getByRole("status").innerText(), { timeout: 10_000 }).toContain("saved");
+      await screenshot(page, "correction-target-reason", false);
+    } finally {
+      await context.close();
+    }
+
+    const { context: analyst, page: explorer } = await e2e.open(ANALYST, "/explorer");
+    try {
+      const list = explorer.getByTestId(`frozen-${frozen.id}`).getByTestId("restatements");
+      await list.waitFor();
+      await expect.poll(() => list.innerText()).toContain(`target changed by Demo Commissioning Officer`);
+      expect(await list.innerText()).toContain(why.replace(/\.$/, ""));
     } finally {
       await analyst.close();
     }

@@ -8,6 +8,7 @@ import { OfficeOpenData1708000000000 } from "./1708000000000-office-open-data.js
 import { OcdsRelease1708000000001 } from "./1708000000001-ocds-release.js";
 import { Mail1710000000000 } from "./1710000000000-mail.js";
 import { ConversationsAttachments1711000000000 } from "./1711000000000-conversations-attachments.js";
+import { PeriodDueDateNote1712000000000 } from "./1712000000000-period-due-date-note.js";
 
 /** Every migration, oldest first; `openDatabase()` runs the ones not yet applied. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -20,4 +21,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   OcdsRelease1708000000001,
   Mail1710000000000,
   ConversationsAttachments1711000000000,
+  PeriodDueDateNote1712000000000,
 ];

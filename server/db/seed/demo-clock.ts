@@ -12,3 +12,6 @@ export function demoOpenQuarterDueDate(now: Date = new Date()): string {
   const due = new Date(now.getTime() + OPEN_QUARTER_DAYS_AHEAD * 86_400_000);
   return due.toISOString().slice(0, 10);
 }
+
+/** Shown beside the open quarter's due date, so nobody takes it for the office's own. */
+export const DEMO_DUE_DATE_NOTE = `Illustrative: the demo sets this due date ${OPEN_QUARTER_DAYS_AHEAD} days after its data was loaded.`;

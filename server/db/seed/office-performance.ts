@@ -8,6 +8,7 @@ import { PerformanceReturn, ReturnRevision, ReturnState, ReturnValue, type Revis
 import { QuarterChange, QuarterChangeKind } from "../../modules/scorecards/quarter-change.entity.js";
 import { QuarterSnapshot } from "../../modules/scorecards/quarter-snapshot.entity.js";
 import { computeScorecards } from "../../modules/scorecards/scorecard.service.js";
+import { DEMO_DUE_DATE_NOTE } from "./demo-clock.js";
 import { between, dayOffset, insertRows, seededRandom, type KeyRegistry } from "./seed-kit.js";
 
 /*
@@ -65,6 +66,7 @@ export async function seedOfficePerformance(em: EntityManager, plan: Performance
         startDate: start,
         endDate: end,
         dueDate: p.dueDate ?? defaultDueDate(p),
+        dueDateNote: p.dueDate ? DEMO_DUE_DATE_NOTE : null,
         state: p.state === PeriodState.FROZEN ? PeriodState.CLOSED : p.state, // frozen by freezeSeededPeriod, after its returns exist
         closedAt: closed ? dayOffset(defaultDueDate(p), 31, 17) : null,
         frozenAt: null,

@@ -12,7 +12,7 @@ import {
 } from "../../modules/returns/return.entities.js";
 import { between, dayOffset, gbp, insertRows, seededRandom, type KeyRegistry } from "./seed-kit.js";
 import { wiltshire2023 } from "./wiltshire-2023-24.js";
-import { demoOpenQuarterDueDate } from "./demo-clock.js";
+import { DEMO_DUE_DATE_NOTE, demoOpenQuarterDueDate } from "./demo-clock.js";
 import { INDICATORS, KPI_CONTRACTS, SHARE_OF, type KpiContract } from "./wiltshire-kpis.js";
 
 /*
@@ -175,6 +175,7 @@ export async function seedWiltshirePerformance(em: EntityManager, { officeId, ke
         startDate: start,
         endDate: end,
         dueDate: p.dueDate ?? defaultDueDate(p),
+        dueDateNote: p.dueDate ? DEMO_DUE_DATE_NOTE : null,
         state: p.state,
         closedAt: p.closedOn ? dayOffset(p.closedOn, 0, 17) : null,
         frozenAt: null,

@@ -52,6 +52,10 @@ export class ReportingPeriod {
   @Column("date")
   dueDate!: string;
 
+  @Field(() => String, { nullable: true, description: "Set when the due date is not the office's own, e.g. the demo's illustrative one." })
+  @Column("varchar", { length: 200, nullable: true })
+  dueDateNote!: string | null;
+
   @Field(() => PeriodState)
   @Column("varchar", { length: 10, default: PeriodState.OPEN })
   state!: PeriodState;

@@ -16,6 +16,7 @@ const BoardFrameDocument = graphql(`
       quarter
       state
       dueDate
+      dueDateNote
     }
     portfolios(officeId: $officeId) {
       id

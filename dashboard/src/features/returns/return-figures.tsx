@@ -36,7 +36,10 @@ export function ReturnFigures({ contractId, period, values, reviewerComments }: 
       <h3 className="drilldown__section" id={`${id}-kpis`}>
         Against target
       </h3>
-      <p className="return-figures__basis">Provisional figures include this return while it waits for review. Change is from the quarter before, in the unit and as a percentage.</p>
+      <p className="return-figures__basis">
+        {review.indicators.some((r) => r.cell?.provisional) ? "Provisional figures include this return while it waits for review. " : ""}
+        Change is from the quarter before, in the unit and as a percentage.
+      </p>
       {review.error ? (
         <p className="field-error" role="alert">
           {describeError(review.error)}

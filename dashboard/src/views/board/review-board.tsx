@@ -122,7 +122,8 @@ export default function ReviewBoard() {
           {frame.selected && (
             <>
               {" "}
-              · <strong>{frame.selected.label}</strong> · returns were due {formatDate(frame.selected.dueDate)}
+              · <strong>{frame.selected.label}</strong> · returns {frame.selected.dueDate < new Date().toISOString().slice(0, 10) ? "were" : "are"} due {formatDate(frame.selected.dueDate)}
+              {frame.selected.dueDateNote && <span className="due-date-note">{frame.selected.dueDateNote}</span>}
             </>
           )}
         </p>

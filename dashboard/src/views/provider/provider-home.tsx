@@ -55,6 +55,7 @@ const OfficeQuery = graphql(`
       label
       state
       dueDate
+      dueDateNote
     }
     returns(officeId: $officeId, first: 100) {
       items {
@@ -291,7 +292,7 @@ function OfficeSection({ office, contracts, onOpenPeriods }: OfficeSectionProps)
   );
 }
 
-type Period = { id: number; label: string; state: string; dueDate: string };
+type Period = { id: number; label: string; state: string; dueDate: string; dueDateNote?: string | null };
 type ReturnItem = { id: number; state: ReturnState; late: boolean; revisionCount: number; submittedAt?: string | null };
 
 interface ContractCardProps {
@@ -347,7 +348,10 @@ function ContractCard({ contract, open, earlier, returnFor, loaded }: ContractCa
               return (
                 <tr key={period.id} data-testid={`provider-return-${contract.id}-${period.id}`}>
                   <th scope="row">{period.label}</th>
-                  <td>{formatDate(period.dueDate)}</td>
+                  <td>
+                    {formatDate(period.dueDate)}
+                    {period.dueDateNote && <span className="due-date-note">{period.dueDateNote}</span>}
+                  </td>
                   <td>
                     <ReturnStateTag state={ret?.state} />
                     <Lateness period={period} ret={ret} />

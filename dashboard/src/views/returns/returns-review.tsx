@@ -245,6 +245,7 @@ export default function ReturnsReview() {
             <>
               {" "}
               · <strong>{frame.selected.label}</strong> · returns due {formatDate(frame.selected.dueDate)}
+              {frame.selected.dueDateNote && <span className="due-date-note">{frame.selected.dueDateNote}</span>}
             </>
           )}
         </p>

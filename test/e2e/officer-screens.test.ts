@@ -54,7 +54,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await page.getByLabel("Portfolio").selectOption({ label: "Prevention & Youth" });
       await page.getByLabel("Provider").selectOption({ label: "Circles Southwest" });
       await page.getByLabel("Mechanism").selectOption({ label: "Grant" });
-      await page.getByLabel("Status").selectOption({ label: "Live" });
+      await page.getByLabel("Status", { exact: true }).selectOption({ label: "Live" });
       await page.getByLabel("Starts").fill("2023-04-01");
       await page.getByLabel("Ends").fill("2027-03-31");
 
@@ -71,6 +71,10 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await page.getByLabel("Line 2: funding stream").selectOption({ label: "Home Office Serious Violence Duty Grant" });
       await page.getByLabel("Line 2: year").fill("2023-24");
       await page.getByLabel("Line 2: amount (£)").fill("500");
+      await page.getByRole("button", { name: "Add a quarter's spend" }).click();
+      await page.getByLabel("Spend 1: year").fill("2023-24");
+      await page.getByLabel("Spend 1: quarter").selectOption({ label: "Q1" });
+      await page.getByLabel("Spend 1: amount (£)").fill("9500");
       await page.getByRole("button", { name: "Create contract" }).click();
 
       const contractPage = page.getByTestId("contract-page");
@@ -80,7 +84,18 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       expect(lines).toContain("£40,000");
       expect(lines).toContain("Home Office Serious Violence Duty Grant");
       expect(lines).toContain("£500");
+      expect(await page.getByTestId("contract-spend").innerText()).toMatch(/2023-24 Q1\s+£9,500\s+£9,500\s+£40,500\s+23%/);
       await checkScreen(e2e, page, "contract-page", (p) => p.getByTestId("contract-page").waitFor());
+
+      // Ending the service asks first; cancelling saves nothing.
+      await page.getByRole("link", { name: "Edit contract" }).click();
+      await page.getByLabel("Status", { exact: true }).selectOption({ label: "Ended" });
+      await page.getByRole("button", { name: "Save changes" }).click();
+      const ask = page.getByRole("dialog", { name: "Mark this contract as ended?" });
+      await ask.waitFor();
+      await ask.getByRole("button", { name: "Cancel" }).click();
+      expect(page.url()).toMatch(/\/edit$/);
+      await checkScreen(e2e, page, "contract-edit", (p) => p.getByLabel("Line 2: amount (£)").waitFor());
 
       // The list, filtered by portfolio and mechanism and searched, holds it; another portfolio's filter does not.
       await page.goto(`${e2e.server.url}/contracts`);
@@ -115,7 +130,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await page.getByLabel("Title").fill("Violence reduction youth workers");
       await page.getByLabel("Portfolio").selectOption({ label: "Prevention & Youth" });
       await page.getByLabel("Provider").selectOption({ label: "Circles Southwest" });
-      await page.getByLabel("Status").selectOption({ label: "Live" });
+      await page.getByLabel("Status", { exact: true }).selectOption({ label: "Live" });
       await page.getByRole("button", { name: "Add a funding line" }).click();
       await page.getByLabel("Line 1: funding stream").selectOption({ label: "Home Office Serious Violence Duty Grant" });
       await page.getByLabel("Line 1: year").fill("2023-24");

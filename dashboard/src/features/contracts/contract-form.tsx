@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import type { ContractDetail } from "./contract-queries";
 import { useMutation } from "urql";
+import { ConfirmDialog } from "../../components/confirm-dialog";
 import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
 import { StaleNotice } from "../../components/stale-notice";
 import { formatPence } from "../../format";
@@ -36,6 +37,13 @@ interface LineDraft {
   status: FundingLineStatus;
 }
 
+interface SpendDraft {
+  key: number;
+  year: string;
+  quarter: string;
+  amount: string;
+}
+
 interface PartnerDraft {
   key: number;
   partnerName: string;
@@ -57,6 +65,7 @@ interface Draft {
   mainPriorityId: string;
   lines: LineDraft[];
   partners: PartnerDraft[];
+  spend: SpendDraft[];
   changeReason: string;
 }
 
@@ -78,6 +87,7 @@ function draftOf(contract: ContractDetail | null): Draft {
     mainPriorityId: contract?.mainPriority ? String(contract.mainPriority.id) : "",
     lines: (contract?.fundingLines ?? []).map((l) => ({ key: nextKey++, streamId: String(l.stream.id), year: l.year, amount: penceToPounds(l.amountPence), status: l.status })),
     partners: (contract?.coCommissioners ?? []).map((c) => ({ key: nextKey++, partnerName: c.partnerName, contribution: penceToPounds(c.annualContributionPence) })),
+    spend: (contract?.spend ?? []).map((x) => ({ key: nextKey++, year: x.year, quarter: String(x.quarter), amount: penceToPounds(x.amountPence) })),
     changeReason: "",
   };
 }
@@ -97,9 +107,19 @@ function samePartners(contract: ContractDetail, partners: { partnerName: string;
   return before.length === after.length && before.every((k, i) => k === after[i]);
 }
 
+function sameSpend(contract: ContractDetail, spend: { year: string; quarter: number; amountPence: number }[]): boolean {
+  const key = (x: { year: string; quarter: number; amountPence: number }) => `${x.year}|${x.quarter}|${x.amountPence}`;
+  const before = contract.spend.map(key).sort();
+  const after = spend.map(key).sort();
+  return before.length === after.length && before.every((k, i) => k === after[i]);
+}
+
+/** Statuses that end the service: the form asks before saving a change to one. */
+const ENDING: readonly ContractStatus[] = ["ENDED", "DECOMMISSIONED"];
+
 /** Form paths the server names, and the ones the form adds for figures it could not read. */
 const TOP_FIELDS = ["reference", "title", "description", "portfolioId", "providerId", "mechanism", "stage", "status", "startDate", "endDate", "annualValuePence", "mainPriorityId", "changeReason"];
-const isKnown = (field: string) => TOP_FIELDS.includes(field) || /^(fundingLines|coCommissioners)\.\d+\.\w+$/.test(field);
+const isKnown = (field: string) => TOP_FIELDS.includes(field) || /^(fundingLines|coCommissioners|spend)\.\d+\.\w+$/.test(field);
 
 export interface ContractFormProps {
   officeId: number;
@@ -120,6 +140,7 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
   const [overCommitment, setOverCommitment] = useState<string[] | null>(null);
   const [reason, setReason] = useState("");
   const [reasonProblem, setReasonProblem] = useState<string | null>(null);
+  const [confirmingEnd, setConfirmingEnd] = useState(false);
   const [{ fetching: creating }, create] = useMutation(CreateContractMutation);
   const [{ fetching: updating }, update] = useMutation(UpdateContractMutation);
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -132,6 +153,7 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const setLine = (key: number, change: Partial<LineDraft>) => setDraft((d) => ({ ...d, lines: d.lines.map((l) => (l.key === key ? { ...l, ...change } : l)) }));
+  const setSpend = (key: number, change: Partial<SpendDraft>) => setDraft((d) => ({ ...d, spend: d.spend.map((x) => (x.key === key ? { ...x, ...change } : x)) }));
   const setPartner = (key: number, change: Partial<PartnerDraft>) => setDraft((d) => ({ ...d, partners: d.partners.map((p) => (p.key === key ? { ...p, ...change } : p)) }));
   const defaultYear = financialYearOf(draft.startDate || new Date().toISOString().slice(0, 10));
 
@@ -151,6 +173,11 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
       if (p.contribution.trim() && contribution == null) fields[`coCommissioners.${i}.annualContributionPence`] = "Enter an amount in pounds.";
       return { partnerName: p.partnerName.trim(), annualContributionPence: contribution };
     });
+    const spend = draft.spend.map((x, i) => {
+      const amountPence = poundsToPence(x.amount);
+      if (amountPence == null) fields[`spend.${i}.amountPence`] = "Enter an amount in pounds, such as 9500.";
+      return { year: x.year.trim(), quarter: Number(x.quarter), amountPence: amountPence ?? 0 };
+    });
     if (Object.keys(fields).length) return { fields };
     const input: ContractInput = {
       reference: draft.reference.trim(),
@@ -166,6 +193,7 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
       // Lists left as they were are not sent: resending them would re-judge money nobody changed.
       ...(contract && sameLines(contract, lines) ? {} : { fundingLines: lines }),
       ...(contract && samePartners(contract, coCommissioners) ? {} : { coCommissioners }),
+      ...(contract && sameSpend(contract, spend) ? {} : { spend }),
       ...(draft.portfolioId ? { portfolioId: Number(draft.portfolioId) } : {}),
       ...(draft.providerId ? { providerId: Number(draft.providerId) } : {}),
       ...(contract && draft.changeReason.trim() ? { changeReason: draft.changeReason.trim() } : {}),
@@ -204,6 +232,10 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (ENDING.includes(draft.status) && draft.status !== contract?.status) {
+      setConfirmingEnd(true);
+      return;
+    }
     void save(null);
   }
 
@@ -420,6 +452,56 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
           Add a co-commissioner
         </button>
       </fieldset>
+
+      <fieldset className="contract-form__group" data-testid="spend-lines">
+        <legend>Actual spend by quarter</legend>
+        <p className="hint">What the service has cost the office each quarter, shown against the year's funding lines.</p>
+        <ol className="contract-form__rows">
+          {draft.spend.map((x, i) => (
+            <li key={x.key} className="contract-form__row contract-form__row--spend">
+              {field(`spend.${i}.year`, `Spend ${i + 1}: year`, <input type="text" {...fieldProps(`spend.${i}.year`)} value={x.year} placeholder="2024-25" onChange={(e) => setSpend(x.key, { year: e.target.value })} />)}
+              {field(
+                `spend.${i}.quarter`,
+                `Spend ${i + 1}: quarter`,
+                <select {...fieldProps(`spend.${i}.quarter`)} value={x.quarter} onChange={(e) => setSpend(x.key, { quarter: e.target.value })}>
+                  {["1", "2", "3", "4"].map((q) => (
+                    <option key={q} value={q}>
+                      Q{q}
+                    </option>
+                  ))}
+                </select>,
+              )}
+              {field(`spend.${i}.amountPence`, `Spend ${i + 1}: amount (£)`, <input type="text" inputMode="decimal" {...fieldProps(`spend.${i}.amountPence`)} value={x.amount} onChange={(e) => setSpend(x.key, { amount: e.target.value })} />)}
+              <button type="button" className="button button--secondary contract-form__remove" onClick={() => setDraft((d) => ({ ...d, spend: d.spend.filter((y) => y.key !== x.key) }))}>
+                Remove spend {i + 1}
+              </button>
+            </li>
+          ))}
+        </ol>
+        <button type="button" className="button button--secondary" onClick={() => setDraft((d) => ({ ...d, spend: [...d.spend, { key: nextKey++, year: d.spend.at(-1)?.year ?? defaultYear, quarter: String(Math.min(4, Number(d.spend.at(-1)?.quarter ?? 0) + 1)), amount: "" }] }))}>
+          Add a quarter's spend
+        </button>
+      </fieldset>
+
+      {confirmingEnd && (
+        <ConfirmDialog
+          title={draft.status === "DECOMMISSIONED" ? "Decommission this contract?" : "Mark this contract as ended?"}
+          confirmLabel={draft.status === "DECOMMISSIONED" ? "Save as decommissioned" : "Save as ended"}
+          tone="warning"
+          busy={busy}
+          onConfirm={() => {
+            setConfirmingEnd(false);
+            void save(null);
+          }}
+          onClose={() => setConfirmingEnd(false)}
+        >
+          <p>
+            {draft.status === "DECOMMISSIONED"
+              ? "A contract is decommissioned by a published decommissioning decision that cites its latest accepted return; without one the change is refused."
+              : "An ended contract owes no further returns: completeness and reminders stop counting it from now on."}
+          </p>
+        </ConfirmDialog>
+      )}
 
       {contract &&
         field(

@@ -71,6 +71,8 @@ export default function BriefsView() {
                 canScore={canWrite}
                 canDecide={DECIDERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
+                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="BRIEF" recordId={selected.id} canUpload={canWrite} />}
+                attachments={null}
                 onChanged={(text) => {
                   setMessage(text);
                   reload();

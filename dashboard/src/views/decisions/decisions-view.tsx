@@ -5,9 +5,7 @@ import { RecordLink } from "../../components/record-link";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDate } from "../../format";
-import { useFragment, type FragmentType } from "../../gql";
-import type { DecisionFieldsFragment as DecisionRow } from "../../gql/graphql";
-import { DECISION_KIND_LABELS, DecisionFieldsFragment, DecisionsListQuery } from "../../features/decisions/decision-data";
+import { DECISION_KIND_LABELS, DecisionsListQuery, type DecisionRow } from "../../features/decisions/decision-data";
 import { DecisionDetail } from "../../features/decisions/decision-detail";
 import { RecordDecisionForm } from "../../features/decisions/record-decision-form";
 import { useSession } from "../../session";
@@ -69,7 +67,7 @@ export default function DecisionsView() {
                 decision={selected}
                 canPublish={PUBLISHERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
-                // The attachments feature (supporting documents) slots in here: attachments={<DecisionAttachments decisionId={selected.id} />}
+                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="DECISION" recordId={selected.id} canUpload={RECORDERS.includes(role)} />}
                 attachments={null}
                 onChanged={(text) => {
                   setMessage(text);
@@ -117,8 +115,7 @@ const DECISION_COLUMNS: DataColumn<DecisionRow>[] = [
   col.accessor((d) => (d.published ? "Published" : "Not published"), { id: "published", header: "Published", meta: { filter: "select" } }),
 ];
 
-function DecisionsTable({ decisions, selectedId, exportName }: { decisions: readonly FragmentType<typeof DecisionFieldsFragment>[]; selectedId: number | null; exportName: string }) {
-  const rows = useFragment(DecisionFieldsFragment, decisions);
+function DecisionsTable({ decisions: rows, selectedId, exportName }: { decisions: readonly DecisionRow[]; selectedId: number | null; exportName: string }) {
   return (
     <DataTable
       caption="Commissioning decisions"

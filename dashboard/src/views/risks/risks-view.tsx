@@ -8,6 +8,7 @@ import { describeError } from "../../errors";
 import { useFragment, type FragmentType } from "../../gql";
 import type { RiskFieldsFragment, RiskStatus } from "../../gql/graphql";
 import { matchesRiskFilters, RISK_RATINGS, RISK_STATUS_LABELS, RiskFieldsFragment as RiskFieldsFragmentDoc, RiskRegisterQuery, type RiskFilters, type RiskRating } from "../../features/risks/risk-data";
+import { CreateRiskForm } from "../../features/risks/create-risk-form";
 import { RiskDetail } from "../../features/risks/risk-detail";
 import { RiskScore } from "../../features/risks/risk-score";
 import { useSession } from "../../session";
@@ -109,6 +110,22 @@ export default function RisksView() {
                 );
               })()}
             </div>
+            {canWrite && officeId !== null && (
+              <details className="panel workspace__add">
+                <summary>
+                  <h2>Add a risk</h2>
+                </summary>
+                <CreateRiskForm
+                  officeId={officeId}
+                  portfolios={data.portfolios}
+                  onCreated={(risk) => {
+                    setMessage(`Added “${risk.title}” to the register.`);
+                    reload();
+                    setParam("risk", String(risk.id));
+                  }}
+                />
+              </details>
+            )}
           </div>
         </>
       )}

@@ -232,6 +232,20 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await dialog.getByRole("button", { name: "Escalate", exact: true }).click();
       await expect.poll(() => detail.getByTestId("risk-escalated").innerText()).toBe("Escalated");
       await checkScreen(page, "risks", 1440);
+
+      // A new risk joins the register; a missing owner is refused beside the field first.
+      await page.getByText("Add a risk", { exact: true }).click();
+      const add = page.getByRole("form", { name: "Add a risk" });
+      await add.getByLabel("Risk", { exact: true }).fill("Provider insolvency in the youth portfolio");
+      await add.getByRole("button", { name: "Add risk" }).click();
+      await add.locator(".field-error").first().waitFor();
+      expect(await add.getByLabel("Owner").getAttribute("aria-invalid")).toBe("true");
+      await add.getByLabel("Owner").fill("Kelly Cullen");
+      await add.getByLabel("Likelihood").selectOption("2");
+      await add.getByLabel("Impact").selectOption("5");
+      await add.getByRole("button", { name: "Add risk" }).click();
+      await expect.poll(() => page.getByTestId("status-message").innerText()).toBe("Added “Provider insolvency in the youth portfolio” to the register.");
+      expect(await page.getByTestId("risk-table").innerText()).toContain("Provider insolvency in the youth portfolio");
     } finally {
       await context.close();
     }

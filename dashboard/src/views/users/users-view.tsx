@@ -110,7 +110,7 @@ const USER_COLUMNS: DataColumn<UserRow>[] = [
     ),
     meta: { rowHeader: true },
   }),
-  col.accessor((u) => u.email ?? "", { id: "email", header: "Email", meta: { className: "user-email" } }),
+  col.accessor((u) => u.email ?? "", { id: "email", header: "Email" }),
   col.accessor((u) => roleLabel(u.role), { id: "role", header: "Role", meta: { filter: "select" } }),
   col.accessor((u) => (u.active ? "Active" : "Deactivated"), { id: "active", header: "Account", meta: { filter: "select" } }),
 ];

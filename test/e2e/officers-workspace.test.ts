@@ -45,13 +45,14 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
     const officer = await e2e.open(OFFICER, "/briefs");
     const page = officer.page;
     try {
-      await page.getByRole("heading", { name: "Submit a brief" }).waitFor();
-      await page.getByLabel("Title").fill("Knife crime education in schools");
-      await page.getByLabel("Business need").fill("Young people carrying knives in Swindon; a schools programme to change that.");
-      await page.getByLabel("Effectiveness (a better-quality service)").check();
-      await page.getByLabel("Portfolio").selectOption({ label: "Prevention & Youth" });
-      await page.getByLabel("Proposed annual cost (£)").fill("24,000");
-      await page.getByRole("button", { name: "Submit brief" }).click();
+      const submit = page.getByRole("form", { name: "Submit a project brief" });
+      await submit.waitFor();
+      await submit.getByLabel("Title").fill("Knife crime education in schools");
+      await submit.getByLabel("Business need").fill("Young people carrying knives in Swindon; a schools programme to change that.");
+      await submit.getByLabel("Effectiveness (a better-quality service)").check();
+      await submit.getByLabel("Portfolio").selectOption({ label: "Prevention & Youth" });
+      await submit.getByLabel("Proposed annual cost (£)").fill("24,000");
+      await submit.getByRole("button", { name: "Submit brief" }).click();
       await expect.poll(() => page.getByTestId("status-message").innerText()).toContain("Submitted “Knife crime education in schools”");
       const detail = page.getByTestId("brief-detail");
       await expect.poll(() => detail.getByTestId("brief-state").innerText()).toBe("Submitted, awaiting scores");
@@ -231,6 +232,20 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await dialog.getByRole("button", { name: "Escalate", exact: true }).click();
       await expect.poll(() => detail.getByTestId("risk-escalated").innerText()).toBe("Escalated");
       await checkScreen(page, "risks", 1440);
+
+      // A new risk joins the register; a missing owner is refused beside the field first.
+      await page.getByText("Add a risk", { exact: true }).click();
+      const add = page.getByRole("form", { name: "Add a risk" });
+      await add.getByLabel("Risk", { exact: true }).fill("Provider insolvency in the youth portfolio");
+      await add.getByRole("button", { name: "Add risk" }).click();
+      await add.locator(".field-error").first().waitFor();
+      expect(await add.getByLabel("Owner").getAttribute("aria-invalid")).toBe("true");
+      await add.getByLabel("Owner").fill("Kelly Cullen");
+      await add.getByLabel("Likelihood").selectOption("2");
+      await add.getByLabel("Impact").selectOption("5");
+      await add.getByRole("button", { name: "Add risk" }).click();
+      await expect.poll(() => page.getByTestId("status-message").innerText()).toBe("Added “Provider insolvency in the youth portfolio” to the register.");
+      expect(await page.getByTestId("risk-table").innerText()).toContain("Provider insolvency in the youth portfolio");
     } finally {
       await context.close();
     }
@@ -298,7 +313,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
     try {
       await page.getByTestId("risk-history").waitFor();
       expect(await page.getByRole("form", { name: "Review this risk" }).count()).toBe(0);
-      expect(await page.getByRole("button", { name: /Escalate|corporate register/ }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: /Escalate to|Take off the corporate register/ }).count()).toBe(0);
       await page.goto(`${e2e.server.url}/briefs?brief=5`);
       await page.getByTestId("brief-detail").waitFor();
       expect(await page.locator("main form").count()).toBe(0);

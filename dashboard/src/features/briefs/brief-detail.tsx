@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { formatDate, formatPence } from "../../format";
 import { useFragment, type FragmentType } from "../../gql";
@@ -17,12 +18,14 @@ export interface BriefDetailProps {
   canDecide: boolean;
   /** Where a contract's page lives (the contracts screen owns it). */
   contractHref(contractId: number): string;
+  /** Supporting documents (the attachments feature fills this in). */
+  attachments?: ReactNode;
   onChanged(message: string): void;
   onReload(): void;
 }
 
 /** One brief: the proposal, its scores and their product, and what may be done with it next. */
-export function BriefDetail({ brief: ref, portfolios, canScore, canDecide, contractHref, onChanged, onReload }: BriefDetailProps) {
+export function BriefDetail({ brief: ref, portfolios, canScore, canDecide, contractHref, attachments, onChanged, onReload }: BriefDetailProps) {
   const brief = useFragment(BriefFieldsFragment, ref);
   const open = brief.state === "SUBMITTED" || brief.state === "SCORED";
   return (
@@ -70,6 +73,7 @@ export function BriefDetail({ brief: ref, portfolios, canScore, canDecide, contr
           .
         </p>
       )}
+      {attachments}
       {open && canScore && (
         <section aria-labelledby={`brief-${brief.id}-score`} className="brief-detail__section">
           <h3 id={`brief-${brief.id}-score`}>{brief.state === "SUBMITTED" ? "Score the brief" : "Rescore"}</h3>

@@ -1,5 +1,8 @@
 import { graphql } from "../../gql";
-import type { DecisionKind } from "../../gql/graphql";
+import type { DecisionKind, DecisionsListQuery as DecisionsListResult } from "../../gql/graphql";
+
+/** A decision as the register and its detail show it. */
+export type DecisionRow = DecisionsListResult["decisions"][number];
 
 export const DECISION_KIND_LABELS: Record<DecisionKind, string> = {
   AWARD: "Award",
@@ -8,42 +11,35 @@ export const DECISION_KIND_LABELS: Record<DecisionKind, string> = {
   DECOMMISSION: "Decommission",
 };
 
-/** A decision as the register and its detail show it. */
-export const DecisionFieldsFragment = graphql(`
-  fragment DecisionFields on Decision {
-    id
-    version
-    kind
-    title
-    rationale
-    decidedOn
-    published
-    createdAt
-    contract {
+export const DecisionsListQuery = graphql(`
+  query DecisionsList($officeId: Int) {
+    # Written out, not spread from a fragment: a spread counts against the API's depth limit, and evidence is deep.
+    decisions(officeId: $officeId) {
       id
-      reference
+      version
+      kind
       title
-    }
-    evidence {
-      id
-      state
-      period {
-        id
-        label
-      }
+      rationale
+      decidedOn
+      published
+      createdAt
       contract {
         id
         reference
+        title
       }
-    }
-  }
-`);
-
-export const DecisionsListQuery = graphql(`
-  query DecisionsList($officeId: Int) {
-    decisions(officeId: $officeId) {
-      id
-      ...DecisionFields
+      evidence {
+        id
+        state
+        period {
+          id
+          label
+        }
+        contract {
+          id
+          reference
+        }
+      }
     }
   }
 `);
@@ -84,7 +80,7 @@ export const RecordDecisionMutation = graphql(`
     recordDecision(input: $input) {
       id
       title
-      ...DecisionFields
+      version
     }
   }
 `);
@@ -93,7 +89,8 @@ export const PublishDecisionMutation = graphql(`
   mutation PublishDecision($id: Int!, $version: Int!) {
     publishDecision(id: $id, version: $version) {
       id
-      ...DecisionFields
+      version
+      published
     }
   }
 `);

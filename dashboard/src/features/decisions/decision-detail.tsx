@@ -5,13 +5,12 @@ import { ConfirmAction } from "../../components/confirm-action";
 import { FormError, ReloadNotice } from "../../components/form-field";
 import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
 import { formatDate } from "../../format";
-import { useFragment, type FragmentType } from "../../gql";
-import { DECISION_KIND_LABELS, DecisionFieldsFragment, PublishDecisionMutation } from "./decision-data";
+import { DECISION_KIND_LABELS, PublishDecisionMutation, type DecisionRow } from "./decision-data";
 import "../../components/workspace.css";
 import "./decisions.css";
 
 export interface DecisionDetailProps {
-  decision: FragmentType<typeof DecisionFieldsFragment>;
+  decision: DecisionRow;
   /** The Commissioner (or an administrator) publishes. */
   canPublish: boolean;
   contractHref(contractId: number): string;
@@ -22,8 +21,7 @@ export interface DecisionDetailProps {
 }
 
 /** One decision: what, why, the returns it relied on, and publishing it to the Panel. */
-export function DecisionDetail({ decision: ref, canPublish, contractHref, attachments, onChanged, onReload }: DecisionDetailProps) {
-  const decision = useFragment(DecisionFieldsFragment, ref);
+export function DecisionDetail({ decision, canPublish, contractHref, attachments, onChanged, onReload }: DecisionDetailProps) {
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
   const [{ fetching }, publish] = useMutation(PublishDecisionMutation);

@@ -1,7 +1,9 @@
 import { useState } from "react";
 import { RagBadge } from "../../components/rag-badge";
 import { formatValue } from "../../format";
-import type { MeasureUnit, PlansWithQuestionsQuery } from "../../gql/graphql";
+import type { MeasureUnit, PlansOfficeCellsQuery, PlansWithQuestionsQuery } from "../../gql/graphql";
+
+export type OfficeCell = PlansOfficeCellsQuery["scorecards"][number]["rows"][number]["cells"][number];
 import { KpqForm } from "./kpq-form";
 import "./plans.css";
 
@@ -10,12 +12,14 @@ export interface KpqCardProps {
   priorityId: number;
   canWrite: boolean;
   indicators: readonly { id: number; code: string; name: string; unit: MeasureUnit }[];
+  /** The office-wide cell of each indicator in the quarter shown, by indicator id (absent: no contract reports it). */
+  cells: ReadonlyMap<number, OfficeCell>;
   onSaved(message: string): void;
   onReload(): void;
 }
 
 /** A question with each indicator's office-wide figure, target and rating in the chosen quarter. */
-export function KpqCard({ kpq, priorityId, canWrite, indicators, onSaved, onReload }: KpqCardProps) {
+export function KpqCard({ kpq, priorityId, canWrite, indicators, cells, onSaved, onReload }: KpqCardProps) {
   const byId = new Map(indicators.map((i) => [i.id, i]));
   const [editing, setEditing] = useState(false);
   return (
@@ -43,23 +47,24 @@ export function KpqCard({ kpq, priorityId, canWrite, indicators, onSaved, onRelo
           )}
         </div>
       )}
-      {kpq.status.length === 0 ? (
+      {kpq.indicators.length === 0 ? (
         <p className="hint">No indicators answer this question yet.</p>
       ) : (
         <ul className="kpq__indicators">
-          {kpq.status.map((s) => {
-            const indicator = byId.get(s.indicatorId);
+          {kpq.indicators.map(({ id }) => {
+            const indicator = byId.get(id);
+            const cell = cells.get(id);
             const unit = indicator?.unit ?? "COUNT";
             return (
-            <li key={s.indicatorId} className="kpq__indicator">
+            <li key={id} className="kpq__indicator">
               <span className="kpq__indicator-name">
                 <strong>{indicator?.code}</strong> {indicator?.name}
               </span>
-              {s.cell ? (
+              {cell ? (
                 <span className="kpq__figure">
-                  <RagBadge rag={s.cell.rag} size="compact" />
+                  <RagBadge rag={cell.rag} size="compact" />
                   <span>
-                    {formatValue(s.cell.actual, unit)} against {s.cell.target == null ? "no target" : formatValue(s.cell.target, unit)} ({s.cell.returnsIn} of {s.cell.returnsDue} returns)
+                    {formatValue(cell.actual, unit)} against {cell.target == null ? "no target" : formatValue(cell.target, unit)} ({cell.returnsIn} of {cell.returnsDue} returns)
                   </span>
                 </span>
               ) : (

@@ -10,7 +10,7 @@ export const PLAN_KIND_LABELS: Record<PlanKind, string> = {
 
 /** The office's plans, priorities and questions, with each question's indicators' office-wide cells in one quarter. */
 export const PlansQuery = graphql(`
-  query PlansWithQuestions($officeId: Int, $periodId: Int!) {
+  query PlansWithQuestions($officeId: Int) {
     strategicPlans(officeId: $officeId) {
       id
       title
@@ -23,23 +23,13 @@ export const PlansQuery = graphql(`
         description
         position
         # Written out rather than spread from a fragment: a spread counts as a level against the API's depth limit.
+        # Their status comes from PlansOfficeCells: KeyPerformanceQuestion.status's cells sit one level too deep here.
         keyPerformanceQuestions {
           id
           version
           question
           indicators {
             id
-          }
-          status(periodId: $periodId) {
-            indicatorId
-            cell {
-              actual
-              target
-              rag
-              returnsIn
-              returnsDue
-              provisional
-            }
           }
         }
       }
@@ -67,6 +57,30 @@ export const UpdateKpqMutation = graphql(`
       id
       version
       question
+    }
+  }
+`);
+
+/**
+ * The office total's cell for each indicator in one quarter (accepted returns): the same cells as
+ * KeyPerformanceQuestion.status, reached at depth 4 rather than 6.
+ */
+export const PlansOfficeCellsQuery = graphql(`
+  query PlansOfficeCells($officeId: Int, $periodId: Int!) {
+    scorecards(officeId: $officeId, periodIds: [$periodId]) {
+      portfolioId
+      rows {
+        indicatorId
+        cells {
+          periodId
+          actual
+          target
+          rag
+          returnsIn
+          returnsDue
+          provisional
+        }
+      }
     }
   }
 `);

@@ -93,7 +93,7 @@ export const CreateRiskMutation = graphql(`
   mutation CreateRisk($input: CreateRiskInput!) {
     createRisk(input: $input) {
       id
-      ...RiskFields
+      title
     }
   }
 `);

@@ -1,18 +1,41 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useMutation } from "urql";
 import { ConfirmAction } from "../../components/confirm-action";
 import { FormError, ReloadNotice } from "../../components/form-field";
 import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
 import { formatDate } from "../../format";
 import { useFragment, type FragmentType } from "../../gql";
+import type { RiskFieldsFragment } from "../../gql/graphql";
 import { ReviewRiskForm } from "./review-risk-form";
-import { RISK_STATUS_LABELS, RiskFieldsFragment, UpdateRiskMutation } from "./risk-data";
+import { RISK_STATUS_LABELS, RiskFieldsFragment as RiskFieldsFragmentDoc, UpdateRiskMutation } from "./risk-data";
 import { RiskScore } from "./risk-score";
 import "../../components/workspace.css";
 import "./risks.css";
 
+type ReviewRow = RiskFieldsFragment["reviews"][number];
+const col = tableColumns<ReviewRow>();
+const HISTORY_COLUMNS: DataColumn<ReviewRow>[] = [
+  col.accessor((r) => `${r.year} Q${r.quarter}`, { id: "quarter", header: "Quarter", meta: { className: "nowrap", rowHeader: true } }),
+  col.accessor((r) => r.likelihood * r.impact, {
+    id: "score",
+    header: "Score",
+    cell: ({ row }) => (
+      <>
+        {row.original.likelihood} × {row.original.impact} = <RiskScore score={row.original.likelihood * row.original.impact} />
+      </>
+    ),
+    meta: { className: "nowrap" },
+  }),
+  col.accessor("likelihood", { header: "Likelihood", meta: { exportOnly: true } }),
+  col.accessor("impact", { header: "Impact", meta: { exportOnly: true } }),
+  col.accessor((r) => RISK_STATUS_LABELS[r.status], { id: "status", header: "Status" }),
+  col.accessor((r) => r.note ?? "", { id: "note", header: "Note", cell: (info) => info.getValue() || "–", enableSorting: false }),
+  col.accessor("reviewedAt", { header: "Recorded", cell: (info) => formatDate(info.getValue()), meta: { className: "nowrap" } }),
+];
+
 export interface RiskDetailProps {
-  risk: FragmentType<typeof RiskFieldsFragment>;
+  risk: FragmentType<typeof RiskFieldsFragmentDoc>;
   canWrite: boolean;
   quarters: readonly string[];
   defaultQuarter: string | null;
@@ -24,7 +47,7 @@ export interface RiskDetailProps {
 
 /** One risk: its assessment, the quarterly review form and history, and escalation to the corporate register. */
 export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onChanged, onReload, focusOnOpen = false }: RiskDetailProps) {
-  const risk = useFragment(RiskFieldsFragment, ref);
+  const risk = useFragment(RiskFieldsFragmentDoc, ref);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (focusOnOpen) headingRef.current?.focus();
@@ -32,7 +55,7 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
   const [asking, setAsking] = useState(false);
   const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
   const [{ fetching }, update] = useMutation(UpdateRiskMutation);
-  const history = [...risk.reviews].reverse();
+  const history = useMemo(() => [...risk.reviews].reverse(), [risk.reviews]);
   // One review per quarter, never before the latest: offer only the quarters after it, so a CONFLICT can only mean
   // that someone else changed the risk meanwhile.
   const latest = risk.reviews.map((r) => `${r.year} Q${r.quarter}`).sort().at(-1);
@@ -104,34 +127,18 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
         {history.length === 0 ? (
           <p>Not reviewed yet.</p>
         ) : (
-          <div className="table-scroll" role="region" aria-label="Review history" tabIndex={0}>
-            <table className="table" data-testid="risk-history">
-              <thead>
-                <tr>
-                  <th scope="col">Quarter</th>
-                  <th scope="col">Score</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Note</th>
-                  <th scope="col">Recorded</th>
-                </tr>
-              </thead>
-              <tbody>
-                {history.map((r) => (
-                  <tr key={r.id}>
-                    <td className="nowrap">
-                      {r.year} Q{r.quarter}
-                    </td>
-                    <td>
-                      {r.likelihood} × {r.impact} = <RiskScore score={r.likelihood * r.impact} />
-                    </td>
-                    <td>{RISK_STATUS_LABELS[r.status]}</td>
-                    <td>{r.note ?? "–"}</td>
-                    <td className="nowrap">{formatDate(r.reviewedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Review history, newest first"
+            captionHidden
+            data={history}
+            columns={HISTORY_COLUMNS}
+            getRowId={(r) => String(r.id)}
+            searchable={false}
+            pageSize={0}
+            exportName={`risk-${risk.id}-reviews`}
+            testId="risk-history"
+            compact
+          />
         )}
       </section>
       {canWrite && (

@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
+import { riskRating } from "./risk-data";
 import { graphql } from "../../gql";
 import "./risk-heat-map.css";
 
@@ -36,13 +37,8 @@ const BoardRisksQuery = graphql(`
 const LIKELIHOOD = ["", "Rare", "Unlikely", "Possible", "Likely", "Almost certain"];
 const IMPACT = ["", "Negligible", "Minor", "Moderate", "Major", "Severe"];
 
-/** Score bands; each has a word and a symbol so the grid never depends on colour alone. */
-export function riskBand(score: number): { key: string; label: string; symbol: string } {
-  if (score >= 17) return { key: "very-high", label: "Very high", symbol: "■" };
-  if (score >= 10) return { key: "high", label: "High", symbol: "▲" };
-  if (score >= 5) return { key: "medium", label: "Medium", symbol: "◆" };
-  return { key: "low", label: "Low", symbol: "●" };
-}
+/** Score bands (one rule for the heat map and the register): a word and a symbol each, never colour alone. */
+export const riskBand = riskRating;
 
 /** The risk register as a likelihood × impact grid, with the open risks listed beneath. */
 export function RiskHeatMap({ officeId, portfolioId }: { officeId: number; portfolioId?: number | null }) {

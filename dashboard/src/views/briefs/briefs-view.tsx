@@ -1,9 +1,12 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useSearchParams } from "react-router";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
+import { RecordLink } from "../../components/record-link";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatPence } from "../../format";
 import { useFragment, type FragmentType } from "../../gql";
+import type { BriefFieldsFragment as BriefRow } from "../../gql/graphql";
 import { BriefDetail } from "../../features/briefs/brief-detail";
 import { BriefFieldsFragment, BriefsListQuery } from "../../features/briefs/brief-data";
 import { BRIEF_STATE_LABELS, BRIEF_TOTAL_MAX } from "../../features/briefs/brief-format";
@@ -57,7 +60,7 @@ export default function BriefsView() {
         <div className="workspace__split">
           <section aria-labelledby="briefs-list-heading" className="workspace__list">
             <h2 id="briefs-list-heading">Briefs</h2>
-            <BriefsTable briefs={briefs} selectedId={selectedId} hrefFor={(id) => `?${withParam(params, "brief", id)}`} onSelect={select} />
+            <BriefsTable briefs={briefs} selectedId={selectedId} exportName={`briefs-office-${officeId}`} />
           </section>
           <div className="workspace__detail">
             {selected ? (
@@ -68,6 +71,8 @@ export default function BriefsView() {
                 canScore={canWrite}
                 canDecide={DECIDERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
+                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="BRIEF" recordId={selected.id} canUpload={canWrite} />}
+                attachments={null}
                 onChanged={(text) => {
                   setMessage(text);
                   reload();
@@ -98,53 +103,46 @@ export default function BriefsView() {
   );
 }
 
-function withParam(params: URLSearchParams, key: string, value: number): string {
-  const next = new URLSearchParams(params);
-  next.set(key, String(value));
-  return next.toString();
-}
+const col = tableColumns<BriefRow>();
+const BRIEF_COLUMNS: DataColumn<BriefRow>[] = [
+  col.accessor("title", {
+    header: "Title",
+    cell: ({ row }) => (
+      <RecordLink param="brief" id={row.original.id}>
+        {row.original.title}
+      </RecordLink>
+    ),
+    meta: { rowHeader: true },
+  }),
+  col.accessor((b) => BRIEF_STATE_LABELS[b.state], { id: "state", header: "State", meta: { filter: "select" } }),
+  col.accessor("totalScore", {
+    header: "Score",
+    cell: (info) => (info.getValue() == null ? "–" : `${info.getValue()} / ${BRIEF_TOTAL_MAX}`),
+    meta: { numeric: true, className: "nowrap", label: `Score (of ${BRIEF_TOTAL_MAX})` },
+  }),
+  col.accessor("proposedValuePence", {
+    header: "Annual cost",
+    cell: (info) => (info.getValue() == null ? "–" : formatPence(info.getValue()!, { wholePounds: true })),
+    meta: { numeric: true, label: "Annual cost (£)", exportValue: (b: BriefRow) => (b.proposedValuePence == null ? null : b.proposedValuePence / 100), excelFormat: "£#,##0" },
+  }),
+  col.accessor((b) => b.portfolio?.name ?? "", { id: "portfolio", header: "Portfolio", meta: { filter: "select" } }),
+  col.accessor((b) => b.contract?.reference ?? "", { id: "contract", header: "Contract", cell: (info) => info.getValue() || "–" }),
+];
 
-function BriefsTable({ briefs, selectedId, hrefFor, onSelect }: { briefs: readonly FragmentType<typeof BriefFieldsFragment>[]; selectedId: number | null; hrefFor(id: number): string; onSelect(id: number): void }) {
+function BriefsTable({ briefs, selectedId, exportName }: { briefs: readonly FragmentType<typeof BriefFieldsFragment>[]; selectedId: number | null; exportName: string }) {
   const rows = useFragment(BriefFieldsFragment, briefs);
-  if (!rows.length) return <p>No briefs yet.</p>;
   return (
-    <div className="table-scroll" role="region" aria-label="Briefs" tabIndex={0}>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Title</th>
-            <th scope="col">State</th>
-            <th scope="col" className="num">
-              Score
-            </th>
-            <th scope="col" className="num">
-              Annual cost
-            </th>
-            <th scope="col">Contract</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((b) => (
-            <tr key={b.id} aria-current={b.id === selectedId ? "true" : undefined}>
-              <td>
-                <Link
-                  to={hrefFor(b.id)}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    onSelect(b.id);
-                  }}
-                >
-                  {b.title}
-                </Link>
-              </td>
-              <td>{BRIEF_STATE_LABELS[b.state]}</td>
-              <td className="num nowrap">{b.totalScore == null ? "–" : `${b.totalScore} / ${BRIEF_TOTAL_MAX}`}</td>
-              <td className="num">{b.proposedValuePence == null ? "–" : formatPence(b.proposedValuePence, { wholePounds: true })}</td>
-              <td>{b.contract?.reference ?? "–"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Project briefs"
+      captionHidden
+      data={rows}
+      columns={BRIEF_COLUMNS}
+      getRowId={(b) => String(b.id)}
+      searchLabel="Search briefs"
+      exportName={exportName}
+      emptyMessage="No briefs yet."
+      rowClassName={(b) => (b.id === selectedId ? "is-open" : undefined)}
+      testId="briefs-table"
+    />
   );
 }

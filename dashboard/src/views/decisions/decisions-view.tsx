@@ -1,10 +1,11 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useSearchParams } from "react-router";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
+import { RecordLink } from "../../components/record-link";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDate } from "../../format";
-import { useFragment, type FragmentType } from "../../gql";
-import { DECISION_KIND_LABELS, DecisionFieldsFragment, DecisionsListQuery } from "../../features/decisions/decision-data";
+import { DECISION_KIND_LABELS, DecisionsListQuery, type DecisionRow } from "../../features/decisions/decision-data";
 import { DecisionDetail } from "../../features/decisions/decision-detail";
 import { RecordDecisionForm } from "../../features/decisions/record-decision-form";
 import { useSession } from "../../session";
@@ -57,7 +58,7 @@ export default function DecisionsView() {
         <div className="workspace__split">
           <section aria-labelledby="decisions-list-heading">
             <h2 id="decisions-list-heading">Decisions</h2>
-            <DecisionsTable decisions={decisions} selectedId={selectedId} onSelect={select} />
+            <DecisionsTable decisions={decisions} selectedId={selectedId} exportName={`decisions-office-${officeId}`} />
           </section>
           <div>
             {selected ? (
@@ -66,7 +67,7 @@ export default function DecisionsView() {
                 decision={selected}
                 canPublish={PUBLISHERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
-                // The attachments feature (supporting documents) slots in here: attachments={<DecisionAttachments decisionId={selected.id} />}
+                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="DECISION" recordId={selected.id} canUpload={RECORDERS.includes(role)} />}
                 attachments={null}
                 onChanged={(text) => {
                   setMessage(text);
@@ -97,43 +98,37 @@ export default function DecisionsView() {
   );
 }
 
-function DecisionsTable({ decisions, selectedId, onSelect }: { decisions: readonly FragmentType<typeof DecisionFieldsFragment>[]; selectedId: number | null; onSelect(id: number): void }) {
-  const rows = useFragment(DecisionFieldsFragment, decisions);
-  if (!rows.length) return <p>No decisions recorded.</p>;
+const col = tableColumns<DecisionRow>();
+const DECISION_COLUMNS: DataColumn<DecisionRow>[] = [
+  col.accessor("title", {
+    header: "Title",
+    cell: ({ row }) => (
+      <RecordLink param="decision" id={row.original.id}>
+        {row.original.title}
+      </RecordLink>
+    ),
+    meta: { rowHeader: true },
+  }),
+  col.accessor((d) => DECISION_KIND_LABELS[d.kind], { id: "kind", header: "Kind", meta: { filter: "select" } }),
+  col.accessor((d) => d.contract?.reference ?? "", { id: "contract", header: "Contract", cell: (info) => info.getValue() || "–", meta: { className: "nowrap" } }),
+  col.accessor("decidedOn", { header: "Decided", cell: (info) => formatDate(info.getValue()), meta: { className: "nowrap" } }),
+  col.accessor((d) => (d.published ? "Published" : "Not published"), { id: "published", header: "Published", meta: { filter: "select" } }),
+];
+
+function DecisionsTable({ decisions: rows, selectedId, exportName }: { decisions: readonly DecisionRow[]; selectedId: number | null; exportName: string }) {
   return (
-    <div className="table-scroll" role="region" aria-label="Decisions" tabIndex={0}>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Title</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Contract</th>
-            <th scope="col">Decided</th>
-            <th scope="col">Published</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((d) => (
-            <tr key={d.id} aria-current={d.id === selectedId ? "true" : undefined}>
-              <td>
-                <Link
-                  to={`?decision=${d.id}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    onSelect(d.id);
-                  }}
-                >
-                  {d.title}
-                </Link>
-              </td>
-              <td>{DECISION_KIND_LABELS[d.kind]}</td>
-              <td className="nowrap">{d.contract?.reference ?? "–"}</td>
-              <td className="nowrap">{formatDate(d.decidedOn)}</td>
-              <td>{d.published ? "Yes" : "No"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Commissioning decisions"
+      captionHidden
+      data={rows}
+      columns={DECISION_COLUMNS}
+      getRowId={(d) => String(d.id)}
+      searchLabel="Search decisions"
+      exportName={exportName}
+      emptyMessage="No decisions recorded."
+      initialSorting={[{ id: "decidedOn", desc: true }]}
+      rowClassName={(d) => (d.id === selectedId ? "is-open" : undefined)}
+      testId="decisions-table"
+    />
   );
 }

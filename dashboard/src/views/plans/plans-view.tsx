@@ -1,9 +1,9 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { KpqCard } from "../../features/plans/kpq-card";
 import { KpqForm } from "../../features/plans/kpq-form";
-import { PLAN_KIND_LABELS, PlansQuery } from "../../features/plans/plan-data";
+import { PLAN_KIND_LABELS, PlansOfficeCellsQuery, PlansQuery } from "../../features/plans/plan-data";
 import { useSession } from "../../session";
 import { useOfficeId, useQuarterId } from "../../url-state";
 import "../../components/workspace.css";
@@ -18,7 +18,12 @@ export default function PlansView() {
   const [periodId] = useQuarterId();
   const [message, setMessage] = useState("");
   const [adding, setAdding] = useState<number | null>(null);
-  const [{ data, error, fetching }, refetch] = useQuery({ query: PlansQuery, variables: { officeId, periodId: periodId ?? 0 }, pause: officeId === null || periodId === null });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: PlansQuery, variables: { officeId }, pause: officeId === null });
+  const [{ data: cellData }] = useQuery({ query: PlansOfficeCellsQuery, variables: { officeId, periodId: periodId ?? 0 }, pause: officeId === null || periodId === null });
+  const cells = useMemo(() => {
+    const total = cellData?.scorecards.find((s) => s.portfolioId == null);
+    return new Map((total?.rows ?? []).flatMap((row) => row.cells.filter((c) => c.periodId === periodId).map((c) => [row.indicatorId, c] as const)));
+  }, [cellData, periodId]);
   const canWrite = WRITERS.includes(user?.role ?? "ANALYST");
   const reload = () => refetch({ requestPolicy: "network-only" });
   const saved = (text: string) => {
@@ -58,7 +63,7 @@ export default function PlansView() {
               ) : (
                 <ul className="kpq-list">
                   {priority.keyPerformanceQuestions.map((kpq) => (
-                    <KpqCard key={kpq.id} kpq={kpq} priorityId={priority.id} canWrite={canWrite} indicators={data.indicators} onSaved={saved} onReload={reload} />
+                    <KpqCard key={kpq.id} kpq={kpq} priorityId={priority.id} canWrite={canWrite} indicators={data.indicators} cells={cells} onSaved={saved} onReload={reload} />
                   ))}
                 </ul>
               )}

@@ -1,11 +1,14 @@
-import { useMemo, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useCallback, useMemo, useState } from "react";
+import { useSearchParams } from "react-router";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
+import { RecordLink } from "../../components/record-link";
 import { useQuery } from "urql";
 import { FormField } from "../../components/form-field";
 import { describeError } from "../../errors";
 import { useFragment, type FragmentType } from "../../gql";
-import type { RiskStatus } from "../../gql/graphql";
-import { matchesRiskFilters, RISK_RATINGS, RISK_STATUS_LABELS, RiskFieldsFragment, RiskRegisterQuery, type RiskFilters, type RiskRating } from "../../features/risks/risk-data";
+import type { RiskFieldsFragment, RiskStatus } from "../../gql/graphql";
+import { matchesRiskFilters, RISK_RATINGS, RISK_STATUS_LABELS, RiskFieldsFragment as RiskFieldsFragmentDoc, RiskRegisterQuery, type RiskFilters, type RiskRating } from "../../features/risks/risk-data";
+import { CreateRiskForm } from "../../features/risks/create-risk-form";
 import { RiskDetail } from "../../features/risks/risk-detail";
 import { RiskScore } from "../../features/risks/risk-score";
 import { useSession } from "../../session";
@@ -45,6 +48,7 @@ export default function RisksView() {
   const selectedId = Number(params.get("risk")) || null;
   // Only a risk chosen from the list takes focus; one opened from a link leaves the page as it loads.
   const [chosen, setChosen] = useState(false);
+  const choose = useCallback(() => setChosen(true), []);
   const reload = () => refetch({ requestPolicy: "network-only" });
 
   const setParam = (key: string, value: string | null) =>
@@ -82,10 +86,7 @@ export default function RisksView() {
           <div className="workspace__stack">
             <section aria-labelledby="risks-list-heading">
               <h2 id="risks-list-heading">Risks</h2>
-              <RiskTable risks={data.risks} filters={filters} selectedId={selectedId} onSelect={(id) => {
-                  setChosen(true);
-                  setParam("risk", String(id));
-                }} />
+              <RiskTable risks={data.risks} filters={filters} selectedId={selectedId} onSelect={choose} exportName={`risks-office-${officeId}`} />
             </section>
             <div>
               {(() => {
@@ -109,6 +110,22 @@ export default function RisksView() {
                 );
               })()}
             </div>
+            {canWrite && officeId !== null && (
+              <details className="panel workspace__add">
+                <summary>
+                  <h2>Add a risk</h2>
+                </summary>
+                <CreateRiskForm
+                  officeId={officeId}
+                  portfolios={data.portfolios}
+                  onCreated={(risk) => {
+                    setMessage(`Added “${risk.title}” to the register.`);
+                    reload();
+                    setParam("risk", String(risk.id));
+                  }}
+                />
+              </details>
+            )}
           </div>
         </>
       )}
@@ -116,8 +133,8 @@ export default function RisksView() {
   );
 }
 
-function RiskFilterBar({ filters, portfolios, risks, setParam }: { filters: RiskFilters; portfolios: readonly { id: number; name: string }[]; risks: readonly FragmentType<typeof RiskFieldsFragment>[]; setParam(key: string, value: string | null): void }) {
-  const owners = [...new Set(useFragment(RiskFieldsFragment, risks).map((r) => r.ownerName))].sort();
+function RiskFilterBar({ filters, portfolios, risks, setParam }: { filters: RiskFilters; portfolios: readonly { id: number; name: string }[]; risks: readonly FragmentType<typeof RiskFieldsFragmentDoc>[]; setParam(key: string, value: string | null): void }) {
+  const owners = [...new Set(useFragment(RiskFieldsFragmentDoc, risks).map((r) => r.ownerName))].sort();
   const cell = filters.likelihood != null || filters.impact != null;
   return (
     <form className="filters" aria-label="Filter the register" onSubmit={(e) => e.preventDefault()}>
@@ -195,49 +212,47 @@ function RiskFilterBar({ filters, portfolios, risks, setParam }: { filters: Risk
   );
 }
 
-function RiskTable({ risks, filters, selectedId, onSelect }: { risks: readonly FragmentType<typeof RiskFieldsFragment>[]; filters: RiskFilters; selectedId: number | null; onSelect(id: number): void }) {
-  const all = useFragment(RiskFieldsFragment, risks);
+type RiskRow = RiskFieldsFragment;
+const col = tableColumns<RiskRow>();
+
+function RiskTable({ risks, filters, selectedId, onSelect, exportName }: { risks: readonly FragmentType<typeof RiskFieldsFragmentDoc>[]; filters: RiskFilters; selectedId: number | null; onSelect(id: number): void; exportName: string }) {
+  const all = useFragment(RiskFieldsFragmentDoc, risks);
   const rows = useMemo(() => all.filter((r) => matchesRiskFilters(r, filters)), [all, filters]);
-  if (!rows.length) return <p>No risks match these filters.</p>;
+  const columns = useMemo<DataColumn<RiskRow>[]>(
+    () => [
+      col.accessor("title", {
+        header: "Risk",
+        cell: ({ row }) => (
+          <RecordLink param="risk" id={row.original.id} onChoose={onSelect}>
+            {row.original.title}
+          </RecordLink>
+        ),
+        meta: { rowHeader: true },
+      }),
+      col.accessor("score", { header: "Score", cell: (info) => <RiskScore score={info.getValue()} />, meta: { className: "nowrap", label: "Score (likelihood × impact)" } }),
+      col.accessor("likelihood", { header: "Likelihood", meta: { exportOnly: true } }),
+      col.accessor("impact", { header: "Impact", meta: { exportOnly: true } }),
+      col.accessor((r) => RISK_STATUS_LABELS[r.status], { id: "status", header: "Status" }),
+      col.accessor("ownerName", { header: "Owner" }),
+      col.accessor((r) => r.portfolio?.name ?? "Office-wide", { id: "portfolio", header: "Portfolio" }),
+      col.accessor((r) => (r.escalated ? "Yes" : "No"), { id: "escalated", header: "Escalated" }),
+    ],
+    [onSelect],
+  );
+  if (all.length && !rows.length) return <p>No risks match these filters.</p>;
   return (
-    <div className="table-scroll" role="region" aria-label="Risks" tabIndex={0}>
-      <table className="table" data-testid="risk-table">
-        <caption className="visually-hidden">{rows.length} of {all.length} risks</caption>
-        <thead>
-          <tr>
-            <th scope="col">Risk</th>
-            <th scope="col">Score</th>
-            <th scope="col">Status</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Portfolio</th>
-            <th scope="col">Escalated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id} aria-current={r.id === selectedId ? "true" : undefined}>
-              <td>
-                <Link
-                  to={`?risk=${r.id}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    onSelect(r.id);
-                  }}
-                >
-                  {r.title}
-                </Link>
-              </td>
-              <td>
-                <RiskScore score={r.score} />
-              </td>
-              <td>{RISK_STATUS_LABELS[r.status]}</td>
-              <td>{r.ownerName}</td>
-              <td>{r.portfolio?.name ?? "Office-wide"}</td>
-              <td>{r.escalated ? "Yes" : "No"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={`Risks: ${rows.length} of ${all.length}`}
+      captionHidden
+      data={rows}
+      columns={columns}
+      getRowId={(r) => String(r.id)}
+      searchLabel="Search risks"
+      exportName={exportName}
+      emptyMessage="No risks recorded."
+      initialSorting={[{ id: "score", desc: true }]}
+      rowClassName={(r) => (r.id === selectedId ? "is-open" : undefined)}
+      testId="risk-table"
+    />
   );
 }

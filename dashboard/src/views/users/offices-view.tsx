@@ -1,10 +1,15 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { OfficeForm } from "../../features/users/office-form";
 import { OfficesQuery } from "../../features/users/user-data";
 import { PeopleNav } from "../../features/users/people-nav";
+import type { OfficesRegisterQuery } from "../../gql/graphql";
 import "../../components/workspace.css";
+
+type OfficeRow = OfficesRegisterQuery["offices"][number];
+const col = tableColumns<OfficeRow>();
 
 /** Administrators: every office, its name and Commissioner's title (edited with the version loaded), and new offices. */
 export default function OfficesView() {
@@ -12,6 +17,24 @@ export default function OfficesView() {
   const [editing, setEditing] = useState<number | null>(null);
   const [{ data, error, fetching }, refetch] = useQuery({ query: OfficesQuery });
   const reload = () => refetch({ requestPolicy: "network-only" });
+  const columns = useMemo<DataColumn<OfficeRow>[]>(
+    () => [
+      col.accessor("name", { header: "Office", meta: { rowHeader: true } }),
+      col.accessor("code", { header: "Code", cell: (info) => <code>{info.getValue()}</code> }),
+      col.accessor("commissionerTitle", { header: "Commissioner's title" }),
+      col.display({
+        id: "edit",
+        header: "Edit",
+        cell: ({ row }) => (
+          <button type="button" className="button button--secondary" onClick={() => setEditing(row.original.id)}>
+            Edit<span className="visually-hidden"> {row.original.name}</span>
+          </button>
+        ),
+        meta: { noExport: true },
+      }),
+    ],
+    [],
+  );
   const saved = (text: string) => {
     setMessage(text);
     setEditing(null);
@@ -35,36 +58,17 @@ export default function OfficesView() {
         <div className="workspace__split">
           <section aria-labelledby="offices-heading">
             <h2 id="offices-heading">Offices</h2>
-            <div className="table-scroll" role="region" aria-label="Offices" tabIndex={0}>
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Office</th>
-                    <th scope="col">Code</th>
-                    <th scope="col">Commissioner's title</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.offices.map((o) => (
-                    <tr key={o.id} aria-current={editing === o.id ? "true" : undefined}>
-                      <td>{o.name}</td>
-                      <td>
-                        <code>{o.code}</code>
-                      </td>
-                      <td>{o.commissionerTitle}</td>
-                      <td>
-                        <button type="button" className="button button--secondary" onClick={() => setEditing(o.id)}>
-                          Edit<span className="visually-hidden"> {o.name}</span>
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption="Offices"
+              captionHidden
+              data={data.offices}
+              columns={columns}
+              getRowId={(o) => String(o.id)}
+              searchLabel="Search offices"
+              exportName="offices"
+              rowClassName={(o) => (o.id === editing ? "is-open" : undefined)}
+              testId="offices-table"
+            />
           </section>
           <div>
             {(() => {

@@ -1,11 +1,16 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useQuery } from "urql";
 import { FormField } from "../../components/form-field";
 import { describeError } from "../../errors";
 import { ProviderForm } from "../../features/users/provider-form";
 import { PROVIDER_TYPE_LABELS, ProvidersQuery } from "../../features/users/user-data";
 import { PeopleNav } from "../../features/users/people-nav";
+import type { ProvidersRegisterQuery } from "../../gql/graphql";
 import "../../components/workspace.css";
+
+type ProviderRow = ProvidersRegisterQuery["providers"]["items"][number];
+const col = tableColumns<ProviderRow>();
 
 /** The provider register: organisations that hold contracts, with their charity and company numbers. */
 export default function ProvidersView() {
@@ -19,7 +24,26 @@ export default function ProvidersView() {
     setEditing(null);
     reload();
   };
-  const items = data?.providers.items ?? [];
+  const items = useMemo(() => data?.providers.items ?? [], [data]);
+  const columns = useMemo<DataColumn<ProviderRow>[]>(
+    () => [
+      col.accessor("name", { header: "Name", meta: { rowHeader: true } }),
+      col.accessor((p) => PROVIDER_TYPE_LABELS[p.type], { id: "type", header: "Type", meta: { filter: "select" } }),
+      col.accessor((p) => p.charityNumber ?? "", { id: "charityNumber", header: "Charity no.", cell: (info) => info.getValue() || "–" }),
+      col.accessor((p) => p.companyNumber ?? "", { id: "companyNumber", header: "Company no.", cell: (info) => info.getValue() || "–" }),
+      col.display({
+        id: "edit",
+        header: "Edit",
+        cell: ({ row }) => (
+          <button type="button" className="button button--secondary" onClick={() => setEditing(row.original.id)}>
+            Edit<span className="visually-hidden"> {row.original.name}</span>
+          </button>
+        ),
+        meta: { noExport: true },
+      }),
+    ],
+    [],
+  );
   const provider = items.find((p) => p.id === editing);
 
   return (
@@ -50,36 +74,17 @@ export default function ProvidersView() {
                 {data.providers.totalCount} {data.providers.totalCount === 1 ? "provider" : "providers"}
                 {data.providers.hasMore ? ", the first 100 shown" : ""}
               </p>
-              <div className="table-scroll" role="region" aria-label="Providers" tabIndex={0}>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Charity no.</th>
-                      <th scope="col">Company no.</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((p) => (
-                      <tr key={p.id} aria-current={editing === p.id ? "true" : undefined}>
-                        <td>{p.name}</td>
-                        <td>{PROVIDER_TYPE_LABELS[p.type]}</td>
-                        <td>{p.charityNumber ?? "–"}</td>
-                        <td>{p.companyNumber ?? "–"}</td>
-                        <td>
-                          <button type="button" className="button button--secondary" onClick={() => setEditing(p.id)}>
-                            Edit<span className="visually-hidden"> {p.name}</span>
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="Providers"
+                captionHidden
+                data={items}
+                columns={columns}
+                getRowId={(p) => String(p.id)}
+                searchable={false}
+                exportName="provider-register"
+                rowClassName={(p) => (p.id === editing ? "is-open" : undefined)}
+                testId="providers-table"
+              />
             </>
           )}
         </section>

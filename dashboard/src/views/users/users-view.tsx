@@ -1,8 +1,11 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useSearchParams } from "react-router";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
+import { RecordLink } from "../../components/record-link";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { useFragment, type FragmentType } from "../../gql";
+import type { UserFieldsFragment as UserRow } from "../../gql/graphql";
 import { CreateUserForm } from "../../features/users/create-user-form";
 import { OfficeUsersQuery, UserFieldsFragment } from "../../features/users/user-data";
 import { UserDetail } from "../../features/users/user-detail";
@@ -57,7 +60,7 @@ export default function UsersView() {
         <div className="workspace__split">
           <section aria-labelledby="users-heading">
             <h2 id="users-heading">People</h2>
-            <UsersTable users={users} selectedId={selectedId} onSelect={select} />
+            <UsersTable users={users} selectedId={selectedId} exportName={`users-office-${officeId}`} />
           </section>
           <div>
             {selected ? (
@@ -96,41 +99,36 @@ export default function UsersView() {
   );
 }
 
-function UsersTable({ users, selectedId, onSelect }: { users: readonly FragmentType<typeof UserFieldsFragment>[]; selectedId: number | null; onSelect(id: number): void }) {
+const col = tableColumns<UserRow>();
+const USER_COLUMNS: DataColumn<UserRow>[] = [
+  col.accessor("name", {
+    header: "Name",
+    cell: ({ row }) => (
+      <RecordLink param="user" id={row.original.id}>
+        {row.original.name}
+      </RecordLink>
+    ),
+    meta: { rowHeader: true },
+  }),
+  col.accessor((u) => u.email ?? "", { id: "email", header: "Email" }),
+  col.accessor((u) => roleLabel(u.role), { id: "role", header: "Role", meta: { filter: "select" } }),
+  col.accessor((u) => (u.active ? "Active" : "Deactivated"), { id: "active", header: "Account", meta: { filter: "select" } }),
+];
+
+function UsersTable({ users, selectedId, exportName }: { users: readonly FragmentType<typeof UserFieldsFragment>[]; selectedId: number | null; exportName: string }) {
   const rows = useFragment(UserFieldsFragment, users);
-  if (!rows.length) return <p>No users.</p>;
   return (
-    <div className="table-scroll" role="region" aria-label="Users" tabIndex={0}>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Account</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((u) => (
-            <tr key={u.id} aria-current={u.id === selectedId ? "true" : undefined}>
-              <td>
-                <Link
-                  to={`?user=${u.id}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    onSelect(u.id);
-                  }}
-                >
-                  {u.name}
-                </Link>
-                <br />
-                <span className="hint">{u.email}</span>
-              </td>
-              <td>{roleLabel(u.role)}</td>
-              <td>{u.active ? "Active" : "Deactivated"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Users"
+      captionHidden
+      data={rows}
+      columns={USER_COLUMNS}
+      getRowId={(u) => String(u.id)}
+      searchLabel="Search users"
+      exportName={exportName}
+      emptyMessage="No users."
+      rowClassName={(u) => (u.id === selectedId ? "is-open" : undefined)}
+      testId="users-table"
+    />
   );
 }

@@ -16,6 +16,7 @@ const ReturnForm = lazy(() => import("./views/provider/return-form"));
 const Explorer = lazy(() => import("./views/explorer/explorer"));
 const Benchmarks = lazy(() => import("./views/benchmarks/benchmarks-view"));
 const Transparency = lazy(() => import("./views/open/transparency-page"));
+const Notifications = lazy(() => import("./views/notifications/notifications-view"));
 
 const OFFICE: readonly Role[] = ["COMMISSIONER", "OFFICER", "ADMIN"];
 const PROVIDER: readonly Role[] = ["PROVIDER"];
@@ -38,6 +39,7 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/provider/returns/:contractId/:periodId", view: ReturnForm, title: "Return", roles: PROVIDER, pickers: false },
   { path: "/explorer", view: Explorer, title: "Explorer", roles: READERS, pickers: true },
   { path: "/benchmarks", view: Benchmarks, title: "Benchmarks", roles: READERS, pickers: false },
+  { path: "/notifications", view: Notifications, title: "Notifications", roles: [...READERS, "PROVIDER"], pickers: false },
 ];
 
 function Loading({ what = "Loading…" }: { what?: string }) {

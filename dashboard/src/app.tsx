@@ -28,6 +28,7 @@ const Plans = lazy(() => import("./views/plans/plans-view"));
 const Users = lazy(() => import("./views/users/users-view"));
 const Offices = lazy(() => import("./views/users/offices-view"));
 const Providers = lazy(() => import("./views/users/providers-view"));
+const Notifications = lazy(() => import("./views/notifications/notifications-view"));
 
 const OFFICE: readonly Role[] = ["COMMISSIONER", "OFFICER", "ADMIN"];
 const PROVIDER: readonly Role[] = ["PROVIDER"];
@@ -65,6 +66,7 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/users", view: Users, title: "Users", roles: OFFICE, pickers: true },
   { path: "/offices", view: Offices, title: "Offices", roles: ["ADMIN"], pickers: false },
   { path: "/providers", view: Providers, title: "Providers", roles: OFFICE, pickers: false },
+  { path: "/notifications", view: Notifications, title: "Notifications", roles: [...READERS, "PROVIDER"], pickers: false },
 ];
 
 function Loading({ what = "Loading…" }: { what?: string }) {

@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { NavLink, useLocation } from "react-router";
 import { useSession, type Role } from "../session";
 import { useSelectionSearch } from "../url-state";
+import { NotificationBell } from "../features/notifications/notification-bell";
 import { ConnectionStatus } from "./connection-status";
 import { CurrentUser } from "./current-user";
 import { OfficeQuarterPicker } from "./office-quarter-picker";
@@ -76,6 +77,7 @@ export function Layout({ children, pickers = false }: LayoutProps) {
             </div>
             <div className="site-header__tools">
               <ConnectionStatus />
+              {user && <NotificationBell />}
               {user && <CurrentUser knownUser={user} onSignOut={signOut} onSessionEnded={signOut} compact />}
             </div>
           </div>

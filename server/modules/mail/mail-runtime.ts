@@ -230,7 +230,7 @@ export class MailRuntime {
     const limit = this.config.batchSize;
     return this.writer.run(null, async (uow) => {
       if (uow.manager.connection.options.type === "postgres") {
-        const rows: { id: number }[] = await uow.manager.query(
+        const result: unknown[] = await uow.manager.query(
           `UPDATE mail_outbox SET state = 'SENDING', "leaseOwner" = $1, "leaseUntil" = $2, attempts = attempts + 1
            WHERE id IN (SELECT id FROM mail_outbox
                         WHERE (state = 'PENDING' AND "nextAttemptAt" <= $3) OR (state = 'SENDING' AND "leaseUntil" < $3)
@@ -238,6 +238,8 @@ export class MailRuntime {
            RETURNING id`,
           [this.owner, leaseUntil, now, limit],
         );
+        // TypeORM answers an UPDATE on PostgreSQL with [rows, affected count].
+        const rows = (Array.isArray(result[0]) ? result[0] : result) as { id: number }[];
         const ids = rows.map((r) => Number(r.id));
         return ids.length ? uow.manager.find(OutboxMail, { where: { id: In(ids) }, order: { id: "ASC" } }) : [];
       }

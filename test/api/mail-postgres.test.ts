@@ -1,0 +1,88 @@
+/*
+ * Two server instances on one PostgreSQL database deliver one outbox: each claims rows with FOR UPDATE SKIP LOCKED,
+ * so no mail is sent twice, and between them every mail is sent. Both also run the schedule at start-up, at the same
+ * moment, and write each reminder once (its unique key). Under CI=true this must run, never skip.
+ */
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { ADMIN_URL } from "../support/services.js";
+import { crash, sleep, startServer, type ServerProcess } from "../support/server-process.js";
+import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.js";
+
+const BURST = 120;
+
+async function reachable(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return null;
+  } catch (error) {
+    return `PostgreSQL: ${(error as Error).message}`;
+  }
+}
+const unreachable = await reachable();
+if (unreachable && !process.env.CI) console.warn(`Skipping the PostgreSQL mail test: ${unreachable}`);
+
+describe.skipIf(unreachable !== null && !process.env.CI)("mail from two instances on PostgreSQL", () => {
+  const database = `hub_mail_${process.pid}_${Date.now()}`;
+  const url = `postgres://postgres@127.0.0.1:5432/${database}`;
+  const servers: ServerProcess[] = [];
+  let sink: SmtpSink;
+  afterAll(async () => {
+    for (const server of servers) await crash(server).catch(() => undefined);
+    await sink?.close();
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("sends every mail exactly once between them", async () => {
+    if (unreachable) throw new Error(`${unreachable}; CI requires PostgreSQL.`);
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${database}"`);
+    await admin.end();
+    // A slow receiver, so the two workers' batches overlap in time.
+    sink = await startSmtpSink({ beforeAccept: async () => void (await sleep(5)) });
+    const env = { DATABASE_URL: url, SMTP_URL: sink.url, MAIL_SCHEDULE: "on", MAIL_BATCH_SIZE: "3", MAIL_POLL_MS: "100", MAIL_LEASE_MS: "30000" };
+    const started = await Promise.all([0, 1].map(() => startServer({ env, timeoutMs: 90_000 })));
+    servers.push(...started);
+
+    // A burst on top of the start-up run's chasers and digests: as if many returns had been decided at once.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO mail_outbox ("dedupeKey", "officeId", kind, "toAddress", subject, body, state, attempts, "nextAttemptAt", "messageId", "createdAt")
+         SELECT 'burst:' || n, NULL, 'ACCEPTED', 'burst' || n || '@example.org', 'Burst ' || n, 'Body ' || n, 'PENDING', 0, now(), '<burst-' || n || '@test>', now()
+         FROM generate_series(1, ${BURST}) AS n`,
+      );
+      const deadline = Date.now() + 90_000;
+      let rows: { id: number; state: string; messageId: string; leaseOwner: string | null; kind: string }[] = [];
+      for (;;) {
+        rows = (await db.query(`SELECT id, state, "messageId", "leaseOwner", kind FROM mail_outbox ORDER BY id`)).rows;
+        if (rows.every((r) => r.state === "SENT")) break;
+        if (Date.now() > deadline) throw new Error(`not all sent: ${rows.filter((r) => r.state !== "SENT").length} left\n${servers[0].output().slice(-3000)}`);
+        await sleep(200);
+      }
+      const scheduled = rows.filter((r) => !r.messageId.startsWith("<burst-"));
+      expect(scheduled.length).toBeGreaterThan(0);
+      // Both start-up runs wrote the same reminders: once each.
+      expect(new Set(scheduled.map((r) => r.messageId)).size).toBe(scheduled.length);
+      const counts = new Map<string, number>();
+      for (const mail of sink.mails) counts.set(mail.messageId, (counts.get(mail.messageId) ?? 0) + 1);
+      const twice = [...counts].filter(([, n]) => n > 1);
+      expect(twice).toEqual([]);
+      expect(sink.mails.length).toBe(rows.length);
+      for (const row of rows) expect(counts.get(row.messageId), `row ${row.id}`).toBe(1);
+      // Both instances did part of the work.
+      const owners = new Set(rows.map((r) => r.leaseOwner));
+      expect(owners.size).toBe(2);
+      console.log(`[mail-postgres] ${rows.length} mails, ${[...owners].map((o) => rows.filter((r) => r.leaseOwner === o).length).join(" + ")} by the two instances, none twice`);
+    } finally {
+      await db.end();
+    }
+  }, 240_000);
+});

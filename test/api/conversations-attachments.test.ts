@@ -281,7 +281,11 @@ describe("attachments", () => {
     expect(got.headers.get("content-security-policy")).toContain("sandbox");
     expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
 
-    for (const who of [PROVIDER_B, DORSET_OFFICER, ANALYST]) expect((await download(who, row.id)).status, who).toBe(404);
+    for (const who of [PROVIDER_B, DORSET_OFFICER, ANALYST]) {
+      expect((await download(who, row.id)).status, who).toBe(404);
+      expect(codes(await server.http(who, "query($r: Int!) { attachments(owner: RETURN, recordId: $r) { id } }", { r: submittedA })), who).toEqual(["NOT_FOUND"]);
+    }
+    expect((await ok(PROVIDER_A, "query($r: Int!) { attachments(owner: RETURN, recordId: $r) { id } }", { r: submittedA })).attachments.map((a: { id: number }) => a.id)).toContain(row.id);
     expect((await download(null, row.id)).status).toBe(401);
     const listed = await ok(OFFICER, THREAD, { id: submittedA });
     expect(listed.performanceReturn.attachments).toEqual([{ id: row.id, filename: "Case study — Q4.pdf", contentType: "application/pdf", sizeBytes: bytes.length, downloadPath: `/attachments/${row.id}` }]);
@@ -380,6 +384,8 @@ describe("attachments", () => {
     expect((await download(PROVIDER_A, id)).status).toBe(404);
     expect((await download(DORSET_OFFICER, id)).status).toBe(404);
     expect((await download(ANALYST, id)).status).toBe(decision.published ? 200 : 404);
+    expect(codes(await server.http(PROVIDER_A, "query($d: Int!) { attachments(owner: DECISION, recordId: $d) { id } }", { d: wiltshireDecision }))).toEqual(["NOT_FOUND"]);
+    expect(codes(await server.http(DORSET_OFFICER, "query($d: Int!) { attachments(owner: DECISION, recordId: $d) { id } }", { d: wiltshireDecision }))).toEqual(["NOT_FOUND"]);
     const listed = await ok(OFFICER, "query($o: Int!) { decisions(officeId: $o) { id attachments { id filename } } }", { o: wiltshire });
     expect(listed.decisions.find((d: { id: number }) => d.id === wiltshireDecision).attachments).toEqual([{ id, filename: "Decision paper.pdf" }]);
   });

@@ -77,7 +77,7 @@ export function attachmentRouter(services: Services, budgets: Budgets): Router {
     }
   });
 
-  router.get("/:id", async (req, res) => {
+  router.get("/:id", chargeRequest(services, budgets), async (req, res) => {
     try {
       const ctx = await createContext(services, req.headers.authorization);
       if (!ctx.user) return refuse(res, 401, ErrorCode.UNAUTHENTICATED, "Sign in to continue.");

@@ -35,7 +35,7 @@ export async function uploadFile(token: string, owner: AttachmentOwner, recordId
 /** A message for people, by code and rule (never by the server's text, which the server may reword). */
 export function describeUploadProblem(problem: UploadProblem, limits: { maxFile: string }): string {
   if (problem.code === "NETWORK") return problem.message;
-  if (problem.rule === "maxSize") return `That file is too large: each file may be at most ${limits.maxFile}.`;
+  if (problem.rule === "maxSize" || (problem.status === 413 && problem.rule !== "maxReturnTotal")) return `That file is too large: each file may be at most ${limits.maxFile}.`;
   if (problem.rule === "maxReturnTotal") return "This return already holds as much as it can: remove a file first, or send a smaller one.";
   if (problem.rule === "fileType") return "That kind of file cannot be attached. Attach a PDF, an image (PNG, JPEG, GIF, WebP), a Word, Excel or PowerPoint file (.docx, .xlsx, .pptx), an OpenDocument file, or plain text / CSV.";
   if (problem.rule === "required") return "That file is empty.";

@@ -1,43 +1,8 @@
 import { graphql } from "../../gql";
+import type { ReturnConversationQuery as ConversationData } from "../../gql/graphql";
 
-/** One comment as every thread shows it. */
-export const CommentFields = graphql(`
-  fragment ConversationComment on ReturnComment {
-    id
-    body
-    measureId
-    replyToId
-    createdAt
-    author {
-      id
-      name
-      role
-    }
-  }
-`);
-
-/** A follow-up flag, as shown on the review and beside the figure in the provider's form. */
-export const FlagFields = graphql(`
-  fragment ConversationFlag on FigureFlag {
-    id
-    version
-    open
-    note
-    measureId
-    returnId
-    raisedAt
-    clearedAt
-    clearNote
-    raisedBy {
-      id
-      name
-    }
-    clearedBy {
-      id
-      name
-    }
-  }
-`);
+// Fields are written out rather than spread from fragments: a spread counts as a level of depth, and the
+// dashboard keeps every operation within depth 5 (test/unit/dashboard-operations.test.ts).
 
 export const ReturnConversationQuery = graphql(`
   query ReturnConversation($id: Int!) {
@@ -59,27 +24,47 @@ export const ReturnConversationQuery = graphql(`
         name
       }
       comments {
-        ...ConversationComment
+        id
+        body
+        measureId
+        replyToId
+        createdAt
+        author {
+          id
+          name
+          role
+        }
       }
       figureFlags {
-        ...ConversationFlag
+        id
+        version
+        open
+        note
+        measureId
+        returnId
+        raisedAt
+        clearedAt
+        clearNote
+        raisedBy {
+          id
+          name
+        }
+        clearedBy {
+          id
+          name
+        }
       }
     }
   }
 `);
 
+/** A signal per change (the panel refetches what it shows), so each event executes little per group of viewers. */
 export const ConversationChangedSubscription = graphql(`
   subscription ConversationChanged($officeId: Int!, $returnId: Int, $since: Int) {
     conversationChanged(officeId: $officeId, returnId: $returnId, since: $since) {
       seq
       change
       returnId
-      comment {
-        ...ConversationComment
-      }
-      flag {
-        ...ConversationFlag
-      }
       attachmentId
     }
   }
@@ -88,7 +73,7 @@ export const ConversationChangedSubscription = graphql(`
 export const PostCommentMutation = graphql(`
   mutation PostReturnComment($input: PostReturnCommentInput!) {
     postReturnComment(input: $input) {
-      ...ConversationComment
+      id
     }
   }
 `);
@@ -96,7 +81,9 @@ export const PostCommentMutation = graphql(`
 export const RaiseFlagMutation = graphql(`
   mutation RaiseFigureFlag($input: RaiseFigureFlagInput!) {
     raiseFigureFlag(input: $input) {
-      ...ConversationFlag
+      id
+      version
+      open
     }
   }
 `);
@@ -104,7 +91,9 @@ export const RaiseFlagMutation = graphql(`
 export const ClearFlagMutation = graphql(`
   mutation ClearFigureFlag($id: Int!, $version: Int!, $note: String) {
     clearFigureFlag(id: $id, version: $version, note: $note) {
-      ...ConversationFlag
+      id
+      version
+      open
     }
   }
 `);
@@ -114,8 +103,28 @@ export const OpenFlagsQuery = graphql(`
     contract(id: $contractId) {
       id
       openFigureFlags {
-        ...ConversationFlag
+        id
+        version
+        open
+        note
+        measureId
+        returnId
+        raisedAt
+        clearedAt
+        clearNote
+        raisedBy {
+          id
+          name
+        }
+        clearedBy {
+          id
+          name
+        }
       }
     }
   }
 `);
+
+type Loaded = NonNullable<ConversationData["performanceReturn"]>;
+export type ThreadComment = Loaded["comments"][number];
+export type ThreadFlag = Loaded["figureFlags"][number];

@@ -1,6 +1,5 @@
 import { useQuery } from "urql";
-import { useFragment } from "../../gql";
-import { FlagFields, OpenFlagsQuery } from "./conversation-data";
+import { OpenFlagsQuery } from "./conversation-data";
 import "./conversations.css";
 
 /**
@@ -9,7 +8,7 @@ import "./conversations.css";
  */
 export function FigureFlagNote({ contractId, measureId, id }: { contractId: number; measureId: number; id?: string }) {
   const [{ data }] = useQuery({ query: OpenFlagsQuery, variables: { contractId }, requestPolicy: "cache-and-network" });
-  const flags = useFragment(FlagFields, data?.contract.openFigureFlags ?? []);
+  const flags = data?.contract.openFigureFlags ?? [];
   const flag = flags.find((f) => f.measureId === measureId);
   if (!flag) return null;
   return (

@@ -2,10 +2,9 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "rea
 import { useMutation, useQuery, type CombinedError } from "urql";
 import { describeError } from "../../errors";
 import { formatDateTime } from "../../format";
-import { useFragment, type FragmentType } from "../../gql";
 import { useSession } from "../../session";
 import { AttachmentList } from "../attachments/attachment-list";
-import { ClearFlagMutation, CommentFields, FlagFields, PostCommentMutation, RaiseFlagMutation, ReturnConversationQuery } from "./conversation-data";
+import { ClearFlagMutation, PostCommentMutation, RaiseFlagMutation, ReturnConversationQuery, type ThreadComment, type ThreadFlag } from "./conversation-data";
 import { useLiveConversation } from "./use-live-conversation";
 import "./conversations.css";
 
@@ -82,8 +81,8 @@ export function ReturnConversationPanel({ returnId, level = 3 }: ReturnConversat
   );
 }
 
-function Thread({ comments, measureNames, viewerId, onReply }: { comments: FragmentType<typeof CommentFields>[]; measureNames: Map<number, string>; viewerId: number | null; onReply?: (to: { id: number; author: string }) => void }) {
-  const list = useFragment(CommentFields, comments);
+function Thread({ comments, measureNames, viewerId, onReply }: { comments: ThreadComment[]; measureNames: Map<number, string>; viewerId: number | null; onReply?: (to: { id: number; author: string }) => void }) {
+  const list = comments;
   const byId = new Map(list.map((c) => [c.id, c]));
   if (list.length === 0) return <p className="conversation__muted">No comments yet.</p>;
   return (
@@ -188,9 +187,9 @@ function CommentForm({ returnId, measures, replyTo, onCancelReply, onPosted }: {
   );
 }
 
-function FlagsSection({ returnId, flags, measures, staff, Heading, onChanged }: { returnId: number; flags: FragmentType<typeof FlagFields>[]; measures: { id: number; name: string }[]; staff: boolean; Heading: "h2" | "h3"; onChanged(): void }) {
+function FlagsSection({ returnId, flags, measures, staff, Heading, onChanged }: { returnId: number; flags: ThreadFlag[]; measures: { id: number; name: string }[]; staff: boolean; Heading: "h2" | "h3"; onChanged(): void }) {
   const id = useId();
-  const list = useFragment(FlagFields, flags);
+  const list = flags;
   const names = useMemo(() => new Map(measures.map((m) => [m.id, m.name])), [measures]);
   const [measureId, setMeasureId] = useState<string>("");
   const [note, setNote] = useState("");

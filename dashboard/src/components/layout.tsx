@@ -24,9 +24,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: "/board/present", label: "Present", roles: OFFICE_ROLES, keepSelection: true },
   { to: "/explorer", label: "Explorer", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
   { to: "/benchmarks", label: "Benchmarks", roles: ["ANALYST", "COMMISSIONER", "OFFICER", "ADMIN"], keepSelection: true },
-  { to: "/contracts", label: "Contracts", roles: OFFICE_ROLES },
-  { to: "/money", label: "Money", roles: OFFICE_ROLES },
-  { to: "/quarters", label: "Quarters", roles: OFFICE_ROLES },
+  { to: "/contracts", label: "Contracts", roles: OFFICE_ROLES, keepSelection: true },
+  { to: "/money", label: "Money", roles: OFFICE_ROLES, keepSelection: true },
+  { to: "/quarters", label: "Quarters", roles: OFFICE_ROLES, keepSelection: true },
   { to: "/provider", label: "Your returns", roles: ["PROVIDER"], end: true },
 ];
 

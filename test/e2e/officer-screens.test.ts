@@ -240,7 +240,12 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       const closeDialog = page.getByRole("dialog", { name: "Close 2023-24 Q4?" });
       const summary = closeDialog.getByTestId("outstanding-summary");
       await summary.waitFor({ timeout: 20_000 });
-      expect(await summary.innerText()).toMatch(/\d+ returns? not in, \d+ not reviewed \(\d+ of \d+ due accepted/);
+      const counts = /(\d+) returns? not in, (\d+) not reviewed(?:, (\d+) sent back)? \(\d+ of \d+ due accepted/.exec(await summary.innerText());
+      expect(counts).not.toBeNull();
+      // Each return counted is named: whom to chase, and what to review.
+      expect(await closeDialog.getByTestId("outstanding-not-in").locator("li").count()).toBe(Number(counts![1]));
+      expect(await closeDialog.getByTestId("outstanding-not-reviewed").locator("li").count()).toBe(Number(counts![2]));
+      expect(await closeDialog.getByTestId("outstanding-sent-back").locator("li").count()).toBe(Number(counts![3] ?? 0));
       await screenshot(page, "officer-quarter-close-dialog-1440", false);
       // Cancel leaves it open.
       await closeDialog.getByRole("button", { name: "Cancel" }).click();

@@ -92,7 +92,7 @@ export function OpenQuarterForm({ officeId, suggested, stillOpen, onOpened }: Op
             stillOpen.map((p) => (
               <section key={p.id} aria-label={`${p.label}, still open`}>
                 <h3>{p.label} is still open</h3>
-                <QuarterOutstanding periodId={p.id} />
+                <QuarterOutstanding periodId={p.id} officeId={officeId} />
               </section>
             ))
           ) : (

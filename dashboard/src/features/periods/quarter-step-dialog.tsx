@@ -42,7 +42,7 @@ export interface QuarterStepTarget {
 
 export interface QuarterStepDialogProps {
   step: "close" | "freeze";
-  period: QuarterStepTarget;
+  period: QuarterStepTarget & { officeId: number };
   onDone(message: string): void;
   /** Someone moved the quarter on first (CONFLICT): the list should be fetched again. */
   onStale(): void;
@@ -92,7 +92,7 @@ export function QuarterStepDialog({ step, period, onDone, onStale, onClose }: Qu
     <ConfirmDialog title={text.title(period.label)} confirmLabel={text.confirm} busyLabel={text.busy} busy={closing || freezing} tone={step === "freeze" ? "warning" : "normal"} error={problem} onConfirm={confirm} onClose={onClose}>
       <p>{text.what}</p>
       <p>Returns were due by {formatDate(period.dueDate)}. Outstanding now:</p>
-      <QuarterOutstanding periodId={period.id} />
+      <QuarterOutstanding periodId={period.id} officeId={period.officeId} />
     </ConfirmDialog>
   );
 }

@@ -74,10 +74,10 @@ export default function QuartersView() {
           <QuarterList quarters={quarters} onStep={onStep} exportName={`quarters-${fileSlug(user?.office?.name ?? `office-${officeId}`)}`} />
         </>
       )}
-      {step && (
+      {step && officeId != null && (
         <QuarterStepDialog
           step={step.step}
-          period={step.quarter}
+          period={{ ...step.quarter, officeId }}
           onDone={(text) => {
             setStep(null);
             setMessage(text);

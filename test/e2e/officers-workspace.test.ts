@@ -8,6 +8,9 @@ const COMMISSIONER = "commissioner@wiltshire.demo.example";
 const OFFICER = "officer@wiltshire.demo.example";
 const ANALYST = "analyst@wiltshire.demo.example";
 
+/** Waits for what a mutation changes on screen: generous, as a shared machine can take seconds to hash a password. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 async function data<T>(e2e: E2E, as: string, query: string, variables?: Record<string, unknown>): Promise<T> {
   const result = await e2e.server.run<T>(as, query, variables);
   expect(result.errors).toBeUndefined();
@@ -53,9 +56,9 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await submit.getByLabel("Portfolio").selectOption({ label: "Prevention & Youth" });
       await submit.getByLabel("Proposed annual cost (£)").fill("24,000");
       await submit.getByRole("button", { name: "Submit brief" }).click();
-      await expect.poll(() => page.getByTestId("status-message").innerText()).toContain("Submitted “Knife crime education in schools”");
+      await poll(() => page.getByTestId("status-message").innerText()).toContain("Submitted “Knife crime education in schools”");
       const detail = page.getByTestId("brief-detail");
-      await expect.poll(() => detail.getByTestId("brief-state").innerText()).toBe("Submitted, awaiting scores");
+      await poll(() => detail.getByTestId("brief-state").innerText()).toBe("Submitted, awaiting scores");
 
       await detail.getByLabel("Business need").selectOption("2");
       await detail.getByLabel("Drivers", { exact: true }).selectOption("3");
@@ -63,7 +66,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       // The product is shown as the scores are chosen, before anything is saved.
       expect(await detail.getByTestId("brief-product").innerText()).toBe("Total: 2 × 3 × 2 = 12 of 27");
       await detail.getByRole("button", { name: "Save scores" }).click();
-      await expect.poll(() => detail.getByTestId("brief-state").innerText()).toBe("Scored, awaiting decision");
+      await poll(() => detail.getByTestId("brief-state").innerText()).toBe("Scored, awaiting decision");
       expect(await detail.getByTestId("brief-total").innerText()).toContain("= 12 of 27");
       // Officers score; only the Commissioner decides.
       expect(await detail.getByRole("button", { name: "Approve brief…" }).count()).toBe(0);
@@ -122,7 +125,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await notice.waitFor();
       expect(await notice.innerText()).toContain("Someone else changed this brief");
       await notice.getByRole("button", { name: "Reload brief" }).click();
-      await expect.poll(() => detail.getByTestId("brief-total").innerText()).toContain("= 27 of 27");
+      await poll(() => detail.getByTestId("brief-total").innerText()).toContain("= 27 of 27");
       expect(await page.getByTestId("reload-notice").count()).toBe(0);
     } finally {
       await context.close();
@@ -147,9 +150,9 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await latest.check();
       await form.getByLabel("Rationale").fill("Referrals and outcomes held up through the year; the provider met every target.");
       await form.getByRole("button", { name: "Record decision" }).click();
-      await expect.poll(() => page.getByTestId("status-message").innerText()).toContain("Recorded “Extend the ISVA service for 2024-25”");
+      await poll(() => page.getByTestId("status-message").innerText()).toContain("Recorded “Extend the ISVA service for 2024-25”");
       const detail = page.getByTestId("decision-detail");
-      await expect.poll(() => detail.getByTestId("decision-evidence-list").innerText()).toMatch(/WSW-VV-03, 20\d\d-\d\d Q\d return \(accepted\)/);
+      await poll(() => detail.getByTestId("decision-evidence-list").innerText()).toMatch(/WSW-VV-03, 20\d\d-\d\d Q\d return \(accepted\)/);
       expect(await detail.getByTestId("decision-published").innerText()).toBe("Not yet published");
       // Officers record; only the Commissioner publishes.
       expect(await detail.getByRole("button", { name: "Publish decision…" }).count()).toBe(0);
@@ -166,7 +169,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       const dialog = commissioner.page.getByRole("dialog", { name: /Publish “Extend the ISVA service for 2024-25”/ });
       expect(await dialog.innerText()).toContain("cannot be withdrawn");
       await dialog.getByRole("button", { name: "Publish to the Panel" }).click();
-      await expect.poll(() => detail.getByTestId("decision-published").innerText()).toBe("Published");
+      await poll(() => detail.getByTestId("decision-published").innerText()).toBe("Published");
     } finally {
       await commissioner.context.close();
     }
@@ -187,7 +190,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await board.page.waitForURL(/\/risks\?/);
       await board.page.getByTestId("cell-filter").waitFor();
       const rows = board.page.getByTestId("risk-table").locator("tbody tr");
-      await expect.poll(() => rows.count()).toBe(risks.filter((r) => r.likelihood === risk.likelihood && r.impact === risk.impact).length);
+      await poll(() => rows.count()).toBe(risks.filter((r) => r.likelihood === risk.likelihood && r.impact === risk.impact).length);
       expect(await rows.first().innerText()).toContain(risk.title);
     } finally {
       await board.context.close();
@@ -206,7 +209,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await form.getByLabel("Status").selectOption("OPEN");
       await form.getByLabel("Note (optional)").fill("Procurement timetable slipped by two months.");
       await form.getByRole("button", { name: "Record review" }).click();
-      await expect.poll(() => history.locator("tbody tr").count()).toBe(before + 1);
+      await poll(() => history.locator("tbody tr").count()).toBe(before + 1);
       expect(await history.locator("tbody tr").first().innerText()).toContain("2023-24 Q4");
       expect(await history.locator("tbody tr").first().innerText()).toContain("Procurement timetable slipped");
       expect(await detail.getByTestId("risk-score").innerText()).toContain("4 × 4 = ▲ 16 High");
@@ -230,7 +233,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await detail.getByRole("button", { name: "Escalate to the corporate register…" }).click();
       const dialog = page.getByRole("dialog", { name: /Escalate/ });
       await dialog.getByRole("button", { name: "Escalate", exact: true }).click();
-      await expect.poll(() => detail.getByTestId("risk-escalated").innerText()).toBe("Escalated");
+      await poll(() => detail.getByTestId("risk-escalated").innerText()).toBe("Escalated");
       await checkScreen(page, "risks", 1440);
 
       // A new risk joins the register; a missing owner is refused beside the field first.
@@ -244,7 +247,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await add.getByLabel("Likelihood").selectOption("2");
       await add.getByLabel("Impact").selectOption("5");
       await add.getByRole("button", { name: "Add risk" }).click();
-      await expect.poll(() => page.getByTestId("status-message").innerText()).toBe("Added “Provider insolvency in the youth portfolio” to the register.");
+      await poll(() => page.getByTestId("status-message").innerText()).toBe("Added “Provider insolvency in the youth portfolio” to the register.");
       expect(await page.getByTestId("risk-table").innerText()).toContain("Provider insolvency in the youth portfolio");
     } finally {
       await context.close();
@@ -269,16 +272,16 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       expect(await form.getByLabel("First password").getAttribute("aria-invalid")).toBe("true");
       await form.getByLabel("First password").fill("a-long-first-password");
       await form.getByRole("button", { name: "Add user" }).click();
-      await expect.poll(() => page.getByTestId("status-message").innerText()).toBe("Added Sam Newcomer.");
+      await poll(() => page.getByTestId("status-message").innerText()).toBe("Added Sam Newcomer.");
       const detail = page.getByTestId("user-detail");
-      await expect.poll(() => detail.getByTestId("user-active").innerText()).toBe("Active");
+      await poll(() => detail.getByTestId("user-active").innerText()).toBe("Active");
       expect((await e2e.server.run(null, 'mutation { login(email: "sam.newcomer@wiltshire.example", password: "a-long-first-password") { token } }')).errors).toBeUndefined();
 
       await detail.getByRole("button", { name: "Deactivate Sam Newcomer…" }).click();
       const dialog = page.getByRole("dialog", { name: "Deactivate Sam Newcomer?" });
       expect(await accessibilityViolations(page)).toEqual([]);
       await dialog.getByRole("button", { name: "Deactivate", exact: true }).click();
-      await expect.poll(() => detail.getByTestId("user-active").innerText()).toBe("Deactivated");
+      await poll(() => detail.getByTestId("user-active").innerText()).toBe("Deactivated");
       const login = await e2e.server.run(null, 'mutation { login(email: "sam.newcomer@wiltshire.example", password: "a-long-first-password") { token } }');
       expect(login.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
       await checkScreen(page, "users", 1440);

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { Link } from "react-router";
 import { formatDate, formatPence } from "../../format";
 import { useFragment, type FragmentType } from "../../gql";
@@ -22,15 +22,23 @@ export interface BriefDetailProps {
   attachments?: ReactNode;
   onChanged(message: string): void;
   onReload(): void;
+  /** Move focus (and the screen) to the brief when it opens below a long list. */
+  focusOnOpen?: boolean;
 }
 
 /** One brief: the proposal, its scores and their product, and what may be done with it next. */
-export function BriefDetail({ brief: ref, portfolios, canScore, canDecide, contractHref, attachments, onChanged, onReload }: BriefDetailProps) {
+export function BriefDetail({ brief: ref, portfolios, canScore, canDecide, contractHref, attachments, onChanged, onReload, focusOnOpen = false }: BriefDetailProps) {
   const brief = useFragment(BriefFieldsFragment, ref);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusOnOpen) headingRef.current?.focus();
+  }, [focusOnOpen]);
   const open = brief.state === "SUBMITTED" || brief.state === "SCORED";
   return (
     <article className="brief-detail panel" aria-labelledby={`brief-${brief.id}-title`} data-testid="brief-detail">
-      <h2 id={`brief-${brief.id}-title`}>{brief.title}</h2>
+      <h2 id={`brief-${brief.id}-title`} ref={headingRef} tabIndex={-1}>
+        {brief.title}
+      </h2>
       <dl className="facts">
         <div>
           <dt>State</dt>

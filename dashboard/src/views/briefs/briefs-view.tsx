@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { RecordLink } from "../../components/record-link";
@@ -25,6 +25,9 @@ export default function BriefsView() {
   const selection = useSelectionSearch();
   const [params, setParams] = useSearchParams();
   const [message, setMessage] = useState("");
+  // Only a brief chosen from the list takes focus (it opens below the list); one opened from a link does not.
+  const [chosen, setChosen] = useState(false);
+  const choose = useCallback(() => setChosen(true), []);
   const [{ data, error, fetching }, refetch] = useQuery({ query: BriefsListQuery, variables: { officeId }, pause: officeId === null });
   const role = user?.role ?? "ANALYST";
   const canWrite = WRITERS.includes(role);
@@ -57,12 +60,12 @@ export default function BriefsView() {
       )}
       {fetching && !data && <p role="status">Loading briefs…</p>}
       {data && (
-        <div className="workspace__split">
+        <div className="workspace__stack">
           <section aria-labelledby="briefs-list-heading" className="workspace__list">
             <h2 id="briefs-list-heading">Briefs</h2>
-            <BriefsTable briefs={briefs} selectedId={selectedId} exportName={`briefs-office-${officeId}`} />
+            <BriefsTable briefs={briefs} selectedId={selectedId} exportName={`briefs-office-${officeId}`} onChoose={choose} />
           </section>
-          <div className="workspace__detail">
+          <div className="workspace__split">
             {selected ? (
               <BriefDetail
                 key={selected.id}
@@ -78,6 +81,7 @@ export default function BriefsView() {
                   reload();
                 }}
                 onReload={reload}
+                focusOnOpen={chosen}
               />
             ) : (
               <p className="hint">Choose a brief to see its scores and decide on it.</p>
@@ -104,11 +108,11 @@ export default function BriefsView() {
 }
 
 const col = tableColumns<BriefRow>();
-const BRIEF_COLUMNS: DataColumn<BriefRow>[] = [
+const briefColumns = (onChoose: () => void): DataColumn<BriefRow>[] => [
   col.accessor("title", {
     header: "Title",
     cell: ({ row }) => (
-      <RecordLink param="brief" id={row.original.id}>
+      <RecordLink param="brief" id={row.original.id} onChoose={onChoose}>
         {row.original.title}
       </RecordLink>
     ),
@@ -129,14 +133,15 @@ const BRIEF_COLUMNS: DataColumn<BriefRow>[] = [
   col.accessor((b) => b.contract?.reference ?? "", { id: "contract", header: "Contract", cell: (info) => info.getValue() || "–" }),
 ];
 
-function BriefsTable({ briefs, selectedId, exportName }: { briefs: readonly FragmentType<typeof BriefFieldsFragment>[]; selectedId: number | null; exportName: string }) {
+function BriefsTable({ briefs, selectedId, exportName, onChoose }: { briefs: readonly FragmentType<typeof BriefFieldsFragment>[]; selectedId: number | null; exportName: string; onChoose(): void }) {
   const rows = useFragment(BriefFieldsFragment, briefs);
+  const columns = useMemo(() => briefColumns(onChoose), [onChoose]);
   return (
     <DataTable
       caption="Project briefs"
       captionHidden
       data={rows}
-      columns={BRIEF_COLUMNS}
+      columns={columns}
       getRowId={(b) => String(b.id)}
       searchLabel="Search briefs"
       exportName={exportName}

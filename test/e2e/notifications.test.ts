@@ -75,7 +75,7 @@ describe.skipIf(!browserAvailable())("notifications in the dashboard", () => {
   test("an officer sets the office's schedule; an administrator reads the outbox", async () => {
     const { context, page } = await e2e.open(OFFICER, "/notifications");
     try {
-      await expect.poll(() => page.getByRole("heading", { name: "Your office's reminders" }).isVisible()).toBe(true);
+      await expect.poll(() => page.getByRole("heading", { name: "Office reminders" }).isVisible()).toBe(true);
       await page.getByLabel("Remind providers this many days before the due date").fill("21, 7, 2");
       await page.getByRole("button", { name: "Save the schedule" }).click();
       await expect.poll(() => page.getByText("Saved.").isVisible()).toBe(true);

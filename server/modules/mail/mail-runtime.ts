@@ -95,7 +95,9 @@ export class MailRuntime {
     this.cron?.stop();
     if (this.timer) clearInterval(this.timer);
     this.stopListening?.();
-    await this.delivering?.catch(() => undefined);
+    // A send still in flight after a moment is cut off: its row stays claimed and goes again once the lease ends
+    // (the receiver had not accepted it), and a graceful stop stays within its limit.
+    if (this.delivering) await Promise.race([this.delivering.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     this.transport?.close();
   }
 

@@ -55,7 +55,7 @@ export function composeSentBack(r: ReturnFacts, reason: string, comments: { meas
   const lines = comments.map((c) => `- ${c.measure}: ${c.comment}`).join("\n");
   return {
     subject: `Return sent back: ${r.contract}, ${r.quarter}`,
-    summary: `Sent back: ${reason}`,
+    summary: `The office's reason: ${reason}`,
     body: `${r.office} has sent back ${what(r)} and asks you to correct it and submit it again.\n\nTheir reason:\n${reason}${lines ? `\n\nOn particular figures:\n${lines}` : ""}\n\nOpen the return to make the changes:\n${link(path)}`,
     path,
   };

@@ -73,7 +73,7 @@ export function MailScheduleForm({ officeId, canChange }: { officeId: number | n
   );
   return (
     <section className="panel mail-form" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Your office's reminders</h2>
+      <h2 id={`${id}-title`}>Office reminders</h2>
       <form onSubmit={submit}>
         {field("reminderDays", "Remind providers this many days before the due date", days, setDays, "Separate with commas, e.g. 14, 3.", "text")}
         {field("chaserIntervalDays", "Chase late returns every (days)", interval, setInterval, "The first chaser goes the day after the due date.", "numeric")}

@@ -494,7 +494,8 @@ describe("access generated from the schema", () => {
     // Every root field was walked, and the walk really reached data for every role (so "no leak" means something).
     expect([...report.skipped]).toEqual([]);
     for (const who of Object.keys(VIEWERS)) expect(report.answeredBy[who] ?? 0, who).toBeGreaterThan(5);
-  });
+    // Every return on every path now carries its comments, flags and files too: the walk is longer than the default timeout on a busy machine.
+  }, 240_000);
 
   it("over WebSocket: queries and mutations are refused, and every subscription path, replayed and live, leaks nothing", async () => {
     const clients: Client[] = [];

@@ -258,7 +258,7 @@ describe("follow-up flags", () => {
     // The return it was raised on still shows it, cleared.
     expect((await ok(OFFICER, THREAD, { id: accepted })).performanceReturn.figureFlags).toEqual([{ id: raised.id, open: false, measureId: measureOnA }]);
     expect(await m().countBy(AuditEvent, { action: "figure_flag.clear", entityId: raised.id })).toBe(1);
-    expect(await m().countBy(FigureFlag, {})).toBe(1);
+    expect(await m().countBy(FigureFlag, { returnId: accepted })).toBe(1);
   });
 });
 
@@ -388,5 +388,32 @@ describe("attachments", () => {
     expect(codes(await server.http(DORSET_OFFICER, "query($d: Int!) { attachments(owner: DECISION, recordId: $d) { id } }", { d: wiltshireDecision }))).toEqual(["NOT_FOUND"]);
     const listed = await ok(OFFICER, "query($o: Int!) { decisions(officeId: $o) { id attachments { id filename } } }", { o: wiltshire });
     expect(listed.decisions.find((d: { id: number }) => d.id === wiltshireDecision).attachments).toEqual([{ id, filename: "Decision paper.pdf" }]);
+  });
+});
+
+describe("flags and files, live", () => {
+  it("reach the office's staff and the return's provider over WebSocket, never another provider, office or the analyst", async () => {
+    const SUB = "subscription($o: Int!) { conversationChanged(officeId: $o) { seq change returnId flag { id measureId } attachment { id filename } attachmentId } }";
+    const listen = async (who: string) => {
+      const client = wsClient(server.url, await server.tokenFor(who));
+      clients.push(client);
+      return collect<any>(client, SUB, { o: wiltshire }, (items) => items.filter((i) => i.data?.conversationChanged).length >= 2, 3000);
+    };
+    const heard = Promise.all([OFFICER, PROVIDER_A, PROVIDER_B, ANALYST].map(listen));
+    await new Promise((r) => setTimeout(r, 300));
+    const file = await upload(PROVIDER_A, `returns/${submittedA}`, pdfBytes(700), "live.pdf");
+    expect(file.status).toBe(201);
+    const flag = (await ok(OFFICER, RAISE, { input: { returnId: submittedA, measureId: measureOnA, note: "Live flag." } })).raiseFigureFlag;
+    const [officer, providerA, providerB, analyst] = await heard;
+    for (const events of [officer, providerA]) {
+      const changes = events.map((e) => e.data?.conversationChanged).filter(Boolean);
+      expect(changes).toEqual([
+        expect.objectContaining({ change: "ATTACHMENT_ADDED", returnId: submittedA, attachment: { id: file.body.data!.attachment.id, filename: "live.pdf" } }),
+        expect.objectContaining({ change: "FLAG_RAISED", returnId: submittedA, flag: { id: flag.id, measureId: measureOnA } }),
+      ]);
+    }
+    expect(providerB.filter((e) => e.data?.conversationChanged)).toEqual([]);
+    expect(analyst.filter((e) => e.data?.conversationChanged)).toEqual([]);
+    await ok(OFFICER, CLEAR, { id: flag.id, version: flag.version });
   });
 });

@@ -2,6 +2,10 @@ import type { Client } from "graphql-ws";
 import type { Logger } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Office } from "../../server/modules/offices/office.entity.js";
+import { quarterIndex, type Quarter } from "../../server/modules/periods/financial-year.js";
+import { ReportingPeriod } from "../../server/modules/periods/reporting-period.entity.js";
+import { Portfolio } from "../../server/modules/portfolios/portfolio.entities.js";
+import { scorecardMayHaveChanged } from "../../server/modules/scorecards/scorecard-events.js";
 import { DomainEvent } from "../../server/realtime/domain-event.entity.js";
 import { Topic } from "../../server/realtime/pubsub.js";
 import { startTestServer, type TestServer } from "./harness.js";
@@ -65,4 +69,28 @@ describe("cells carried in the event", () => {
     for (const [key, cell] of carried) expect(cell, key).toEqual(fresh.get(key));
     board.unsubscribe();
   }, 60_000);
+
+  it("are right for every event of a transaction with several, each with its own portfolio and quarters", async () => {
+    const manager = server.services.db.manager;
+    const [first, second] = await manager.find(Portfolio, { where: { officeId: wiltshire }, order: { id: "ASC" } });
+    const periods = (await manager.findBy(ReportingPeriod, { officeId: wiltshire })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+    const late = periods.at(-1)!;
+    const events = await server.services.writer.run(null, async (uow) => [
+      await scorecardMayHaveChanged(uow, wiltshire, { portfolioId: first.id, year: periods[1].year, quarter: periods[1].quarter, reason: "TARGET_CHANGED" }),
+      await scorecardMayHaveChanged(uow, wiltshire, { portfolioId: second.id, year: late.year, quarter: null, reason: "TARGET_CHANGED" }),
+    ]);
+    const fresh = cellsOf((await server.run<any>(OFFICER, SCORECARDS, { o: wiltshire })).data!.scorecards);
+    for (const [i, portfolio] of [first, second].entries()) {
+      const row = await manager.findOneByOrFail(DomainEvent, { seq: (events as { seq: number }[])[i].seq });
+      const cells = (row.payload as { cells: { portfolioId: number; periodIds: number[]; scorecards: Card[] } }).cells;
+      const expected = i === 0 ? [periods[1].id] : periods.filter((p) => p.year === late.year).map((p) => p.id);
+      expect(cells.portfolioId).toBe(portfolio.id);
+      expect(cells.periodIds).toEqual(expected);
+      const carried = cellsOf(cells.scorecards);
+      expect(new Set([...carried.keys()].map((k) => k.split(":")[0]))).toEqual(new Set([String(portfolio.id), "office"]));
+      expect(new Set([...carried.keys()].map((k) => Number(k.split(":")[2])))).toEqual(new Set(expected));
+      // The stored cells have every field of a cell; the query asked for some.
+      for (const [key, cell] of carried) expect(cell, key).toMatchObject(fresh.get(key) as object);
+    }
+  });
 });

@@ -33,18 +33,16 @@ const CARRIED_BYTES = 32 * 1024;
 export async function carryChangedCells(manager: EntityManager, published: PublishedEvent[]): Promise<void> {
   const events = published.filter((e) => e.topic === Topic.SCORECARD_CHANGED) as PublishedEvent<CarriedChange>[];
   if (!events.length || events.length > CARRIED_EVENTS) return;
-  const byChange = new Map<string, { cells: ChangedCells; bytes: number }>();
-  for (const event of events) {
-    const change = event.payload;
-    const key = `${event.officeId}:${change.portfolioId}:${change.year}:${change.quarter}`;
-    let found = byChange.get(key);
-    if (!found) {
-      const cells = await computeChangedCells(manager, event.officeId, change);
-      byChange.set(key, (found = { cells, bytes: Buffer.byteLength(JSON.stringify(cells)) }));
+  const byOffice = new Map<number, PublishedEvent<CarriedChange>[]>();
+  for (const event of events) byOffice.set(event.officeId, [...(byOffice.get(event.officeId) ?? []), event]);
+  for (const [officeId, officeEvents] of byOffice) {
+    // One read of the office's cells for all its events in this transaction.
+    const cells = await officeChangedCells(manager, officeId, officeEvents.map((e) => e.payload));
+    for (const [i, event] of officeEvents.entries()) {
+      if (Buffer.byteLength(JSON.stringify(cells[i])) > CARRIED_BYTES) continue;
+      event.payload = { ...event.payload, cells: cells[i] };
+      await manager.update(DomainEvent, { seq: event.seq }, { payload: event.payload as object });
     }
-    if (found.bytes > CARRIED_BYTES) continue;
-    event.payload = { ...change, cells: found.cells };
-    await manager.update(DomainEvent, { seq: event.seq }, { payload: event.payload as object });
   }
 }
 
@@ -73,21 +71,30 @@ export function changeTouches(change: ScorecardChange, period: { year: string; q
 }
 
 async function computeChangedCells(manager: EntityManager, officeId: number, change: ScorecardChange): Promise<ChangedCells> {
+  return (await officeChangedCells(manager, officeId, [change]))[0];
+}
+
+/** The changed cells of several changes of one office, from one read of its maintained cells. */
+async function officeChangedCells(manager: EntityManager, officeId: number, changes: readonly ScorecardChange[]): Promise<ChangedCells[]> {
   const periods = (await manager.findBy(ReportingPeriod, { officeId })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
-  const touched = periods.filter((p) => changeTouches(change, p));
-  const touchedIds = new Set(touched.map((p) => p.id));
-  // Each touched quarter with the one before it, so "change from the previous quarter" is right.
+  const touchedOf = changes.map((change) => periods.filter((p) => changeTouches(change, p)));
+  // Each touched quarter with the one before it, so "change from the previous quarter" is right: in the union of
+  // several changes' quarters, a touched quarter's nearest earlier one is still its previous quarter.
   const wanted = new Set<number>();
   periods.forEach((p, i) => {
-    if (!touchedIds.has(p.id)) return;
+    if (!touchedOf.some((touched) => touched.includes(p))) return;
     wanted.add(p.id);
     if (i > 0) wanted.add(periods[i - 1].id);
   });
-  if (!touched.length) return { portfolioId: change.portfolioId, periodIds: [], scorecards: [] };
   // From the maintained cells: an index lookup, not a recomputation.
-  const { scorecards } = await readScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false });
-  const keep = scorecards
-    .filter((s) => s.contractId == null && (s.portfolioId === change.portfolioId || s.portfolioId == null))
-    .map((s) => ({ ...s, rows: s.rows.map((row) => ({ ...row, cells: row.cells.filter((cell) => touchedIds.has(cell.periodId)) })) }));
-  return { portfolioId: change.portfolioId, periodIds: touched.map((p) => p.id), scorecards: keep };
+  const { scorecards } = wanted.size ? await readScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false }) : { scorecards: [] };
+  return changes.map((change, i) => {
+    const touchedIds = new Set(touchedOf[i].map((p) => p.id));
+    const keep = touchedIds.size
+      ? scorecards
+          .filter((s) => s.contractId == null && (s.portfolioId === change.portfolioId || s.portfolioId == null))
+          .map((s) => ({ ...s, rows: s.rows.map((row) => ({ ...row, cells: row.cells.filter((cell) => touchedIds.has(cell.periodId)) })) }))
+      : [];
+    return { portfolioId: change.portfolioId, periodIds: touchedOf[i].map((p) => p.id), scorecards: keep };
+  });
 }

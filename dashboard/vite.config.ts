@@ -13,6 +13,8 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: "dist",
+    // dist/.vite/manifest.json: test/unit/route-budget.test.ts weighs each route from it.
+    manifest: true,
     emptyOutDir: true,
     // Monaco (inside GraphiQL) is several MB; the warning would fire on every build.
     chunkSizeWarningLimit: 5000,

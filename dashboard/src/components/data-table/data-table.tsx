@@ -60,6 +60,8 @@ export interface DataTableProps<TData extends RowData> {
   testId?: string;
   rowTestId?: (row: TData) => string | undefined;
   rowClassName?: (row: TData, index: number) => string | undefined;
+  /** More data-* attributes on a row (`{ "data-state": row.state }`), for styles and tests. */
+  rowAttributes?: (row: TData) => Record<`data-${string}`, string | undefined>;
   compact?: boolean;
 }
 
@@ -121,6 +123,7 @@ export function DataTable<TData extends RowData>({
   testId,
   rowTestId,
   rowClassName,
+  rowAttributes,
   compact = false,
 }: DataTableProps<TData>) {
   const captionId = useId();
@@ -261,7 +264,7 @@ export function DataTable<TData extends RowData>({
           </thead>
           <tbody>
             {pageRows.map((row, index) => (
-              <tr key={row.id} data-testid={rowTestId?.(row.original)} className={rowClassName?.(row.original, index)}>
+              <tr key={row.id} data-testid={rowTestId?.(row.original)} className={rowClassName?.(row.original, index)} {...rowAttributes?.(row.original)}>
                 {row.getAllCells().filter((cell) => !cell.column.columnDef.meta?.exportOnly).map((cell) => {
                   const meta = cell.column.columnDef.meta;
                   const className = [meta?.numeric ? "data-table__num" : "", meta?.className ?? ""].join(" ").trim() || undefined;

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "urql";
-import { graphql } from "../../gql";
-import type { BoardScorecardChangedSubscription, BoardScorecardsQuery } from "../../gql/graphql";
+import { graphql, useFragment } from "../../gql";
+import type { BoardScorecardChangedSubscription, BoardScorecardsQuery, ScorecardCellFieldsFragment } from "../../gql/graphql";
 import { useResyncKey } from "../../live";
+import { ScorecardCellFields } from "./scorecard-fragments";
 
 export const BoardScorecardsDocument = graphql(`
   query BoardScorecards($officeId: Int, $portfolioId: Int, $periodIds: [Int!], $includeSubmitted: Boolean!) {
@@ -18,20 +19,7 @@ export const BoardScorecardsDocument = graphql(`
           direction
         }
         cells {
-          periodId
-          label
-          actual
-          target
-          rag
-          change
-          returnsIn
-          returnsDue
-          complete
-          targetBasis
-          fullTarget
-          provisional
-          numerator
-          denominator
+          ...ScorecardCellFields
         }
       }
     }
@@ -50,20 +38,7 @@ export const BoardScorecardChangedDocument = graphql(`
         rows {
           indicatorId
           cells {
-            periodId
-            label
-            actual
-            target
-            rag
-            change
-            returnsIn
-            returnsDue
-            complete
-            targetBasis
-            fullTarget
-            provisional
-            numerator
-            denominator
+            ...ScorecardCellFields
           }
         }
       }
@@ -71,9 +46,16 @@ export const BoardScorecardChangedDocument = graphql(`
   }
 `);
 
-export type ScorecardData = BoardScorecardsQuery["scorecards"][number];
-export type ScorecardRowData = ScorecardData["rows"][number];
-export type CellData = ScorecardRowData["cells"][number];
+type FetchedScorecard = BoardScorecardsQuery["scorecards"][number];
+/** A cell's fields (the ScorecardCellFields fragment, unmasked once here for every component below). */
+export type CellData = ScorecardCellFieldsFragment;
+export type ScorecardRowData = Omit<FetchedScorecard["rows"][number], "cells"> & { cells: CellData[] };
+export type ScorecardData = Omit<FetchedScorecard, "rows"> & { rows: ScorecardRowData[] };
+
+// `useFragment` is the client preset's unmasking function, not a React hook: it may run in loops and callbacks.
+function unmaskScorecards(cards: readonly FetchedScorecard[]): ScorecardData[] {
+  return cards.map((card) => ({ ...card, rows: card.rows.map((row) => ({ ...row, cells: [...useFragment(ScorecardCellFields, row.cells)] })) }));
+}
 export type ScorecardUpdateEvent = BoardScorecardChangedSubscription["officeScorecardChanged"];
 
 /** One key per cell: the office total uses "office" in place of a portfolio id. */
@@ -157,7 +139,7 @@ export function useLiveScorecards(options: {
       if (includeSubmitted) return refresh();
       setPatches((current) => {
         const next = new Map(current);
-        for (const card of event.scorecards) for (const row of card.rows) for (const cell of row.cells) next.set(cellKey(card.portfolioId ?? null, row.indicatorId, cell.periodId), cell);
+        for (const card of event.scorecards) for (const row of card.rows) for (const cell of useFragment(ScorecardCellFields, row.cells)) next.set(cellKey(card.portfolioId ?? null, row.indicatorId, cell.periodId), cell);
         return next;
       });
     },
@@ -165,7 +147,7 @@ export function useLiveScorecards(options: {
   );
 
   const scorecards = useMemo(() => {
-    const base = result.data?.scorecards ?? [];
+    const base = unmaskScorecards(result.data?.scorecards ?? []);
     if (!patches.size) return base;
     return base.map((card) => ({
       ...card,

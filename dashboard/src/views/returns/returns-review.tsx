@@ -14,6 +14,7 @@ import { RETURN_STATE_LABELS } from "../../features/returns/return-labels";
 import { ReturnsStatus, useReturnCompleteness } from "../../features/returns/returns-status";
 import { SendBackDialog } from "../../features/returns/send-back-dialog";
 import { useReturnChanged } from "../../features/returns/use-return-changed";
+import { DataTable, fileSlug, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import "../../components/page-sections.css";
 import "./returns.css";
 
@@ -97,6 +98,8 @@ const GROUPS: { state: ReturnState; title: string; empty: string }[] = [
   { state: "ACCEPTED", title: "Accepted", empty: "No returns accepted yet." },
 ];
 
+const col = tableColumns<ReturnItem>();
+
 const STATE_ICONS: Record<string, string> = { DRAFT: "✎", SUBMITTED: "➜", RETURNED: "↩", ACCEPTED: "✓" };
 const HIGHLIGHT_MS = 10_000;
 
@@ -134,6 +137,7 @@ export default function ReturnsReview() {
     return contracts.data.contracts.items.filter((c) => c.returnDue && c.kpis.length > 0 && !started.has(c.id));
   }, [contracts.data, list.data, items]);
   const labelOf = (r: ReturnItem) => `${r.contract.reference} ${r.contract.title}`;
+  const grouped = useMemo(() => new Map(GROUPS.map((group) => [group.state, items.filter((r) => r.state === group.state)])), [items]);
 
   // Someone else (a provider submitting, another officer reviewing) changed a return: show it without a reload.
   useReturnChanged(
@@ -217,6 +221,70 @@ export default function ReturnsReview() {
 
   const boardSearch = officeId != null && frame.selected ? `?office=${officeId}&quarter=${frame.selected.id}` : "";
 
+
+  const columns = useMemo<DataColumn<ReturnItem>[]>(
+    () => [
+      col.accessor((r) => `${r.contract.reference} ${r.contract.title}`, {
+        id: "contract",
+        header: "Contract",
+        cell: ({ row: { original: r } }) => (
+          <span id={`return-${r.id}-contract`}>
+            <span className="returns-row__ref">{r.contract.reference}</span> {r.contract.title}
+            <span className="returns-row__portfolio">{r.contract.portfolio.name}</span>
+          </span>
+        ),
+        meta: { rowHeader: true, className: "returns-row__contract" },
+      }),
+      col.accessor((r) => r.contract.portfolio.name, { id: "portfolio", header: "Portfolio", meta: { exportOnly: true } }),
+      col.accessor((r) => r.contract.provider.name, { id: "provider", header: "Provider", meta: { filter: "select" } }),
+      col.accessor((r) => RETURN_STATE_LABELS[r.state] ?? r.state, {
+        id: "state",
+        header: "State",
+        cell: ({ row: { original: r } }) => (
+          <>
+            <span className={`return-state return-state--${r.state.toLowerCase()}`}>
+              <span aria-hidden="true">{STATE_ICONS[r.state]} </span>
+              {RETURN_STATE_LABELS[r.state] ?? r.state}
+            </span>
+            {r.revisionCount > 1 && <span className="returns-row__revision"> revision {r.revisionCount}</span>}
+          </>
+        ),
+      }),
+      col.accessor((r) => (r.revisionCount === 0 ? "Not submitted" : r.late ? "Late" : "On time"), {
+        id: "timeliness",
+        header: "Timeliness",
+        cell: ({ getValue }) =>
+          getValue() === "Late" ? (
+            <span className="return-late">
+              <span aria-hidden="true">⚠ </span>Late
+            </span>
+          ) : (
+            getValue()
+          ),
+      }),
+      col.accessor((r) => r.submittedAt ?? "", {
+        id: "submitted",
+        header: "Submitted",
+        cell: ({ row: { original: r } }) => (r.submittedAt ? formatDateTime(r.submittedAt) : "–"),
+        meta: { className: "returns-row__date" },
+      }),
+      col.display({
+        id: "actions",
+        header: () => <span className="visually-hidden">Actions</span>,
+        cell: ({ row: { original: r } }) => (
+          <div className="returns-row__actions">
+            <button type="button" className="button button--secondary" onClick={() => openDetail(r.id)} aria-haspopup="dialog" aria-describedby={`return-${r.id}-contract`}>
+              View
+            </button>
+            {reviewButtons({ id: r.id, state: r.state, version: r.version, label: labelOf(r) }, r)}
+          </div>
+        ),
+        meta: { noExport: true },
+      }),
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the action cells read the latest handlers on each render of the page
+    [items, accepting, canReview, openDetail],
+  );
   return (
     <div className="returns-review">
       <div className="board-title">
@@ -271,63 +339,20 @@ export default function ReturnsReview() {
                   {rows.length === 0 ? (
                     <p className="board-empty">{group.empty}</p>
                   ) : (
-                    <div className="table-scroll" role="region" aria-labelledby={headingId} tabIndex={0}>
-                      <table className="returns-table">
-                        <thead>
-                          <tr>
-                            <th scope="col">Contract</th>
-                            <th scope="col">Provider</th>
-                            <th scope="col">State</th>
-                            <th scope="col">Timeliness</th>
-                            <th scope="col">Submitted</th>
-                            <th scope="col">
-                              <span className="visually-hidden">Actions</span>
-                            </th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {rows.map((r) => {
-                            const isUpdated = updated.has(r.id);
-                            return (
-                              <tr key={r.id} data-testid={`return-row-${r.id}`} data-state={r.state} className={isUpdated ? "returns-row returns-row--updated" : "returns-row"} data-updated={isUpdated ? "true" : undefined}>
-                                <th scope="row" id={`return-${r.id}-contract`}>
-                                  <span className="returns-row__ref">{r.contract.reference}</span> {r.contract.title}
-                                  <span className="returns-row__portfolio">{r.contract.portfolio.name}</span>
-                                </th>
-                                <td>{r.contract.provider.name}</td>
-                                <td>
-                                  <span className={`return-state return-state--${r.state.toLowerCase()}`}>
-                                    <span aria-hidden="true">{STATE_ICONS[r.state]} </span>
-                                    {RETURN_STATE_LABELS[r.state] ?? r.state}
-                                  </span>
-                                  {r.revisionCount > 1 && <span className="returns-row__revision"> revision {r.revisionCount}</span>}
-                                </td>
-                                <td>
-                                  {r.revisionCount === 0 ? (
-                                    "Not submitted"
-                                  ) : r.late ? (
-                                    <span className="return-late">
-                                      <span aria-hidden="true">⚠ </span>Late
-                                    </span>
-                                  ) : (
-                                    "On time"
-                                  )}
-                                </td>
-                                <td className="returns-row__date">{r.submittedAt ? formatDateTime(r.submittedAt) : "–"}</td>
-                                <td>
-                                  <div className="returns-row__actions">
-                                    <button type="button" className="button button--secondary" onClick={() => openDetail(r.id)} aria-haspopup="dialog" aria-describedby={`return-${r.id}-contract`}>
-                                      View
-                                    </button>
-                                    {reviewButtons({ id: r.id, state: r.state, version: r.version, label: labelOf(r) }, r)}
-                                  </div>
-                                </td>
-                              </tr>
-                            );
-                          })}
-                        </tbody>
-                      </table>
-                    </div>
+                    <DataTable
+                      caption={`${group.title}, ${frame.selected!.label}`}
+                      captionHidden
+                      data={grouped.get(group.state) ?? []}
+                      columns={columns}
+                      getRowId={(r) => String(r.id)}
+                      exportName={`returns-${group.state.toLowerCase()}-${fileSlug(frame.officeName ?? "office")}-${fileSlug(frame.selected!.label)}`}
+                      searchLabel={`Search ${group.title.toLowerCase()}`}
+                      searchable={rows.length > 5}
+                      testId={`returns-table-${group.state.toLowerCase()}`}
+                      rowTestId={(r) => `return-row-${r.id}`}
+                      rowClassName={(r) => (updated.has(r.id) ? "returns-row returns-row--updated" : "returns-row")}
+                      rowAttributes={(r) => ({ "data-state": r.state, "data-updated": updated.has(r.id) ? "true" : undefined })}
+                    />
                   )}
                 </section>
               );

@@ -248,7 +248,8 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await add.getByLabel("Impact").selectOption("5");
       await add.getByRole("button", { name: "Add risk" }).click();
       await poll(() => page.getByTestId("status-message").innerText()).toBe("Added “Provider insolvency in the youth portfolio” to the register.");
-      expect(await page.getByTestId("risk-table").innerText()).toContain("Provider insolvency in the youth portfolio");
+      await poll(() => page.getByTestId("risk-table").innerText()).toContain("Provider insolvency in the youth portfolio");
+      await poll(() => detail.getByRole("heading", { level: 2 }).innerText()).toBe("Provider insolvency in the youth portfolio");
     } finally {
       await context.close();
     }

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from "react";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { RecordLink } from "../../components/record-link";
 import { useQuery } from "urql";
@@ -130,7 +130,13 @@ const briefColumns = (onChoose: () => void): DataColumn<BriefRow>[] => [
     meta: { numeric: true, label: "Annual cost (£)", exportValue: (b: BriefRow) => (b.proposedValuePence == null ? null : b.proposedValuePence / 100), excelFormat: "£#,##0" },
   }),
   col.accessor((b) => b.portfolio?.name ?? "", { id: "portfolio", header: "Portfolio", meta: { filter: "select" } }),
-  col.accessor((b) => b.contract?.reference ?? "", { id: "contract", header: "Contract", cell: (info) => info.getValue() || "–" }),
+  col.accessor((b) => b.contract?.reference ?? "", {
+    id: "contract",
+    header: "Contract",
+    // The contract an approved brief became, on the contracts screen.
+    cell: ({ row }) => (row.original.contract ? <Link to={`/contracts/${row.original.contract.id}`}>{row.original.contract.reference}</Link> : "–"),
+    meta: { className: "nowrap" },
+  }),
 ];
 
 function BriefsTable({ briefs, selectedId, exportName, onChoose }: { briefs: readonly FragmentType<typeof BriefFieldsFragment>[]; selectedId: number | null; exportName: string; onChoose(): void }) {

@@ -16,7 +16,7 @@ import { User } from "../users/user.entity.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { MailConfig } from "./mail.config.js";
 import { MailKind, OfficeMailSchedule, OutboxMail, OutboxState, parseDays } from "./mail.entities.js";
-import { backoffMs, londonDay, MAIL_SCHEDULE_DEFAULTS, reminderFor, type ScheduleSettings } from "./mail.rules.js";
+import { backoffMs, daysBetween, londonDay, MAIL_SCHEDULE_DEFAULTS, reminderFor, type ScheduleSettings } from "./mail.rules.js";
 import { composeAccepted, composeDigest, composeReminder, composeSentBack, digestIsEmpty, type DigestFacts, type DigestLine, type ReturnFacts } from "./mail.templates.js";
 import { enqueue, type Outgoing } from "./outbox.js";
 
@@ -173,7 +173,9 @@ export class MailRuntime {
         (period.dueDate < today ? digest.late : digest.due).push(line);
         const reminder = reminderFor(period.dueDate, today, settings);
         if (!reminder) continue;
-        const mail = composeReminder(reminder.kind, reminder.days, await this.facts(m, contract, period, office), link);
+        // A run that catches up after downtime says how things stand today, not on the day the reminder was meant for.
+        const days = reminder.kind === MailKind.LATE ? daysBetween(period.dueDate, today) : daysBetween(today, period.dueDate);
+        const mail = composeReminder(reminder.kind, days, await this.facts(m, contract, period, office), link);
         for (const recipient of users.get(contract.providerId) ?? []) {
           items.push({ recipient, officeId: office.id, kind: reminder.kind, key: `contract-${contract.id}:period-${period.id}:${reminder.day}`, returnId: ret?.id ?? null, mail });
         }

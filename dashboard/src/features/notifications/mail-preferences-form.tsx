@@ -59,7 +59,7 @@ export function MailPreferencesForm({ isProvider }: { isProvider: boolean }) {
       <form onSubmit={submit}>
         <fieldset className="mail-form__choices">
           <legend>Send me</legend>
-          {CHOICES.filter((c) => (isProvider ? c.provider : c.staff || c.provider)).map((c) => (
+          {CHOICES.filter((c) => (isProvider ? c.provider : c.staff)).map((c) => (
             <label key={c.key} className="mail-form__choice">
               <input type="checkbox" checked={draft[c.key]} onChange={(e) => setDraft({ ...draft, [c.key]: e.target.checked })} /> {c.label}
             </label>

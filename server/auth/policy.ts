@@ -335,6 +335,7 @@ export const POLICIES: Record<string, Policy> = {
   ContractChanged: derived("any"),
   ReturnChanged: derived("any"),
   ConversationChanged: derived("any"),
+  AttachmentLimits: derived("any"),
   CsvImportProgress: derived("any"),
   CsvImportResult: derived("any"),
   ReturnCheckResult: derived("any"),

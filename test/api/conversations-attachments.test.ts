@@ -291,6 +291,10 @@ describe("attachments", () => {
     expect(listed.performanceReturn.attachments).toEqual([{ id: row.id, filename: "Case study — Q4.pdf", contentType: "application/pdf", sizeBytes: bytes.length, downloadPath: `/attachments/${row.id}` }]);
   });
 
+  it("tells the dashboard its limits", async () => {
+    expect((await ok(PROVIDER_A, "{ attachmentLimits { maxFileBytes maxReturnBytes allowedTypes } }")).attachmentLimits).toMatchObject({ maxFileBytes: MAX_FILE, maxReturnBytes: MAX_RETURN });
+  });
+
   it("refuses uploads from another provider, another office, an analyst, and without a token, storing nothing", async () => {
     const before = storedFiles().length;
     const rows = await m().countBy(Attachment, {});

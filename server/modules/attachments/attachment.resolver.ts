@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { ALLOWED_TYPES } from "./attachment-content.js";
 import { loadVisible } from "../../auth/policy.js";
 import { PerformanceReturn } from "../returns/return.entities.js";
 import type { Context } from "../../context.js";
@@ -9,8 +10,27 @@ import { User } from "../users/user.entity.js";
 import { Attachment, AttachmentOwner } from "./attachment.entity.js";
 import { attachmentsOf, deleteAttachment } from "./attachment.service.js";
 
+@ObjectType({ description: "What an upload may be: the server's limits and the types it accepts (by content)." })
+class AttachmentLimits {
+  @Field(() => Int)
+  maxFileBytes!: number;
+
+  @Field(() => Int)
+  maxReturnBytes!: number;
+
+  @Field(() => [String], { description: "Readable names of the accepted types." })
+  allowedTypes!: string[];
+}
+
 @Resolver(() => Attachment)
 export class AttachmentResolver {
+  @Authorized()
+  @Query(() => AttachmentLimits)
+  attachmentLimits(@Ctx() ctx: Context): AttachmentLimits {
+    const { maxFileBytes, maxReturnBytes } = ctx.services.config.attachments;
+    return { maxFileBytes, maxReturnBytes, allowedTypes: [...ALLOWED_TYPES.values(), "Plain text or CSV (UTF-8)"] };
+  }
+
   @Authorized(...OFFICE_WRITERS, Role.PROVIDER)
   @Mutation(() => Attachment, { description: "Delete a file: its uploader, or the office's commissioning staff. Answers with the file as it was." })
   deleteAttachment(@Ctx() ctx: Context, @Arg("id", () => Int) id: number): Promise<Attachment> {

@@ -25,6 +25,14 @@ const AttachmentsQuery = graphql(`
   }
 `);
 
+const LimitsQuery = graphql(`
+  query AttachmentLimits {
+    attachmentLimits {
+      maxFileBytes
+    }
+  }
+`);
+
 const DeleteAttachmentMutation = graphql(`
   mutation DeleteAttachment($id: Int!) {
     deleteAttachment(id: $id) {
@@ -58,6 +66,8 @@ export function AttachmentList({ owner, recordId, canUpload, canRemoveAny = fals
   const [token] = useSessionToken();
   const [{ data, error, fetching }, refetch] = useQuery({ query: AttachmentsQuery, variables: { owner, recordId }, requestPolicy: "cache-and-network" });
   const [, remove] = useMutation(DeleteAttachmentMutation);
+  const [limits] = useQuery({ query: LimitsQuery, pause: !canUpload });
+  const maxFile = formatBytes(limits.data?.attachmentLimits.maxFileBytes ?? 10 * 1024 * 1024);
   const [status, setStatus] = useState<{ kind: "idle" | "uploading" | "done" | "failed"; message?: string }>({ kind: "idle" });
   const input = useRef<HTMLInputElement>(null);
   const first = useRef(refreshKey);
@@ -75,7 +85,7 @@ export function AttachmentList({ owner, recordId, canUpload, canRemoveAny = fals
       setStatus({ kind: "done", message: `${file.name} attached.` });
       refetch({ requestPolicy: "network-only" });
     } catch (problem) {
-      setStatus({ kind: "failed", message: describeUploadProblem(problem as UploadProblem, { maxFile: "10 MB" }) });
+      setStatus({ kind: "failed", message: describeUploadProblem(problem as UploadProblem, { maxFile }) });
     } finally {
       if (input.current) input.current.value = "";
     }
@@ -128,7 +138,7 @@ export function AttachmentList({ owner, recordId, canUpload, canRemoveAny = fals
             Attach a file
           </label>
           <p id={`${id}-hint`} className="attachments__hint">
-            PDF, image, Word, Excel, PowerPoint, OpenDocument, or plain text / CSV; up to 10 MB each.
+            PDF, image, Word, Excel, PowerPoint, OpenDocument, or plain text / CSV; up to {maxFile} each.
           </p>
           <input ref={input} id={`${id}-file`} type="file" aria-describedby={`${id}-hint ${id}-status`} disabled={status.kind === "uploading"} onChange={(event) => void send(event.target.files)} />
         </div>

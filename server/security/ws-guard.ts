@@ -18,8 +18,11 @@ export enum BudgetCloseCode {
   TooManyConnections = 4030,
   /** The user opened more than WS_CONNECTS_PER_MINUTE sockets in a minute. */
   TooManyConnects = 4031,
-  /** The account is in the penalty box after repeated abuse closes (the reason says for how long). */
-  Penalised = 4429,
+  /**
+   * The account is in the penalty box after repeated abuse closes (the reason says for how long). Not 4429:
+   * graphql-ws's clients take that one (its "too many initialisation requests") as fatal and never reconnect.
+   */
+  Penalised = 4032,
 }
 
 /** Closes that count as an offence towards the penalty box. */

@@ -44,16 +44,16 @@ async function oversized(localAddress: string) {
 }
 
 describe("the WebSocket penalty box", () => {
-  it("refuses a client closed for abuse at the upgrade with 429, its account at connection_init with 4429, leaves another user alone, and lets it back after a growing period", async () => {
+  it("refuses a client closed for abuse at the upgrade with 429, its account at connection_init with 4032, leaves another user alone, and lets it back after a growing period", async () => {
     const bystander = await rawSocket(server.url, await server.tokenFor(OFFICER));
     bystander.send({ id: "b", type: "subscribe", payload: { query: "subscription { returnChanged(officeId: 1) { seq } }" } });
 
     expect([await oversized(HOSTILE_ADDRESS), await oversized(HOSTILE_ADDRESS)]).toEqual([1009, 1009]);
     // Two offences box the account; its next connection_init, even from a clean address, is refused before any lookup.
     await sleep(50);
-    await expect(rawSocket(server.url, await server.tokenFor(ATTACKER), { localAddress: "127.0.0.3" })).rejects.toThrow(/closed 4429 Connections refused for 1 s after repeated abuse/);
+    await expect(rawSocket(server.url, await server.tokenFor(ATTACKER), { localAddress: "127.0.0.3" })).rejects.toThrow(/closed 4032 Connections refused for 1 s after repeated abuse/);
     // Coming back while boxed is an offence of the address it comes from: the hostile address's third.
-    await expect(rawSocket(server.url, await server.tokenFor(ATTACKER), { localAddress: HOSTILE_ADDRESS })).rejects.toThrow(/closed 4429/);
+    await expect(rawSocket(server.url, await server.tokenFor(ATTACKER), { localAddress: HOSTILE_ADDRESS })).rejects.toThrow(/closed 4032/);
     await sleep(50);
     const refused = await upgrade(HOSTILE_ADDRESS);
     expect(refused).toEqual({ status: 429, retryAfter: "1", body: expect.stringMatching(/Connections refused for 1 s/) });
@@ -79,7 +79,7 @@ describe("the WebSocket penalty box", () => {
     // Offending again earns a longer box: 2 s, so still refused after 1.1 s.
     expect([await oversized(HOSTILE_ADDRESS), await oversized(HOSTILE_ADDRESS)]).toEqual([1009, 1009]);
     await sleep(50);
-    await expect(rawSocket(server.url, await server.tokenFor(ATTACKER), { localAddress: HOSTILE_ADDRESS })).rejects.toThrow(/closed 4429 Connections refused for 2 s/);
+    await expect(rawSocket(server.url, await server.tokenFor(ATTACKER), { localAddress: HOSTILE_ADDRESS })).rejects.toThrow(/closed 4032 Connections refused for 2 s/);
     await sleep(50);
     // Each refusal is held up to a second before it is answered: the second one would be let in after a 1 s box.
     expect(await upgrade(HOSTILE_ADDRESS)).toMatchObject({ status: 429, retryAfter: "1" });

@@ -1,14 +1,14 @@
-import { useId, useMemo, useState, type ReactNode } from "react";
+import { useEffect, useId, useMemo, useState, type ReactNode } from "react";
 import { useClient, useQuery } from "urql";
 import { RagBadge } from "../../components/rag-badge";
 import { describeError } from "../../errors";
 import { formatDate, formatDateTime, formatMoney, formatPence, formatValue, ragLabel } from "../../format";
-import { graphql } from "../../gql";
+import { graphql, useFragment } from "../../gql";
+import { ScorecardCellFields } from "../../features/scorecards/scorecard-fragments";
 import { BoardMoneyQueryDocument } from "../../features/money/money-summary";
-import type { BoardMoneyQuery, ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit } from "../../gql/graphql";
+import type { BoardMoneyQuery, ExplorerContractsQuery, ExplorerFrozenQuartersQuery, ExplorerScorecardsQuery, MeasureUnit, ScorecardCellFieldsFragment } from "../../gql/graphql";
 import { useOfficeId, useQuarterId } from "../../url-state";
-import { downloadCsv, fileSlug, toCsv, type CsvCell } from "../../components/data-table/csv";
-import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
+import { DataTable, fileSlug, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import "./explorer.css";
 
 const PeriodsQuery = graphql(`
@@ -28,8 +28,8 @@ const PeriodsQuery = graphql(`
 `);
 
 const ScorecardsQuery = graphql(`
-  query ExplorerScorecards($officeId: Int!, $periodId: Int!) {
-    scorecards(officeId: $officeId, periodIds: [$periodId]) {
+  query ExplorerScorecards($officeId: Int!, $periodIds: [Int!]!) {
+    scorecards(officeId: $officeId, periodIds: $periodIds) {
       portfolioId
       portfolio {
         id
@@ -44,16 +44,7 @@ const ScorecardsQuery = graphql(`
           unit
         }
         cells {
-          periodId
-          label
-          actual
-          target
-          rag
-          returnsIn
-          returnsDue
-          complete
-          targetBasis
-          provisional
+          ...ScorecardCellFields
         }
       }
     }
@@ -190,6 +181,42 @@ const PORTFOLIO_COLUMNS: DataColumn<PortfolioMoney>[] = [
   moneyColumn("spentPence", "Spent"),
   moneyColumn("remainingPence", "Remaining"),
 ];
+
+type StreamMoney = NonNullable<BoardMoneyQuery["moneySummary"]>["streams"][number] & { year: string; parentName: string };
+const streamCol = tableColumns<StreamMoney>();
+const streamMoney = (key: "amountPence" | "allocatedPence" | "committedPence" | "plannedPence" | "spentPence" | "remainingPence", header: string) =>
+  streamCol.accessor(key, {
+    header,
+    cell: (info) => <span className={info.getValue() < 0 ? "ex-negative" : undefined}>{formatMoney(info.getValue())}</span>,
+    meta: { numeric: true, label: `${header} (£)`, exportValue: (r: StreamMoney) => pounds(r[key]), excelFormat: "£#,##0.00" },
+  });
+const STREAM_COLUMNS: DataColumn<StreamMoney>[] = [
+  streamCol.accessor("year", { header: "Year", meta: { exportOnly: true } }),
+  streamCol.accessor("name", {
+    header: "Funding stream",
+    cell: ({ row: { original: st } }) => (
+      <span className={st.parentName ? "ex-child" : undefined}>
+        {st.name}
+        {st.parentName && <span className="visually-hidden"> (part of {st.parentName})</span>}
+        {st.warnings.map((warning) => (
+          <span key={warning} className="ex-warning">
+            <span aria-hidden="true">⚠ </span>
+            {warning}
+          </span>
+        ))}
+      </span>
+    ),
+    meta: { rowHeader: true },
+  }),
+  streamCol.accessor("parentName", { header: "Part of", meta: { exportOnly: true } }),
+  streamMoney("amountPence", "Amount"),
+  streamMoney("allocatedPence", "Allocated"),
+  streamMoney("committedPence", "Committed"),
+  streamMoney("plannedPence", "Planned"),
+  streamMoney("spentPence", "Spent"),
+  streamMoney("remainingPence", "Remaining"),
+  streamCol.accessor((r) => r.warnings.join("; "), { id: "warnings", header: "Warnings", meta: { exportOnly: true } }),
+];
 const OFFICE_TOTAL = "Office total";
 
 /** Figures in CSV files: plain numbers, rounded so 91.81286549707602 reads 91.81. */
@@ -262,7 +289,8 @@ export default function Explorer() {
         <p role="status">Loading…</p>
       ) : (
         <>
-          <ScorecardSection officeId={officeId} period={period} periodsLoaded={periodsLoaded} officeName={office?.name ?? ""} />
+          {/* Another office or quarter starts the from–to range again at that quarter. */}
+          <ScorecardSection key={`${officeId}-${period?.id}`} officeId={officeId} period={period} periods={periods} periodsLoaded={periodsLoaded} officeName={office?.name ?? ""} />
           <MoneySection officeId={officeId} year={periodsLoaded ? year : null} officeName={office?.name ?? ""} />
           {/* Another office starts again at its first page of contracts. */}
           <ContractsSection key={officeId} officeId={officeId} year={year} officeName={office?.name ?? ""} />
@@ -277,36 +305,15 @@ interface SectionProps {
   id: string;
   title: string;
   intro?: ReactNode;
-  /** Words after "Download CSV" for screen readers, e.g. "of the scorecards". */
-  downloadName?: string;
-  onDownload?: () => void | Promise<void>;
   children: ReactNode;
 }
 
-function Section({ id, title, intro, downloadName, onDownload, children }: SectionProps) {
-  const [busy, setBusy] = useState(false);
+/** One part of the explorer; its tables carry their own search and downloads. */
+function Section({ id, title, intro, children }: SectionProps) {
   return (
     <section className="ex-section" id={id} aria-labelledby={`${id}-title`} tabIndex={-1}>
       <div className="ex-section__head">
         <h2 id={`${id}-title`}>{title}</h2>
-        {onDownload && (
-          <button
-            type="button"
-            className="button button--secondary ex-download"
-            aria-disabled={busy || undefined}
-            onClick={async () => {
-              if (busy) return;
-              setBusy(true);
-              try {
-                await onDownload();
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            <span aria-hidden="true">⤓ </span>Download CSV<span className="visually-hidden"> {downloadName}</span>
-          </button>
-        )}
       </div>
       {intro && <div className="ex-intro">{intro}</div>}
       {children}
@@ -323,95 +330,136 @@ function Problem({ children }: { children: ReactNode }) {
 }
 
 type ScorecardList = ExplorerScorecardsQuery["scorecards"];
+type ExplorerPeriod = { id: number; label: string; year: string; quarter: number };
 
-/** Office total first, then portfolios by name; indicators by name. One line per portfolio × indicator. */
-function scorecardLines(scorecards: ScorecardList, periodId: number) {
+interface ScorecardLine {
+  key: string;
+  quarter: string;
+  order: number;
+  portfolio: string;
+  portfolioId: number | null;
+  code: string;
+  indicator: string;
+  unit: MeasureUnit;
+  cell: ScorecardCellFieldsFragment;
+}
+
+const periodOrder = (p: { year: string; quarter: number }) => Number(p.year.slice(0, 4)) * 4 + p.quarter;
+
+/** Quarters in order, office total first, then portfolios and indicators by name. One line per portfolio × indicator × quarter. */
+function scorecardLines(scorecards: ScorecardList, periods: readonly ExplorerPeriod[]): ScorecardLine[] {
   const ordered = [...scorecards].sort((a, b) => (a.portfolioId == null ? -1 : b.portfolioId == null ? 1 : (a.portfolio?.name ?? "").localeCompare(b.portfolio?.name ?? "")));
-  return ordered.flatMap((scorecard) =>
-    [...scorecard.rows]
-      .sort((a, b) => a.indicator.name.localeCompare(b.indicator.name))
-      .map((row) => ({ portfolio: scorecard.portfolio?.name ?? OFFICE_TOTAL, portfolioId: scorecard.portfolioId ?? null, indicator: row.indicator, cell: row.cells.find((c) => c.periodId === periodId) ?? null }))
-      .filter((line) => line.cell),
+  return periods.flatMap((period) =>
+    ordered.flatMap((scorecard) =>
+      [...scorecard.rows]
+        .sort((a, b) => a.indicator.name.localeCompare(b.indicator.name))
+        .flatMap((row) => {
+          const cell = useFragment(ScorecardCellFields, row.cells).find((c) => c.periodId === period.id);
+          if (!cell) return [];
+          const portfolioId = scorecard.portfolioId ?? null;
+          return [{ key: `${period.id}-${portfolioId ?? "office"}-${row.indicator.id}`, quarter: period.label, order: periodOrder(period), portfolio: scorecard.portfolio?.name ?? OFFICE_TOTAL, portfolioId, code: row.indicator.code, indicator: row.indicator.name, unit: row.indicator.unit, cell }];
+        }),
+    ),
   );
 }
 
-function ScorecardSection({ officeId, period, periodsLoaded, officeName }: { officeId: number; period: { id: number; label: string } | null; periodsLoaded: boolean; officeName: string }) {
-  const [{ data, error, fetching }] = useQuery({ query: ScorecardsQuery, variables: { officeId, periodId: period?.id ?? 0 }, pause: !period });
-  const lines = useMemo(() => (data && period ? scorecardLines(data.scorecards, period.id) : []), [data, period]);
+const lineCol = tableColumns<ScorecardLine>();
+const SCORECARD_COLUMNS: DataColumn<ScorecardLine>[] = [
+  lineCol.accessor("quarter", { header: "Quarter", sortFn: (a, b) => a.original.order - b.original.order, meta: { filter: "select" } }),
+  lineCol.accessor("portfolio", { header: "Portfolio", meta: { rowHeader: true, filter: "select" } }),
+  lineCol.accessor("code", { header: "Indicator code", meta: { exportOnly: true } }),
+  lineCol.accessor("indicator", { header: "Indicator" }),
+  lineCol.accessor("unit", { header: "Unit", meta: { exportOnly: true } }),
+  lineCol.accessor((l) => l.cell.actual ?? null, {
+    id: "actual",
+    header: "Actual",
+    cell: ({ row: { original: l } }) => formatValue(l.cell.actual ?? null, l.unit),
+    meta: { numeric: true, exportValue: (l: ScorecardLine) => csvNumber(l.cell.actual) },
+  }),
+  lineCol.accessor((l) => l.cell.target ?? null, {
+    id: "target",
+    header: "Target",
+    cell: ({ row: { original: l } }) => (l.cell.target != null ? formatValue(l.cell.target, l.unit) : "None set"),
+    meta: { numeric: true, exportValue: (l: ScorecardLine) => csvNumber(l.cell.target) },
+  }),
+  lineCol.accessor((l) => l.cell.rag, { id: "rag", header: "RAG", meta: { exportOnly: true } }),
+  lineCol.accessor((l) => ragLabel(l.cell.rag), { id: "rating", header: "Rating", cell: ({ row: { original: l } }) => <RagBadge rag={l.cell.rag} size="compact" />, meta: { filter: "select" } }),
+  lineCol.accessor((l) => l.cell.returnsIn, {
+    id: "returns",
+    header: "Returns",
+    cell: ({ row: { original: l } }) => (
+      <span data-complete={l.cell.complete ? "true" : "false"}>
+        {l.cell.returnsIn} of {l.cell.returnsDue}
+        {!l.cell.complete && <span className="ex-incomplete"> (incomplete)</span>}
+      </span>
+    ),
+    meta: { numeric: true, label: "Returns in" },
+  }),
+  lineCol.accessor((l) => l.cell.returnsDue, { id: "returnsDue", header: "Returns due", meta: { exportOnly: true } }),
+  lineCol.accessor((l) => (l.cell.complete ? "yes" : "no"), { id: "complete", header: "Complete", meta: { exportOnly: true } }),
+  lineCol.accessor((l) => l.cell.targetBasis, { id: "targetBasis", header: "Target basis", meta: { exportOnly: true } }),
+];
 
-  function download() {
-    if (!period) return;
-    const rows: CsvCell[][] = lines.map(({ portfolio, indicator, cell }) => [
-      period.label,
-      portfolio,
-      indicator.code,
-      indicator.name,
-      indicator.unit,
-      csvNumber(cell!.actual),
-      csvNumber(cell!.target),
-      cell!.rag,
-      ragLabel(cell!.rag),
-      cell!.returnsIn,
-      cell!.returnsDue,
-      cell!.complete ? "yes" : "no",
-      cell!.targetBasis,
-    ]);
-    downloadCsv(
-      `scorecards-${fileSlug(officeName)}-${fileSlug(period.label)}.csv`,
-      toCsv(["Quarter", "Portfolio", "Indicator code", "Indicator", "Unit", "Actual", "Target", "RAG", "Rating", "Returns in", "Returns due", "Complete", "Target basis"], rows),
-    );
-  }
+function QuarterSelect({ label, value, periods, onChange }: { label: string; value: number; periods: readonly ExplorerPeriod[]; onChange: (id: number) => void }) {
+  const id = useId();
+  return (
+    <div className="data-table__filter">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} className="data-table__input" value={value} onChange={(event) => onChange(Number(event.target.value))}>
+        {periods.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function ScorecardSection({ officeId, period, periods, periodsLoaded, officeName }: { officeId: number; period: ExplorerPeriod | null; periods: readonly ExplorerPeriod[]; periodsLoaded: boolean; officeName: string }) {
+  // From–to: the quarter picked above by default; any run of the office's quarters on request.
+  const sorted = useMemo(() => [...periods].sort((a, b) => periodOrder(a) - periodOrder(b)), [periods]);
+  const [range, setRange] = useState<{ from: number; to: number } | null>(null);
+  const from = sorted.find((p) => p.id === range?.from) ?? period;
+  const to = sorted.find((p) => p.id === range?.to) ?? period;
+  const chosen = useMemo(() => (from && to ? sorted.filter((p) => periodOrder(p) >= Math.min(periodOrder(from), periodOrder(to)) && periodOrder(p) <= Math.max(periodOrder(from), periodOrder(to))) : []), [sorted, from, to]);
+  const periodIds = useMemo(() => chosen.map((p) => p.id), [chosen]);
+  const [{ data, error, fetching }] = useQuery({ query: ScorecardsQuery, variables: { officeId, periodIds }, pause: periodIds.length === 0 });
+  const lines = useMemo(() => (data ? scorecardLines(data.scorecards, chosen) : []), [data, chosen]);
+  const single = chosen.length === 1;
+  const span = chosen.length ? (single ? chosen[0].label : `${chosen[0].label} to ${chosen[chosen.length - 1].label}`) : "";
+  const pick = (which: "from" | "to") => (id: number) => setRange({ from: from?.id ?? id, to: to?.id ?? id, [which]: id });
 
   return (
     <Section
       id="ex-scorecards"
-      title={period ? `Scorecards, ${period.label}` : "Scorecards"}
-      downloadName="of the scorecards"
-      onDownload={lines.length ? download : undefined}
-      intro={<p>Each portfolio’s indicators for the quarter, from accepted returns only. “Returns” says how many of the returns due are counted.</p>}
+      title={span ? `Scorecards, ${span}` : "Scorecards"}
+      intro={<p>Each portfolio’s indicators for the quarters chosen, from accepted returns only. “Returns” says how many of the returns due are counted.</p>}
     >
       {error && <Problem>{describeError(error)}</Problem>}
       {(fetching || !periodsLoaded) && !data && <p role="status">Loading scorecards…</p>}
       {periodsLoaded && !period && <p data-testid="explorer-no-quarters">This office has no reporting quarters yet, so there are no scorecards to show.</p>}
-      {data && lines.length === 0 && <p>No indicators are reported for this quarter.</p>}
-      {lines.length > 0 && (
-        <div className="ex-scroll" role="region" aria-label="Scorecards table" tabIndex={0}>
-          <table className="ex-table" data-testid="explorer-scorecards">
-            <thead>
-              <tr>
-                <th scope="col">Portfolio</th>
-                <th scope="col">Indicator</th>
-                <th scope="col" className="ex-num">
-                  Actual
-                </th>
-                <th scope="col" className="ex-num">
-                  Target
-                </th>
-                <th scope="col">Rating</th>
-                <th scope="col" className="ex-num">
-                  Returns
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map(({ portfolio, portfolioId, indicator, cell }, index) => (
-                <tr key={`${portfolioId}-${indicator.id}`} className={index > 0 && lines[index - 1].portfolio !== portfolio ? "ex-group-start" : undefined} data-testid={`explorer-row-${portfolioId ?? "office"}-${indicator.code}`}>
-                  <th scope="row">{portfolio}</th>
-                  <td>{indicator.name}</td>
-                  <td className="ex-num">{formatValue(cell!.actual ?? null, indicator.unit)}</td>
-                  <td className="ex-num">{cell!.target != null ? formatValue(cell!.target, indicator.unit) : "None set"}</td>
-                  <td>
-                    <RagBadge rag={cell!.rag} size="compact" />
-                  </td>
-                  <td className="ex-num" data-complete={cell!.complete ? "true" : "false"}>
-                    {cell!.returnsIn} of {cell!.returnsDue}
-                    {!cell!.complete && <span className="ex-incomplete"> (incomplete)</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      {from && to && (
+        <div className="ex-range" role="group" aria-label="Quarters shown">
+          <QuarterSelect label="From quarter" value={from.id} periods={sorted} onChange={pick("from")} />
+          <QuarterSelect label="To quarter" value={to.id} periods={sorted} onChange={pick("to")} />
         </div>
+      )}
+      {data && lines.length === 0 && <p>No indicators are reported for these quarters.</p>}
+      {lines.length > 0 && (
+        <DataTable
+          caption={`Scorecards, ${span}`}
+          captionHidden
+          data={lines}
+          columns={SCORECARD_COLUMNS}
+          getRowId={(l) => l.key}
+          exportName={`scorecards-${fileSlug(officeName)}-${fileSlug(chosen[0].label)}${single ? "" : `-to-${fileSlug(chosen[chosen.length - 1].label)}`}`}
+          searchLabel="Search scorecards"
+          pageSize={50}
+          testId="explorer-scorecards"
+          rowTestId={(l) => `explorer-row-${l.portfolioId ?? "office"}-${l.code}${single ? "" : `-${l.cell.periodId}`}`}
+          rowClassName={(l, index) => (index > 0 && lines[index - 1]?.portfolio !== l.portfolio && lines[index - 1]?.quarter === l.quarter ? "ex-group-start" : undefined)}
+        />
       )}
     </Section>
   );
@@ -432,16 +480,7 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
     [money],
   );
 
-  function downloadStreams() {
-    if (!money) return;
-    downloadCsv(
-      `money-by-stream-${fileSlug(officeName)}-${money.year}.csv`,
-      toCsv(
-        ["Year", "Funding stream", "Part of", "Amount (£)", "Allocated (£)", "Committed (£)", "Planned (£)", "Spent (£)", "Remaining (£)", "Warnings"],
-        streams.map((s) => [money.year, s.name, s.parentId != null ? (streamName.get(s.parentId) ?? "") : "", pounds(s.amountPence), pounds(s.allocatedPence), pounds(s.committedPence), pounds(s.plannedPence), pounds(s.spentPence), pounds(s.remainingPence), s.warnings.join("; ")]),
-      ),
-    );
-  }
+  const streamRows = useMemo(() => streams.map((st) => ({ ...st, year: money!.year, parentName: st.parentId != null ? (streamName.get(st.parentId) ?? "") : "" })), [streams, streamName, money]);
 
   const portfolioRows = useMemo(() => portfolios.map((p) => ({ ...p, year: money!.year, name: p.portfolio?.name ?? "Pipeline and reserves" })), [portfolios, money]);
 
@@ -450,8 +489,6 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
       <Section
         id="ex-money"
         title={year ? `Money by funding stream, ${year}` : "Money by funding stream"}
-        downloadName="of money by funding stream"
-        onDownload={money ? downloadStreams : undefined}
         intro={
           money ? (
             <p>
@@ -466,43 +503,17 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
         {error && <Problem>{describeError(error)}</Problem>}
         {fetching && !data && <p role="status">Loading money…</p>}
         {money && (
-          <div className="ex-scroll" role="region" aria-label="Money by funding stream table" tabIndex={0}>
-            <table className="ex-table" data-testid="explorer-streams">
-              <thead>
-                <tr>
-                  <th scope="col">Funding stream</th>
-                  <th scope="col" className="ex-num">Amount</th>
-                  <th scope="col" className="ex-num">Allocated</th>
-                  <th scope="col" className="ex-num">Committed</th>
-                  <th scope="col" className="ex-num">Planned</th>
-                  <th scope="col" className="ex-num">Spent</th>
-                  <th scope="col" className="ex-num">Remaining</th>
-                </tr>
-              </thead>
-              <tbody>
-                {streams.map((s) => (
-                  <tr key={s.streamId}>
-                    <th scope="row" className={s.parentId != null && streamName.has(s.parentId) ? "ex-child" : undefined}>
-                      {s.name}
-                      {s.parentId != null && streamName.has(s.parentId) && <span className="visually-hidden"> (part of {streamName.get(s.parentId)})</span>}
-                      {s.warnings.map((warning) => (
-                        <span key={warning} className="ex-warning">
-                          <span aria-hidden="true">⚠ </span>
-                          {warning}
-                        </span>
-                      ))}
-                    </th>
-                    <td className="ex-num">{formatMoney(s.amountPence)}</td>
-                    <td className="ex-num">{formatMoney(s.allocatedPence)}</td>
-                    <td className="ex-num">{formatMoney(s.committedPence)}</td>
-                    <td className="ex-num">{formatMoney(s.plannedPence)}</td>
-                    <td className="ex-num">{formatMoney(s.spentPence)}</td>
-                    <td className={`ex-num${s.remainingPence < 0 ? " ex-negative" : ""}`}>{formatMoney(s.remainingPence)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={`Money by funding stream, ${money.year}`}
+            captionHidden
+            data={streamRows}
+            columns={STREAM_COLUMNS}
+            getRowId={(r) => String(r.streamId)}
+            exportName={`money-by-stream-${fileSlug(officeName)}-${money.year}`}
+            searchLabel="Search funding streams"
+            testId="explorer-streams"
+            pageSize={0}
+          />
         )}
       </Section>
 
@@ -525,95 +536,125 @@ function MoneySection({ officeId, year, officeName }: { officeId: number; year: 
   );
 }
 
-function ContractsSection({ officeId, year, officeName }: { officeId: number; year: string; officeName: string }) {
+type ContractItem = ExplorerContractsQuery["contracts"]["items"][number];
+const contractCol = tableColumns<ContractItem>();
+
+function contractColumns(year: string): DataColumn<ContractItem>[] {
+  return [
+    contractCol.accessor("reference", { header: "Reference", meta: { rowHeader: true } }),
+    contractCol.accessor("title", { header: "Service", meta: { label: "Title" } }),
+    contractCol.accessor((c) => c.provider.name, { id: "provider", header: "Provider", meta: { filter: "select" } }),
+    contractCol.accessor((c) => c.portfolio.name, { id: "portfolio", header: "Portfolio", meta: { filter: "select" } }),
+    contractCol.accessor((c) => words(c.status), { id: "status", header: "Status", meta: { filter: "select", exportValue: (c: ContractItem) => c.status } }),
+    contractCol.accessor("stage", { header: "Stage", meta: { exportOnly: true } }),
+    contractCol.accessor("mechanism", { header: "Mechanism", meta: { exportOnly: true } }),
+    contractCol.accessor((c) => c.fundingPence ?? null, {
+      id: "funding",
+      header: `Funding ${year}`,
+      cell: (info) => (info.getValue() != null ? formatMoney(info.getValue()) : "–"),
+      meta: { numeric: true, label: `Office funding ${year} (£)`, exportValue: (c: ContractItem) => pounds(c.fundingPence), excelFormat: "£#,##0.00" },
+    }),
+    contractCol.accessor("annualValuePence", { header: "Whole annual value", meta: { exportOnly: true, label: "Whole annual value, all funders (£)", exportValue: (c: ContractItem) => pounds(c.annualValuePence), excelFormat: "£#,##0.00" } }),
+    contractCol.accessor("reportingSchedule", { header: "Reporting", meta: { exportOnly: true } }),
+    contractCol.accessor((c) => c.startDate ?? "", { id: "start", header: "Start date", meta: { exportOnly: true } }),
+    contractCol.accessor((c) => c.endDate ?? "", { id: "end", header: "Ends", cell: (info) => (info.getValue() ? formatDate(info.getValue()) : "–"), meta: { label: "End date" } }),
+  ];
+}
+
+/** Every contract of the office, fetched a page of 100 at a time, so the table sorts and searches all of them. */
+function useAllContracts(officeId: number, year: string) {
   const client = useClient();
-  const [page, setPage] = useState(0);
-  const [downloadError, setDownloadError] = useState<string | null>(null);
-  const [{ data, error, fetching }] = useQuery({ query: ContractsQuery, variables: { officeId, first: CONTRACTS_PAGE, offset: page * CONTRACTS_PAGE, year } });
-  const contracts = data?.contracts;
-  const pages = contracts ? Math.max(1, Math.ceil(contracts.totalCount / CONTRACTS_PAGE)) : 1;
-  const from = page * CONTRACTS_PAGE + 1;
-  const to = Math.min((page + 1) * CONTRACTS_PAGE, contracts?.totalCount ?? 0);
-
-  /** Every contract, not only this page: the pages are fetched one after another. */
-  async function download() {
-    setDownloadError(null);
-    const all: NonNullable<typeof contracts>["items"] = [];
-    for (let offset = 0; ; offset += 100) {
-      const result = await client.query(ContractsQuery, { officeId, first: 100, offset, year }, { requestPolicy: "network-only" }).toPromise();
-      if (!result.data) {
-        setDownloadError(result.error ? describeError(result.error) : "The contracts could not be loaded.");
-        return;
+  const [state, setState] = useState<{ items: ContractItem[] | null; error: string | null }>({ items: null, error: null });
+  useEffect(() => {
+    let cancelled = false;
+    setState({ items: null, error: null });
+    (async () => {
+      const all: ContractItem[] = [];
+      for (let offset = 0; ; offset += 100) {
+        const result = await client.query(ContractsQuery, { officeId, first: 100, offset, year }, { requestPolicy: "network-only" }).toPromise();
+        if (cancelled) return;
+        if (!result.data) return setState({ items: null, error: result.error ? describeError(result.error) : "The contracts could not be loaded." });
+        all.push(...result.data.contracts.items);
+        if (!result.data.contracts.hasMore) break;
       }
-      all.push(...result.data.contracts.items);
-      if (!result.data.contracts.hasMore) break;
-    }
-    downloadCsv(
-      `contracts-${fileSlug(officeName)}.csv`,
-      toCsv(
-        ["Reference", "Title", "Provider", "Portfolio", "Status", "Stage", "Mechanism", `Office funding ${year} (£)`, "Whole annual value, all funders (£)", "Reporting", "Start date", "End date"],
-        all.map((c) => [c.reference, c.title, c.provider.name, c.portfolio.name, c.status, c.stage, c.mechanism, pounds(c.fundingPence), pounds(c.annualValuePence), c.reportingSchedule, c.startDate, c.endDate]),
-      ),
-    );
-  }
+      setState({ items: all, error: null });
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [client, officeId, year]);
+  return state;
+}
 
+function ContractsSection({ officeId, year, officeName }: { officeId: number; year: string; officeName: string }) {
+  const { items, error } = useAllContracts(officeId, year);
+  const columns = useMemo(() => contractColumns(year), [year]);
   return (
-    <Section id="ex-contracts" title="Contracts" downloadName="of every contract" onDownload={contracts?.totalCount ? download : undefined} intro={<p>Every contract of the office, with the office’s funding for it in {year}: its committed and planned funding lines, the figures the money summary adds up. The CSV file has all of them, not just this page.</p>}>
-      {error && <Problem>{describeError(error)}</Problem>}
-      {downloadError && <Problem>{downloadError}</Problem>}
-      {fetching && !data && <p role="status">Loading contracts…</p>}
-      {contracts && contracts.items.length > 0 && (
-        <>
-          <div className="ex-scroll" role="region" aria-label="Contracts table" tabIndex={0}>
-            <table className="ex-table" data-testid="explorer-contracts">
-              <thead>
-                <tr>
-                  <th scope="col">Reference</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Portfolio</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="ex-num">
-                    Funding {year}
-                  </th>
-                  <th scope="col">Ends</th>
-                </tr>
-              </thead>
-              <tbody>
-                {contracts.items.map((c) => (
-                  <tr key={c.id}>
-                    <th scope="row">{c.reference}</th>
-                    <td>{c.title}</td>
-                    <td>{c.provider.name}</td>
-                    <td>{c.portfolio.name}</td>
-                    <td>{words(c.status)}</td>
-                    <td className="ex-num">{c.fundingPence != null ? formatMoney(c.fundingPence) : "–"}</td>
-                    <td>{c.endDate ? formatDate(c.endDate) : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <nav className="ex-pager" aria-label="Contract pages">
-            <button type="button" className="button button--secondary" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))}>
-              <span aria-hidden="true">← </span>Previous<span className="visually-hidden"> contracts</span>
-            </button>
-            <p className="ex-pager__status" role="status">
-              {from} to {to} of {contracts.totalCount} contracts (page {page + 1} of {pages})
-            </p>
-            <button type="button" className="button button--secondary" disabled={!contracts.hasMore} onClick={() => setPage((p) => p + 1)}>
-              Next<span className="visually-hidden"> contracts</span>
-              <span aria-hidden="true"> →</span>
-            </button>
-          </nav>
-        </>
+    <Section id="ex-contracts" title="Contracts" intro={<p>Every contract of the office, with the office’s funding for it in {year}: its committed and planned funding lines, the figures the money summary adds up. Downloads hold every contract the search and filters leave, not just this page.</p>}>
+      {error && <Problem>{error}</Problem>}
+      {!items && !error && <p role="status">Loading contracts…</p>}
+      {items && (
+        <DataTable
+          caption="Contracts"
+          captionHidden
+          data={items}
+          columns={columns}
+          getRowId={(c) => String(c.id)}
+          exportName={`contracts-${fileSlug(officeName)}`}
+          searchLabel="Search contracts"
+          pageSize={CONTRACTS_PAGE}
+          testId="explorer-contracts"
+          emptyMessage="The office has no contracts."
+        />
       )}
-      {contracts && contracts.totalCount === 0 && <p>The office has no contracts.</p>}
     </Section>
   );
 }
 
 type FrozenQuarter = ExplorerFrozenQuartersQuery["frozenQuarters"][number];
+type FrozenLine = {
+  quarter: string;
+  frozenAt: string;
+  portfolio: string;
+  portfolioId: number | null;
+  indicator: FrozenQuarter["scorecards"][number]["rows"][number]["indicator"];
+  cell: FrozenQuarter["scorecards"][number]["rows"][number]["cells"][number];
+  restatement: FrozenQuarter["restatements"][number] | null;
+};
+const frozenCol = tableColumns<FrozenLine>();
+const FROZEN_COLUMNS: DataColumn<FrozenLine>[] = [
+  frozenCol.accessor("quarter", { header: "Quarter", meta: { exportOnly: true } }),
+  frozenCol.accessor("frozenAt", { header: "Frozen at", meta: { exportOnly: true } }),
+  frozenCol.accessor("portfolio", { header: "Portfolio", meta: { rowHeader: true, filter: "select" } }),
+  frozenCol.accessor((l) => l.indicator.code, { id: "code", header: "Indicator code", meta: { exportOnly: true } }),
+  frozenCol.accessor((l) => l.indicator.name, { id: "indicator", header: "Indicator" }),
+  frozenCol.accessor((l) => l.indicator.unit, { id: "unit", header: "Unit", meta: { exportOnly: true } }),
+  frozenCol.accessor((l) => l.cell.actual ?? null, { id: "actual", header: "Frozen actual", cell: ({ row: { original: l } }) => formatValue(l.cell.actual ?? null, l.indicator.unit), meta: { numeric: true, exportValue: (l: FrozenLine) => csvNumber(l.cell.actual) } }),
+  frozenCol.accessor((l) => l.cell.target ?? null, { id: "target", header: "Target", cell: ({ row: { original: l } }) => (l.cell.target != null ? formatValue(l.cell.target, l.indicator.unit) : "None set"), meta: { numeric: true, exportValue: (l: FrozenLine) => csvNumber(l.cell.target) } }),
+  frozenCol.accessor((l) => l.cell.rag, { id: "rag", header: "RAG", meta: { exportOnly: true } }),
+  frozenCol.accessor((l) => ragLabel(l.cell.rag), { id: "rating", header: "Rating", cell: ({ row: { original: l } }) => <RagBadge rag={l.cell.rag} size="compact" /> }),
+  frozenCol.accessor((l) => l.cell.returnsIn, {
+    id: "returns",
+    header: "Returns",
+    cell: ({ row: { original: l } }) => (
+      <span data-complete={l.cell.complete ? "true" : "false"}>
+        {l.cell.returnsIn} of {l.cell.returnsDue}
+        {!l.cell.complete && <span className="ex-incomplete"> (incomplete)</span>}
+      </span>
+    ),
+    meta: { numeric: true, label: "Returns in" },
+  }),
+  frozenCol.accessor((l) => l.cell.returnsDue, { id: "returnsDue", header: "Returns due", meta: { exportOnly: true } }),
+  frozenCol.accessor((l) => (l.cell.complete ? "yes" : "no"), { id: "complete", header: "Complete", meta: { exportOnly: true } }),
+  frozenCol.accessor((l) => (l.restatement ? "yes" : "no"), {
+    id: "restated",
+    header: "Since the freeze",
+    cell: ({ row: { original: l } }) => (l.restatement ? <strong className="ex-restated__inline">{restatementText(l.restatement, l.indicator.unit)}</strong> : <span className="ex-muted">Unchanged</span>),
+    meta: { label: "Restated" },
+  }),
+  frozenCol.accessor((l) => (l.restatement ? csvNumber(l.restatement.currentActual) : null), { id: "actualNow", header: "Actual now", meta: { exportOnly: true } }),
+  frozenCol.accessor((l) => l.restatement?.currentReturnsIn ?? null, { id: "returnsNow", header: "Returns in now", meta: { exportOnly: true } }),
+];
 
 function FrozenSection({ officeId, officeName }: { officeId: number; officeName: string }) {
   const [{ data, error, fetching }] = useQuery({ query: FrozenQuartersQuery, variables: { officeId }, requestPolicy: "cache-and-network" });
@@ -621,7 +662,6 @@ function FrozenSection({ officeId, officeName }: { officeId: number; officeName:
     <Section
       id="ex-frozen"
       title="Frozen quarters"
-      downloadName=""
       intro={
         <p>
           When a quarter is frozen, its scorecards are kept exactly as the Panel was shown them. A figure corrected later is not changed silently: it is listed here as a
@@ -653,40 +693,12 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
     );
   }, [quarter]);
   const restated = lines.filter((line) => line.restatement);
-
-  function download() {
-    downloadCsv(
-      `frozen-${fileSlug(officeName)}-${fileSlug(quarter.period.label)}.csv`,
-      toCsv(
-        ["Quarter", "Frozen at", "Portfolio", "Indicator code", "Indicator", "Unit", "Frozen actual", "Target", "RAG", "Returns in", "Returns due", "Complete", "Restated", "Actual now", "Returns in now"],
-        lines.map(({ portfolio, indicator, cell, restatement }) => [
-          quarter.period.label,
-          quarter.frozenAt,
-          portfolio,
-          indicator.code,
-          indicator.name,
-          indicator.unit,
-          csvNumber(cell!.actual),
-          csvNumber(cell!.target),
-          cell!.rag,
-          cell!.returnsIn,
-          cell!.returnsDue,
-          cell!.complete ? "yes" : "no",
-          restatement ? "yes" : "no",
-          restatement ? csvNumber(restatement.currentActual) : null,
-          restatement ? restatement.currentReturnsIn : null,
-        ]),
-      ),
-    );
-  }
+  const frozenRows = useMemo(() => lines.map((line) => ({ ...line, quarter: quarter.period.label, frozenAt: quarter.frozenAt, cell: line.cell! })), [lines, quarter]);
 
   return (
     <article className="ex-frozen" aria-labelledby={headingId} data-testid={`frozen-${quarter.period.id}`}>
       <div className="ex-section__head">
         <h3 id={headingId}>{quarter.period.label}</h3>
-        <button type="button" className="button button--secondary ex-download" onClick={download}>
-          <span aria-hidden="true">⤓ </span>Download CSV<span className="visually-hidden"> of {quarter.period.label} as frozen</span>
-        </button>
       </div>
       <p className="ex-muted">
         Frozen on {formatDateTime(quarter.frozenAt)} by {quarter.frozenBy.name}.{" "}
@@ -723,46 +735,19 @@ function FrozenQuarterView({ quarter, officeName }: { quarter: FrozenQuarter; of
           ))}
         </ul>
       )}
-      <div className="ex-scroll" role="region" aria-label={`${quarter.period.label} as frozen, table`} tabIndex={0}>
-        <table className="ex-table ex-table--compact">
-          <caption className="visually-hidden">Scorecards of {quarter.period.label} as frozen</caption>
-          <thead>
-            <tr>
-              <th scope="col">Portfolio</th>
-              <th scope="col">Indicator</th>
-              <th scope="col" className="ex-num">
-                Frozen actual
-              </th>
-              <th scope="col" className="ex-num">
-                Target
-              </th>
-              <th scope="col">Rating</th>
-              <th scope="col" className="ex-num">
-                Returns
-              </th>
-              <th scope="col">Since the freeze</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map(({ portfolio, portfolioId, indicator, cell, restatement }) => (
-              <tr key={`${portfolioId}-${indicator.id}`} className={restatement ? "ex-row--restated" : undefined}>
-                <th scope="row">{portfolio}</th>
-                <td>{indicator.name}</td>
-                <td className="ex-num">{formatValue(cell!.actual ?? null, indicator.unit)}</td>
-                <td className="ex-num">{cell!.target != null ? formatValue(cell!.target, indicator.unit) : "None set"}</td>
-                <td>
-                  <RagBadge rag={cell!.rag} size="compact" />
-                </td>
-                <td className="ex-num" data-complete={cell!.complete ? "true" : "false"}>
-                  {cell!.returnsIn} of {cell!.returnsDue}
-                  {!cell!.complete && <span className="ex-incomplete"> (incomplete)</span>}
-                </td>
-                <td>{restatement ? <strong className="ex-restated__inline">{restatementText(restatement, indicator.unit)}</strong> : <span className="ex-muted">Unchanged</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Scorecards of ${quarter.period.label} as frozen`}
+        captionHidden
+        data={frozenRows}
+        columns={FROZEN_COLUMNS}
+        getRowId={(l) => `${l.portfolioId ?? "office"}-${l.indicator.id}`}
+        exportName={`frozen-${fileSlug(officeName)}-${fileSlug(quarter.period.label)}`}
+        exportTitle={`${quarter.period.label} as frozen`}
+        searchLabel={`Search ${quarter.period.label} as frozen`}
+        pageSize={0}
+        compact
+        rowClassName={(l) => (l.restatement ? "ex-row--restated" : undefined)}
+      />
     </article>
   );
 }

@@ -12,6 +12,7 @@ import { useOfficeId } from "../../url-state";
 import { CsvUpload, type UploadContract, type UploadPeriod } from "./csv-upload";
 import { todayIso } from "./provider-format";
 import { ReturnStateTag } from "./return-state-tag";
+import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import "./provider.css";
 
 const ContractsQuery = graphql(`
@@ -295,6 +296,46 @@ function OfficeSection({ office, contracts, onOpenPeriods }: OfficeSectionProps)
 type Period = { id: number; label: string; state: string; dueDate: string; dueDateNote?: string | null };
 type ReturnItem = { id: number; state: ReturnState; late: boolean; revisionCount: number; submittedAt?: string | null };
 
+type OpenQuarterRow = { period: Period; ret: ReturnItem | null; contractId: number; title: string };
+const openCol = tableColumns<OpenQuarterRow>();
+const OPEN_COLUMNS: DataColumn<OpenQuarterRow>[] = [
+  openCol.accessor((r) => r.period.label, { id: "quarter", header: "Quarter", meta: { rowHeader: true } }),
+  openCol.accessor((r) => r.period.dueDate, {
+    id: "due",
+    header: "Due",
+    cell: ({ getValue, row: { original: r } }) => (
+      <>
+        {formatDate(getValue())}
+        {r.period.dueDateNote && <span className="due-date-note">{r.period.dueDateNote}</span>}
+      </>
+    ),
+  }),
+  openCol.accessor((r) => r.ret?.state ?? "", {
+    id: "status",
+    header: "Status",
+    cell: ({ row: { original: r } }) => (
+      <>
+        <ReturnStateTag state={r.ret?.state} />
+        <Lateness period={r.period} ret={r.ret} />
+      </>
+    ),
+  }),
+  openCol.display({
+    id: "action",
+    header: () => <span className="visually-hidden">Action</span>,
+    cell: ({ row: { original: r } }) => (
+      <Link to={`/provider/returns/${r.contractId}/${r.period.id}`}>
+        {actionLabel(r.ret)}
+        <span className="visually-hidden">
+          {" "}
+          for {r.period.label}, {r.title}
+        </span>
+      </Link>
+    ),
+    meta: { noExport: true, className: "pv-table__action" },
+  }),
+];
+
 interface ContractCardProps {
   contract: ContractItem;
   open: Period[];
@@ -309,6 +350,9 @@ function ContractCard({ contract, open, earlier, returnFor, loaded }: ContractCa
   const pastReturns = earlier.map((period) => ({ period, ret: returnFor(contract.id, period.id) })).filter(({ ret }) => ret);
   // Only the open quarters its reporting schedule asks for (or where a return was started anyway).
   const dueOpen = open.filter((period) => contract.returnsDueIn.includes(period.id) || returnFor(contract.id, period.id));
+  const dueKey = dueOpen.map((period) => `${period.id}:${returnFor(contract.id, period.id)?.state ?? ""}`).join(",");
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when the quarters or their returns' states change
+  const openRows = useMemo(() => dueOpen.map((period) => ({ period, ret: returnFor(contract.id, period.id), contractId: contract.id, title: contract.title })), [dueKey]);
 
   return (
     <article className="pv-card" aria-labelledby={headingId} data-testid={`contract-${contract.id}`}>
@@ -330,46 +374,17 @@ function ContractCard({ contract, open, earlier, returnFor, loaded }: ContractCa
       )}
 
       {reports && loaded && dueOpen.length > 0 && (
-        <table className="pv-table">
-          <caption className="visually-hidden">Open quarters for {contract.title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Quarter</th>
-              <th scope="col">Due</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="visually-hidden">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {dueOpen.map((period) => {
-              const ret = returnFor(contract.id, period.id);
-              return (
-                <tr key={period.id} data-testid={`provider-return-${contract.id}-${period.id}`}>
-                  <th scope="row">{period.label}</th>
-                  <td>
-                    {formatDate(period.dueDate)}
-                    {period.dueDateNote && <span className="due-date-note">{period.dueDateNote}</span>}
-                  </td>
-                  <td>
-                    <ReturnStateTag state={ret?.state} />
-                    <Lateness period={period} ret={ret} />
-                  </td>
-                  <td className="pv-table__action">
-                    <Link to={`/provider/returns/${contract.id}/${period.id}`}>
-                      {actionLabel(ret)}
-                      <span className="visually-hidden">
-                        {" "}
-                        for {period.label}, {contract.title}
-                      </span>
-                    </Link>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          caption={`Open quarters for ${contract.title}`}
+          captionHidden
+          data={openRows}
+          columns={OPEN_COLUMNS}
+          getRowId={(r) => String(r.period.id)}
+          rowTestId={(r) => `provider-return-${contract.id}-${r.period.id}`}
+          searchable={false}
+          pageSize={0}
+          compact
+        />
       )}
 
       {reports && (

@@ -312,6 +312,28 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
     }
   }, 120_000);
 
+  test("an officer edits a provider in the register with the version loaded; a stale edit is a reload notice", async () => {
+    const { context, page } = await e2e.open(OFFICER, "/providers");
+    try {
+      await page.getByRole("button", { name: "Edit Harbour Domestic Abuse Services" }).click();
+      const form = page.getByRole("form", { name: "Edit Harbour Domestic Abuse Services" });
+      await form.getByLabel("Charity number (optional)").fill("1098765");
+      // Someone else renames it after the form opened.
+      const harbour = (await data<{ providers: { items: { id: number; version: number; name: string; type: string }[] } }>(e2e, OFFICER, '{ providers(search: "Harbour") { items { id version name type } } }')).providers.items[0]!;
+      await data(e2e, ADMIN, "mutation($id: Int!, $v: Int!, $t: ProviderType!) { updateProvider(id: $id, version: $v, input: { name: \"Harbour Domestic Abuse Services\", type: $t, companyNumber: \"01234567\" }) { version } }", { id: harbour.id, v: harbour.version, t: harbour.type });
+      await form.getByRole("button", { name: "Save provider" }).click();
+      await page.getByTestId("reload-notice").waitFor();
+      await page.getByTestId("reload-notice").getByRole("button", { name: "Reload provider" }).click();
+      await poll(() => page.getByTestId("providers-table").innerText()).toContain("01234567");
+      const fresh = page.getByRole("form", { name: "Edit Harbour Domestic Abuse Services" });
+      await fresh.getByLabel("Charity number (optional)").fill("1098765");
+      await fresh.getByRole("button", { name: "Save provider" }).click();
+      await poll(() => page.getByTestId("providers-table").innerText()).toContain("1098765");
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   test("analysts read briefs, decisions, risks and plans, and see no control that writes", async () => {
     const { context, page } = await e2e.open(ANALYST, "/risks?risk=1");
     try {

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
@@ -17,6 +17,10 @@ export default function OfficesView() {
   const [editing, setEditing] = useState<number | null>(null);
   const [{ data, error, fetching }, refetch] = useQuery({ query: OfficesQuery });
   const reload = () => refetch({ requestPolicy: "network-only" });
+  // The edit form opens beside the list (below it on a phone): take focus there so it is seen and heard.
+  useEffect(() => {
+    if (editing !== null) document.getElementById("edit-office-heading")?.focus();
+  }, [editing]);
   const columns = useMemo<DataColumn<OfficeRow>[]>(
     () => [
       col.accessor("name", { header: "Office", meta: { rowHeader: true } }),
@@ -75,7 +79,7 @@ export default function OfficesView() {
               const office = data.offices.find((o) => o.id === editing);
               return office ? (
                 <section className="panel" aria-labelledby="edit-office-heading">
-                  <h2 id="edit-office-heading">Edit {office.name}</h2>
+                  <h2 id="edit-office-heading" tabIndex={-1}>Edit {office.name}</h2>
                   <OfficeForm key={`${office.id}:${office.version}`} existing={office} onSaved={saved} onReload={reload} />
                 </section>
               ) : null;

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useQuery } from "urql";
 import { FormField } from "../../components/form-field";
@@ -19,6 +19,10 @@ export default function ProvidersView() {
   const [editing, setEditing] = useState<number | null>(null);
   const [{ data, error, fetching }, refetch] = useQuery({ query: ProvidersQuery, variables: { search: search.trim() || null, offset: 0 } });
   const reload = () => refetch({ requestPolicy: "network-only" });
+  // The edit form opens beside the list (below it on a phone): take focus there so it is seen and heard.
+  useEffect(() => {
+    if (editing !== null) document.getElementById("edit-provider-heading")?.focus();
+  }, [editing]);
   const saved = (text: string) => {
     setMessage(text);
     setEditing(null);
@@ -91,7 +95,7 @@ export default function ProvidersView() {
         <div>
           {provider && (
             <section className="panel" aria-labelledby="edit-provider-heading">
-              <h2 id="edit-provider-heading">Edit {provider.name}</h2>
+              <h2 id="edit-provider-heading" tabIndex={-1}>Edit {provider.name}</h2>
               <ProviderForm key={`${provider.id}:${provider.version}`} existing={provider} onSaved={saved} onReload={reload} />
             </section>
           )}

@@ -1,53 +1,31 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresUnreachable, scratchDatabase, skipWithoutPostgres, useDatabaseUrl, type ScratchDatabase } from "../support/services.js";
 
 /*
  * The open-data files and the benchmarks on PostgreSQL: the same aggregate SQL and settings table as on SQLite.
  * DATABASE_URL must be set before any entity module loads, hence the dynamic imports.
  */
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
-const database = `hub_opendata_${process.pid}_${Date.now()}`;
-const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
+const unreachable = await postgresUnreachable();
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (error) {
-    return `PostgreSQL: ${(error as Error).message}`;
-  }
-}
-
-const unreachable = await reachable();
-if (unreachable && !process.env.CI) console.warn(`Skipping open-data PostgreSQL tests: ${unreachable}`);
-
-describe.skipIf(unreachable !== null && !process.env.CI)("open data on PostgreSQL", () => {
-  const previous = process.env.DATABASE_URL;
+describe.skipIf(skipWithoutPostgres(unreachable, "the open-data PostgreSQL tests"))("open data on PostgreSQL", () => {
   let server: Awaited<ReturnType<(typeof import("./harness.js"))["startTestServer"]>>;
   let standards: typeof import("../../server/modules/opendata/standards.js");
-  let admin: pg.Client;
+  let database: ScratchDatabase;
+  let restoreUrl: () => void;
 
   beforeAll(async () => {
     if (unreachable) throw new Error(`${unreachable}; CI requires PostgreSQL.`);
-    admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${database}"`);
-    process.env.DATABASE_URL = DATABASE_URL;
+    database = await scratchDatabase("hub_opendata");
+    restoreUrl = useDatabaseUrl(database.url);
     const harness = await import("./harness.js");
     standards = await import("../../server/modules/opendata/standards.js");
-    server = await harness.startTestServer({ env: { DATABASE_URL } });
+    server = await harness.startTestServer({ env: { DATABASE_URL: database.url } });
   });
 
   afterAll(async () => {
     await server?.close();
-    if (admin) {
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
-    }
-    if (previous === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previous;
+    await database?.drop();
+    restoreUrl?.();
   });
 
   it("serves valid OCDS and 360Giving files, with accepted metrics, and the benchmarks query runs", async () => {

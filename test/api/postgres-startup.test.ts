@@ -1,45 +1,27 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { acknowledged, crash, gql, login, startServer, type ServerProcess } from "../support/server-process.js";
+import { postgresUnreachable, scratchDatabase, skipWithoutPostgres, type ScratchDatabase } from "../support/services.js";
 
 /*
  * Two instances started at the same moment on an empty PostgreSQL database (issue 15): migrations and the demo seed
  * run under an advisory lock, so one does the work and the other waits and then finds it done. Both come up.
  */
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
 const ROUNDS = 2;
+const unreachable = await postgresUnreachable();
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (error) {
-    return `PostgreSQL: ${(error as Error).message}`;
-  }
-}
-const unreachable = await reachable();
-if (unreachable && !process.env.CI) console.warn(`Skipping the PostgreSQL start-up test: ${unreachable}`);
-
-describe.skipIf(unreachable !== null && !process.env.CI)("two instances starting together on an empty PostgreSQL database", () => {
-  const databases: string[] = [];
+describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL start-up test"))("two instances starting together on an empty PostgreSQL database", () => {
+  const databases: ScratchDatabase[] = [];
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-    await admin.end();
+    for (const database of databases) await database.drop();
   });
 
   it(`both come up, and the database is migrated and seeded once (${ROUNDS} rounds)`, async () => {
     if (unreachable) throw new Error(`${unreachable}; CI requires PostgreSQL.`);
     for (let round = 1; round <= ROUNDS; round++) {
-      const database = `hub_startup_${process.pid}_${Date.now()}_${round}`;
+      const database = await scratchDatabase(`hub_startup_${round}`);
       databases.push(database);
-      const admin = new pg.Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE "${database}"`);
-      const url = `postgres://postgres@127.0.0.1:5432/${database}`;
+      const url = database.url;
       const servers: ServerProcess[] = [];
       try {
         const started = await Promise.allSettled([0, 1].map(() => startServer({ env: { DATABASE_URL: url }, timeoutMs: 90_000 })));
@@ -59,7 +41,6 @@ describe.skipIf(unreachable !== null && !process.env.CI)("two instances starting
         expect(migrations).toBe(files);
       } finally {
         for (const server of servers) await crash(server);
-        await admin.end();
       }
     }
   });

@@ -1,32 +1,17 @@
 import fc from "fast-check";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresUnreachable, scratchDatabase, skipWithoutPostgres, useDatabaseUrl, type ScratchDatabase } from "../support/services.js";
 
 /*
  * The maintained-scorecard property test on PostgreSQL: the same random workflows as on SQLite, and, because
  * PostgreSQL runs transactions side by side, several of them at once against one store. After each round every
  * cell must equal the recomputation from the raw values. DATABASE_URL must be set before any entity module loads.
  */
-const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test";
-const database = `hub_aggregates_${process.pid}_${Date.now()}`;
-const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
+const unreachable = await postgresUnreachable();
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-const unreachable = await reachable();
-if (unreachable && !process.env.CI) console.warn(`Skipping the PostgreSQL scorecard property test: ${unreachable}`);
-
-describe.skipIf(unreachable !== null && !process.env.CI)("maintained scorecards on PostgreSQL", () => {
-  const previous = process.env.DATABASE_URL;
-  let admin: pg.Client;
+describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL scorecard property test"))("maintained scorecards on PostgreSQL", () => {
+  let database: ScratchDatabase;
+  let restoreUrl: () => void;
   let server: Awaited<ReturnType<typeof import("./harness.js").startTestServer>>;
   let officeId: number;
   let workflow: typeof import("./scorecard-workflow.js");
@@ -34,26 +19,20 @@ describe.skipIf(unreachable !== null && !process.env.CI)("maintained scorecards 
 
   beforeAll(async () => {
     if (unreachable) throw new Error(`${unreachable}; CI requires PostgreSQL.`);
-    admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${database}"`);
-    process.env.DATABASE_URL = DATABASE_URL;
+    database = await scratchDatabase("hub_aggregates");
+    restoreUrl = useDatabaseUrl(database.url);
     const harness = await import("./harness.js");
     workflow = await import("./scorecard-workflow.js");
     verify = await import("../../server/modules/scorecards/scorecard-verify.js");
     const { User } = await import("../../server/modules/users/user.entity.js");
-    server = await harness.startTestServer({ env: { DATABASE_URL } });
+    server = await harness.startTestServer({ env: { DATABASE_URL: database.url } });
     officeId = (await server.services.db.manager.findOneByOrFail(User, { email: workflow.OFFICER })).officeId!;
   }, 120_000);
 
   afterAll(async () => {
     await server?.close();
-    if (admin) {
-      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-      await admin.end();
-    }
-    if (previous === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = previous;
+    await database?.drop();
+    restoreUrl?.();
   });
 
   it("built by the migration and seed, match the recomputation", async () => {

@@ -13,30 +13,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crash, killGroup, startServer, type ServerProcess } from "../support/server-process.js";
 import { codeOf, csvFor, describeFailure, gql, login, ok, OFFICER, PASSWORD, sleep, tally, UPLOAD, bulkContracts } from "./kit.js";
 import { raceCreates, raceEveryEdit } from "./races.js";
+import { postgresUnreachable, skipWithoutPostgres } from "../support/services.js";
 
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const database = `red15_pg_${process.pid}_${Date.now()}`;
 const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${database}`;
 
-async function reachable(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.end();
-    return null;
-  } catch (error) {
-    return String(error);
-  }
-}
-const unreachable = await reachable();
-if (unreachable) console.warn(`postgres-attacks SKIPPED: ${unreachable}`);
+const unreachable = await postgresUnreachable();
 
 let admin: pg.Client;
 const servers: ServerProcess[] = [];
 let startup = "";
 
-describe.skipIf(unreachable !== null)("PostgreSQL: start-up, races, idempotent retries, killed connections", () => {
+describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL attacks"))("PostgreSQL: start-up, races, idempotent retries, killed connections", () => {
   beforeAll(async () => {
+    if (unreachable) throw new Error(`${unreachable}; CI requires PostgreSQL.`);
     admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
     await admin.query(`CREATE DATABASE "${database}"`);

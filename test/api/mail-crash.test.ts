@@ -12,12 +12,13 @@ import os from "node:os";
 import path from "node:path";
 import sqlite3 from "sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { crash, gql, login, sleep, startServer, type ServerProcess } from "../support/server-process.js";
+import { crash, gql, login, sleep, startServer, stopGracefully, type ServerProcess } from "../support/server-process.js";
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from "../support/smtp-sink.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mail-crash-"));
 const databasePath = path.join(dir, "hub.sqlite");
-const KILL_AT = 3;
+const KILL_AT = 10; // the second mail of the third batch of 4: it and two more are claimed, unsent
+const BURST = 40;
 
 let sink: SmtpSink;
 let server: ServerProcess | null = null;
@@ -52,6 +53,21 @@ function outbox(): Promise<Row[]> {
   });
 }
 
+function burst(count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(databasePath, (error) => {
+      if (error) return reject(error);
+      const at = "2000-01-01 00:00:00.000";
+      const values = Array.from({ length: count }, (_, i) => `('burst:${i}', NULL, NULL, 'ACCEPTED', 'burst${i}@example.org', 'Burst ${i}', 'Body ${i}', 'PENDING', 0, '${at}', '<burst-${i}@test>', '${at}')`).join(", ");
+      db.run(`INSERT INTO mail_outbox (dedupeKey, officeId, userId, kind, toAddress, subject, body, state, attempts, nextAttemptAt, messageId, createdAt) VALUES ${values}`, (err) => {
+        db.close();
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  });
+}
+
 async function allSent(timeoutMs = 60_000): Promise<Row[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -79,7 +95,10 @@ describe("mail delivery across kill -9", () => {
       await crash(server!);
       throw Object.assign(new Error("the sender went away"), { responseCode: 451 });
     };
-    // The start-up run of the schedule chases the demo's late returns and sends the officers' digests: a batch.
+    // The store first, then a burst in its outbox as if many returns had been decided at once; the start-up run of
+    // the schedule adds its chasers for the demo's late returns and the officers' digests.
+    await stopGracefully(await startServer({ databasePath, env: { MAIL_SCHEDULE: "off" } }));
+    await burst(BURST);
     server = await startServer({ databasePath, env: env(sink.url) });
     const deadline = Date.now() + 60_000;
     while (!killed && Date.now() < deadline) await sleep(20);
@@ -110,11 +129,22 @@ describe("mail delivery across kill -9", () => {
     }
     expect(target).not.toBeNull();
     const before = (await outbox()).length;
+    // To land in the window every time: hold the store's write lock (as a backup tool might) from just before the
+    // 250, so the server has the 250 but cannot yet mark the row; then kill it, then let go of the lock.
     let doomed: ReceivedMail | null = null;
+    let lock: sqlite3.Database | null = null;
+    killAt = async () => {
+      if (lock) return;
+      lock = await new Promise<sqlite3.Database>((resolve, reject) => {
+        const db = new sqlite3.Database(databasePath, (error) => (error ? reject(error) : db.exec("BEGIN IMMEDIATE", (err) => (err ? reject(err) : resolve(db)))));
+      });
+    };
     killAfter = (mail) => {
       if (doomed) return;
       doomed = mail;
-      void crash(server!);
+      setTimeout(() => {
+        void crash(server!).then(() => lock!.exec("ROLLBACK", () => lock!.close()));
+      }, 500);
     };
     const sent = await gql(server!.url, officer.token, "mutation($id: Int!, $v: Int!) { sendBackReturn(id: $id, version: $v, reason: \"Please add the case study.\") { id } }", { id: target!.id, v: target!.version });
     expect(sent.errors).toBeUndefined();
@@ -122,6 +152,7 @@ describe("mail delivery across kill -9", () => {
     while (!doomed && Date.now() < deadline) await sleep(20);
     expect(doomed).not.toBeNull();
     await server!.exited;
+    killAt = null;
     killAfter = null;
 
     server = await startServer({ databasePath, env: env(sink.url) });

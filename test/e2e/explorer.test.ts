@@ -71,8 +71,9 @@ describe.skipIf(!browserAvailable())("data explorer", () => {
       await page.getByTestId("explorer-streams").waitFor();
       await page.getByTestId("explorer-contracts").waitFor();
       expect(await page.getByRole("button", { name: /^Download CSV/ }).count()).toBeGreaterThanOrEqual(4);
-      await page.getByRole("button", { name: "Next contracts" }).click();
-      await expect.poll(() => page.getByRole("status").filter({ hasText: "contracts (page 2" }).count()).toBe(1);
+      const contracts = page.locator("#ex-contracts");
+      await contracts.getByRole("navigation", { name: /^Pages of/ }).getByRole("button", { name: "Next" }).click();
+      await expect.poll(() => contracts.getByRole("status").filter({ hasText: /showing 21–/ }).count()).toBe(1);
       expect(await page.getByRole("link", { name: "GraphiQL" }).first().getAttribute("href")).toBe("/graphiql/");
     } finally {
       await context.close();

@@ -1,6 +1,8 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { describeError } from "../../errors";
 import { formatMoney, formatMoneyShort, niceTicks } from "../../format";
+import { useMemo } from "react";
+import { DataTable, fileSlug, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useMoneySummary, type MoneySummaryData } from "./money-summary";
 import "./money-panel.css";
 
@@ -134,38 +136,46 @@ function MoneyChart({ Heading, id, title, description, firstColumn, rows, chartS
               </BarChart>
             </ResponsiveContainer>
           </div>
-          <div className="table-scroll" role="region" aria-label={`${title}: figures`} tabIndex={0}>
-            <table className="money-table">
-              <caption className="visually-hidden">{title}: figures for the year</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{firstColumn}</th>
-                  {tableSeries.map((key) => (
-                    <th scope="col" key={key} className="num">
-                      {SERIES[key].label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((row) => (
-                  <tr key={row.name}>
-                    <th scope="row">
-                      {row.name}
-                      {row.note && <span className="money-table__warning"> ⚠ {row.note}</span>}
-                    </th>
-                    {tableSeries.map((key) => (
-                      <td key={key} className="num">
-                        {formatMoney(row[key] ?? 0)}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <MoneyTable title={title} firstColumn={firstColumn} rows={rows} series={tableSeries} />
         </div>
       )}
     </figure>
   );
+}
+
+const moneyCol = tableColumns<MoneyRow>();
+
+/** The figures behind a chart, on the shared table: sortable, and downloadable as CSV or Excel in pounds. */
+function MoneyTable({ title, firstColumn, rows: given, series: givenSeries }: { title: string; firstColumn: string; rows: MoneyRow[]; series: SeriesKey[] }) {
+  // The panel derives its rows afresh on each render; the table keeps them while the figures are the same.
+  const rowsKey = JSON.stringify(given);
+  const seriesKey = givenSeries.join(",");
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rows = useMemo(() => given, [rowsKey]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const series = useMemo(() => givenSeries, [seriesKey]);
+  const columns = useMemo<DataColumn<MoneyRow>[]>(
+    () => [
+      moneyCol.accessor("name", {
+        header: firstColumn,
+        cell: ({ row: { original } }) => (
+          <>
+            {original.name}
+            {original.note && <span className="money-table__warning"> ⚠ {original.note}</span>}
+          </>
+        ),
+        meta: { rowHeader: true },
+      }),
+      ...series.map((key) =>
+        moneyCol.accessor((row) => row[key] ?? 0, {
+          id: key,
+          header: SERIES[key].label,
+          cell: (info) => formatMoney(info.getValue()),
+          meta: { numeric: true, label: `${SERIES[key].label} (£)`, exportValue: (row: MoneyRow) => (row[key] ?? 0) / 100, excelFormat: "£#,##0.00" },
+        }),
+      ),
+    ],
+    [firstColumn, series],
+  );
+  return <DataTable caption={`${title}: figures for the year`} captionHidden data={rows} columns={columns} getRowId={(row) => row.name} exportName={`money-${fileSlug(title)}`} searchable={rows.length > 8} pageSize={0} compact />;
 }

@@ -5,45 +5,27 @@
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { ADMIN_URL } from "../support/services.js";
+import { postgresUnreachable, scratchDatabase, skipWithoutPostgres, type ScratchDatabase } from "../support/services.js";
 import { crash, sleep, startServer, type ServerProcess } from "../support/server-process.js";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.js";
 
 const BURST = 120;
+const unreachable = await postgresUnreachable();
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (error) {
-    return `PostgreSQL: ${(error as Error).message}`;
-  }
-}
-const unreachable = await reachable();
-if (unreachable && !process.env.CI) console.warn(`Skipping the PostgreSQL mail test: ${unreachable}`);
-
-describe.skipIf(unreachable !== null && !process.env.CI)("mail from two instances on PostgreSQL", () => {
-  const database = `hub_mail_${process.pid}_${Date.now()}`;
-  const url = `postgres://postgres@127.0.0.1:5432/${database}`;
+describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL mail test"))("mail from two instances on PostgreSQL", () => {
+  let scratch: ScratchDatabase | null = null;
   const servers: ServerProcess[] = [];
   let sink: SmtpSink;
   afterAll(async () => {
     for (const server of servers) await crash(server).catch(() => undefined);
     await sink?.close();
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it("sends every mail exactly once between them", async () => {
     if (unreachable) throw new Error(`${unreachable}; CI requires PostgreSQL.`);
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${database}"`);
-    await admin.end();
+    scratch = await scratchDatabase("hub_mail");
+    const url = scratch.url;
     // A slow receiver, so the two workers' batches overlap in time.
     sink = await startSmtpSink({ beforeAccept: async () => void (await sleep(5)) });
     const env = { DATABASE_URL: url, SMTP_URL: sink.url, MAIL_SCHEDULE: "on", MAIL_BATCH_SIZE: "3", MAIL_POLL_MS: "100", MAIL_LEASE_MS: "30000" };

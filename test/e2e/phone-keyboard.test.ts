@@ -62,6 +62,16 @@ describe.skipIf(!browserAvailable())("phones and keyboards", () => {
         await context.close();
       }
     }
+    // The same views at a desk, for people to look at beside the phone ones.
+    for (const view of VIEWS) {
+      const { context, page } = await e2e.open(view.as, view.path);
+      try {
+        await ready(page, view.ready);
+        await screenshot(page, `desk-${view.name}-1440`);
+      } finally {
+        await context.close();
+      }
+    }
     console.log("scrollWidth at 375 px:", JSON.stringify(widths));
     for (const [name, width] of Object.entries(widths)) expect(width, name).toBeLessThanOrEqual(PHONE.width);
   });

@@ -64,7 +64,8 @@ function check(
   }
   // The armor rules throw by default, which would surface as an internal error; report through the context instead.
   const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, "")))] };
-  const rules: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })];
+  // A fragment spread is no level of the answer: flattened, a fragment counts for the depth of the fields it holds.
+  const rules: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })];
   if (options.specifiedRules) rules.unshift(...specifiedRules);
   const problems = validate(schema, document, rules, { maxErrors: 20 });
   if (problems.length) {

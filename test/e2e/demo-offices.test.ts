@@ -116,7 +116,7 @@ describe.skipIf(!browserAvailable())("every office's officer", () => {
       for (const c of values.data!.contracts.items.filter((x) => x.fundingPence != null)) {
         const row = rowOf(c.reference);
         if (!(await row.count())) continue; // on a later page
-        expect(await row.locator("td.ex-num").innerText()).toBe(`£${(c.fundingPence! / 100).toLocaleString("en-GB")}`);
+        expect(await row.locator("td.data-table__num").innerText()).toBe(`£${(c.fundingPence! / 100).toLocaleString("en-GB")}`);
       }
     } finally {
       await context.close();

@@ -66,6 +66,19 @@ describe.skipIf(!browserAvailable())("phones and keyboards", () => {
     for (const [name, width] of Object.entries(widths)) expect(width, name).toBeLessThanOrEqual(PHONE.width);
   });
 
+  test("the same views at a desk are saved for people to look at beside the phone ones", async () => {
+    for (const view of VIEWS) {
+      const { context, page } = await e2e.open(view.as, view.path);
+      try {
+        await ready(page, view.ready);
+        await screenshot(page, `desk-${view.name}-1440`);
+      } finally {
+        await context.close();
+      }
+    }
+    expect(VIEWS.length).toBe(9);
+  });
+
   test("on a phone the board opens each scorecard at the quarter under review", async () => {
     const { context, page } = await e2e.open(OFFICER, `/board?quarter=${Q4}`, { viewport: PHONE });
     try {

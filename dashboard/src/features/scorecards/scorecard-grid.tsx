@@ -102,7 +102,9 @@ export function ScorecardGrid({ labelledBy, portfolioId, rows, periods, selected
     if (event.altKey || event.metaKey) return;
     const next = nextCell(event.key, event.ctrlKey, at, rows.length, periods.length);
     if (!next) return;
+    // Inside the grid the keys move between cells, not (in presentation mode) between portfolios.
     event.preventDefault();
+    event.stopPropagation();
     setActive(next);
     focusCell(next.row, next.col);
   };

@@ -70,6 +70,9 @@ export async function sink(onData?: (mail: Raw, n: number) => Promise<void | "dr
             sockets.get(session.remotePort)?.destroy();
             return;
           }
+          // Count it only if the sender is still there to hear the 250 (a killed sender never learned it was accepted).
+          const socket = sockets.get(session.remotePort);
+          if (!socket || socket.destroyed || socket.readyState !== "open") return callback(new Error("sender went away"));
           mails.push(mail);
           callback();
         } catch (error) {

@@ -97,11 +97,20 @@ afterAll(async () => {
 
 describe("the schedule after a restart, and what ends up in headers", () => {
   it("chases the late quarter at the next start (the missed run catches up), each mail once", async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !(await outbox()).some((r) => r.kind === "LATE")) await sleep(200);
+    await sleep(1000);
     const rows = await settled();
     const late = rows.filter((r) => r.kind === "LATE");
     expect(late.length).toBeGreaterThan(3);
     expect(late.some((r) => harbourEmails.includes(r.toAddress))).toBe(true);
     exactlyOnce(rows);
+  });
+
+  it("chases every active reporting user of the provider, including one whose name is odd", async () => {
+    const rows = await outbox();
+    expect(rows.filter((r) => r.toAddress === PROVIDER_B && r.kind === "LATE").length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.toAddress === EVE && r.kind === "LATE").length, "Eve (active, Harbour) is chased like provider-b").toBe(rows.filter((r) => r.toAddress === PROVIDER_B && r.kind === "LATE").length);
   });
 
   it("sends nothing to a deactivated user", async () => {
@@ -138,7 +147,7 @@ describe("the schedule after a restart, and what ends up in headers", () => {
     const wiltshireTitles = [...new Set((await officeReturns(url)).map((r) => r.contract.title))].filter((t) => t.length > 12 && !dorsetTitles.has(t));
     const dorset = smtp.mails.filter((m) => m.to.includes(DORSET_OFFICER));
     expect(dorset.length).toBeGreaterThan(0);
-    for (const m of dorset) for (const t of wiltshireTitles) expect(m.text.includes(t), `${t} in Dorset's mail`).toBe(false);
+    for (const m of dorset) for (const t of wiltshireTitles) expect(m.text.includes(`- ${t},`), `${t} in Dorset's mail`).toBe(false);
   });
 });
 
@@ -177,6 +186,7 @@ describe("a change that is refused or raced sends no mail, or one", () => {
     expect(answers.filter((a) => code(a) === "OK").length).toBe(1);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && !smtp.mails.slice(before).some((m) => m.text.includes("Please fix."))) await sleep(100);
+    await settled();
     const mails = smtp.mails.slice(before).filter((m) => m.text.includes("Please fix."));
     const to = mails.map((m) => m.to[0]);
     for (const e of harbourEmails) expect(to).toContain(e);

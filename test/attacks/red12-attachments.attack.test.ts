@@ -320,3 +320,37 @@ describe("cross-origin uploads", () => {
     expect([401, 403]).toContain(res.status);
   });
 });
+
+describe("a bad day: uploads that never finish, decision papers before publication", () => {
+  it("an upload cut off mid-body (the client goes away) leaves nothing on disk or in the database", async () => {
+    const t = await token(url, PROVIDER_A);
+    const before = (await rows()).length;
+    const leftBefore = new Set(incoming());
+    const res = await rawRequest(
+      url,
+      `POST /attachments/returns/${retA.id}?filename=cut.pdf HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Length: ${MAX_FILE - 10}\r\n\r\n`,
+      async function* () {
+        yield pdf(20 * 1024);
+        await new Promise((r) => setTimeout(r, 300));
+      },
+      600,
+    );
+    expect(res.status).toBe(0); // we hung up before any answer
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await rows()).length).toBe(before);
+    expect(incoming().filter((f) => !leftBefore.has(f))).toEqual([]);
+  });
+
+  it("an officer's paper on an unpublished decision is not the analyst's nor any provider's", async () => {
+    const decisions = (await must(url, OFFICER, "{ decisions { id published } }")).decisions as { id: number; published: boolean }[];
+    const draft = decisions.find((d) => !d.published);
+    expect(draft, "an unpublished decision in the demo").toBeTruthy();
+    const r = await upload(url, OFFICER, `decisions/${draft!.id}`, uniq(), "decision-paper.pdf");
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await download(url, ANALYST, r.body.data.attachment.id)).status).toBe(404);
+    expect((await download(url, PROVIDER_A, r.body.data.attachment.id)).status).toBe(404);
+    expect((await download(url, DORSET_OFFICER, r.body.data.attachment.id)).status).toBe(404);
+    expect((await download(url, OFFICER, r.body.data.attachment.id)).status).toBe(200);
+    expect(code(await q(url, ANALYST, "query($o: AttachmentOwner!, $id: Int!) { attachments(owner: $o, recordId: $id) { id } }", { o: "DECISION", id: draft!.id }))).toBe("NOT_FOUND");
+  });
+});

@@ -133,6 +133,48 @@ describe.skipIf(!browserAvailable())("red11: tables, exports and hostile values"
     }
   });
 
+  test("formula injection in a risk's title and owner, a brief's title, and a contract title in the explorer's CSV: all inert", async () => {
+    const evil = "=cmd|' /C calc'!A0";
+    const risk = await e2e.server.http(OFFICER, `mutation($t: String!) { createRisk(input: { title: $t, ownerName: "@SUM(1+1) red11", likelihood: 2, impact: 3 }) { id } }`, { t: `${evil} red11 risk` });
+    expect(risk.errors).toBeUndefined();
+    const brief = await e2e.server.http(OFFICER, `mutation($t: String!) { submitBrief(input: { title: $t, summary: "+1+1 summary", drivers: [EFFECTIVENESS] }) { id } }`, { t: `${evil} red11 brief` });
+    expect(brief.errors).toBeUndefined();
+    const bad: string[] = [];
+    for (const [route, ready] of [
+      ["/risks", "risk-table"],
+      ["/briefs", "briefs-table"],
+    ] as const) {
+      const { context, page } = await e2e.open(OFFICER, route);
+      try {
+        await page.getByTestId(ready).waitFor({ timeout: 20_000 });
+        await page.waitForLoadState("networkidle").catch(() => undefined);
+        const csv = readCsv(await download(page, page.locator("main"), "CSV"));
+        for (const row of csv.slice(1)) for (const cell of row) if (DANGEROUS.test(cell) && !/^-?[\d£]/.test(cell)) bad.push(`${route} CSV: ${cell}`);
+        const xlsx = await readXlsx(await download(page, page.locator("main"), "Excel"));
+        for (const f of xlsx.formulas) bad.push(`${route} xlsx formula at ${f}`);
+        expect(csv.some((row) => row.some((c) => c.includes("red11"))), `${route}: the hostile row is in the export`).toBe(true);
+      } finally {
+        await context.close();
+      }
+    }
+    // The explorer's own CSV of every contract (a separate download) with the hostile contract title made above, or made here.
+    const portfolios = await e2e.server.http<{ portfolios: { id: number }[] }>(OFFICER, "{ portfolios { id } }");
+    await e2e.server.http(OFFICER, `mutation($i: ContractInput!) { createContract(input: $i) { id } }`, {
+      i: { reference: "RED11-INJ-2", title: "=HYPERLINK(\"http://evil.example\",\"open\")", portfolioId: portfolios.data!.portfolios[0].id, providerId: providerIds[INJECTIONS[1]], mechanism: "GRANT", status: "LIVE", stage: "DO", startDate: "2023-04-01", endDate: "2026-03-31" },
+    });
+    const { context, page } = await e2e.open(ANALYST, "/explorer?quarter=4");
+    try {
+      await page.getByTestId("explorer-contracts").waitFor({ timeout: 20_000 });
+      const csv = readCsv(await download(page, page.locator("#ex-contracts"), "CSV"));
+      const row = csv.find((r) => r.includes("RED11-INJ-2"));
+      expect(row, "the hostile contract is in the explorer's CSV").toBeDefined();
+      for (const cell of row!) if (DANGEROUS.test(cell) && !/^-?[\d£]/.test(cell)) bad.push(`explorer contracts CSV: ${cell}`);
+    } finally {
+      await context.close();
+    }
+    expect(bad).toEqual([]);
+  });
+
   test("contracts: filter, then sort descending, then export — CSV and Excel hold exactly the filtered rows, in order, whatever the page", async () => {
     const { context, page } = await e2e.open(OFFICER, "/contracts");
     try {

@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { browserAvailable, screenshot, startE2E, type E2E } from "../e2e/browser.js";
+import { accessibilityViolations, browserAvailable, screenshot, startE2E, type E2E } from "../e2e/browser.js";
 
 const OFFICER = "officer@wiltshire.demo.example";
 const COMMISSIONER = "commissioner@wiltshire.demo.example";
@@ -140,6 +140,8 @@ describe.skipIf(!browserAvailable())("red11: keyboards and phones", () => {
         await page.waitForTimeout(1500);
         const w = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, ...Array.from(document.querySelectorAll("dialog[open], [role=dialog]")).map((el) => el.getBoundingClientRect().right)));
         if (w > PHONE.width) wide.freeze = w;
+        const axeFreeze = await accessibilityViolations(page);
+        expect(axeFreeze, "axe with the freeze dialog open").toEqual([]);
         await screenshot(page, "red11-phone-freeze-dialog", false);
         await page.keyboard.press("Escape");
         await page.getByLabel("Quarter", { exact: true }).fill("2024-25 Q2");
@@ -187,6 +189,16 @@ describe.skipIf(!browserAvailable())("red11: keyboards and phones", () => {
         w = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, ...Array.from(document.querySelectorAll("dialog[open], [role=dialog]")).map((el) => el.getBoundingClientRect().right)));
         if (w > PHONE.width) wide.accept = w;
         await screenshot(page, "red11-phone-accept-confirm", false);
+        expect(await accessibilityViolations(page), "axe with the accept confirmation open").toEqual([]);
+        // Escape closes the confirmation (not the return too), and focus goes back to Accept.
+        await page.keyboard.press("Escape");
+        await page.getByTestId("accept-confirm").waitFor({ state: "hidden", timeout: 5000 });
+        expect(await detail.isVisible()).toBe(true);
+        expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Accept");
+        // Escape again closes the return; focus returns to the row that opened it.
+        await page.keyboard.press("Escape");
+        await detail.waitFor({ state: "hidden", timeout: 5000 });
+        expect(await page.evaluate(() => !!document.activeElement?.closest("[data-testid=returns-table-submitted]"))).toBe(true);
       } finally {
         await context.close();
       }

@@ -163,6 +163,13 @@ describe.skipIf(!browserAvailable())("red11: the workspace screens, attacked", (
         await page.waitForTimeout(2000);
         await collect();
       }
+      // The shape problems fixed, the contract still ends before it starts: the API's afterStart rule beside Ends.
+      await page.getByLabel("Reference").fill("RED11-ENDS");
+      await page.getByLabel("Title").fill("Ends before it starts (UI)");
+      await page.getByLabel("Line 1: year").fill("2024-25");
+      await page.getByRole("button", { name: "Create contract" }).click();
+      await page.waitForTimeout(2500);
+      await collect();
       await screenshot(page, "red11-contract-nonsense-2", true);
       console.log("flagged:", [...flagged]);
       const after = (await data<{ contracts: { totalCount: number } }>(OFFICER, "{ contracts(first: 1) { totalCount } }")).contracts.totalCount;

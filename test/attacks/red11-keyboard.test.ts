@@ -128,6 +128,44 @@ describe.skipIf(!browserAvailable())("red11: keyboards and phones", () => {
     expect(wide).toEqual({});
   });
 
+  test("closing a return's detail with Escape (or Close) puts focus back on the View button that opened it", async () => {
+    const periods = (await e2e.server.http<{ reportingPeriods: { id: number; label: string }[] }>(OFFICER, "{ reportingPeriods { id label } }")).data!.reportingPeriods;
+    const open = periods.find((p) => p.label === "2024-25 Q1")!;
+    const { context, page } = await e2e.open(OFFICER, `/returns?quarter=${open.id}`);
+    const results: Record<string, string> = {};
+    try {
+      const view = page.locator("[data-testid=returns-table-submitted] tbody tr").first().getByRole("button", { name: "View" });
+      await view.waitFor({ timeout: 20_000 });
+      const detail = page.locator("dialog.return-detail");
+      const focusIsView = () => page.evaluate(() => document.activeElement?.textContent?.trim() === "View" && !!document.activeElement?.closest("[data-testid=returns-table-submitted]"));
+      await view.focus();
+      await page.keyboard.press("Enter");
+      await detail.waitFor();
+      await page.waitForTimeout(500);
+      await page.keyboard.press("Escape");
+      await detail.waitFor({ state: "hidden", timeout: 5000 });
+      results.escape = (await focusIsView()) ? "ok" : await page.evaluate(() => document.activeElement?.tagName ?? "none");
+      await view.focus();
+      await page.keyboard.press("Enter");
+      await detail.waitFor();
+      await detail.getByRole("button", { name: "Close" }).first().click();
+      await detail.waitFor({ state: "hidden", timeout: 5000 });
+      results.close = (await focusIsView()) ? "ok" : await page.evaluate(() => document.activeElement?.tagName ?? "none");
+      await view.focus();
+      await page.keyboard.press("Enter");
+      await detail.waitFor();
+      await detail.getByRole("button", { name: "Accept", exact: true }).click();
+      await page.getByTestId("accept-confirm").waitFor();
+      await page.getByTestId("accept-confirm").getByRole("button", { name: "Cancel" }).click();
+      await page.keyboard.press("Escape");
+      await detail.waitFor({ state: "hidden", timeout: 5000 });
+      results.afterCancelledAccept = (await focusIsView()) ? "ok" : await page.evaluate(() => document.activeElement?.tagName ?? "none");
+    } finally {
+      await context.close();
+    }
+    expect(results).toEqual({ escape: "ok", close: "ok", afterCancelledAccept: "ok" });
+  });
+
   test("dialogs open at 375 px do not widen the page (freeze, deactivate, accept)", async () => {
     const wide: Record<string, number> = {};
     {
@@ -198,7 +236,9 @@ describe.skipIf(!browserAvailable())("red11: keyboards and phones", () => {
         // Escape again closes the return; focus returns to the row that opened it.
         await page.keyboard.press("Escape");
         await detail.waitFor({ state: "hidden", timeout: 5000 });
-        expect(await page.evaluate(() => !!document.activeElement?.closest("[data-testid=returns-table-submitted]"))).toBe(true);
+        const opener = await page.locator("[data-testid=returns-table-submitted] tbody tr").first().locator("a, button").first().evaluate((el) => el.outerHTML.slice(0, 120));
+        const where = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? "none");
+        expect(where, `focus after closing the return (opened from ${opener})`).toBe(opener);
       } finally {
         await context.close();
       }

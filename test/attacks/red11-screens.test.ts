@@ -339,6 +339,44 @@ describe.skipIf(!browserAvailable())("red11: the workspace screens, attacked", (
     }
   });
 
+  test("another office's risk, brief, decision and return ids in the address show nothing of them", async () => {
+    // Dorset's own records, made by Dorset's officer.
+    await data(DORSET, `mutation { createRisk(input: { title: "Red11 Dorset secret risk", ownerName: "Dorset owner", likelihood: 3, impact: 4 }) { id } }`);
+    await data(DORSET, `mutation { submitBrief(input: { title: "Red11 Dorset secret brief", summary: "Dorset only", drivers: [EFFICIENCY] }) { id } }`);
+    const offices = (await data<{ offices: { id: number; name: string }[] }>("admin@demo.example", "{ offices { id name } }")).offices.filter((o) => !/Wiltshire/.test(o.name));
+    const risks: { id: number; title: string }[] = [];
+    const briefs: { id: number; title: string }[] = [];
+    const decisions: { id: number; title: string }[] = [];
+    for (const o of offices) {
+      risks.push(...(await data<{ risks: { id: number; title: string }[] }>("admin@demo.example", `{ risks(officeId: ${o.id}) { id title } }`)).risks);
+      briefs.push(...(await data<{ projectBriefs: { id: number; title: string }[] }>("admin@demo.example", `{ projectBriefs(officeId: ${o.id}) { id title } }`)).projectBriefs);
+      decisions.push(...(await data<{ decisions: { id: number; title: string }[] }>("admin@demo.example", `{ decisions(officeId: ${o.id}) { id title } }`)).decisions);
+    }
+    const targets: [string, string][] = [
+      ...risks.slice(0, 2).map((r) => [`/risks?risk=${r.id}`, r.title] as [string, string]),
+      ...briefs.slice(0, 2).map((b) => [`/briefs?brief=${b.id}`, b.title] as [string, string]),
+      ...decisions.slice(0, 2).map((d) => [`/decisions?decision=${d.id}`, d.title] as [string, string]),
+    ];
+    console.log("other office targets:", targets.length);
+    expect(targets.length).toBeGreaterThan(0);
+    const leaked: string[] = [];
+    const { context, page } = await e2e.open(OFFICER, "/");
+    try {
+      for (const [route, title] of targets) {
+        await page.goto(e2e.server.url + route);
+        await settle(page);
+        await page.waitForTimeout(800);
+        if ((await page.locator("body").innerText()).includes(title)) {
+          leaked.push(`${route}: ${title}`);
+          await screenshot(page, `red11-leak-${route.replace(/[^a-z0-9]+/gi, "-")}`, false);
+        }
+      }
+    } finally {
+      await context.close();
+    }
+    expect(leaked).toEqual([]);
+  }, 120_000);
+
   test("a nonsense or missing id in the address ends in a 'not found' message, not an endless 'Loading…'", async () => {
     const stuck: string[] = [];
     const { context, page } = await e2e.open(OFFICER, "/");

@@ -339,7 +339,7 @@ describe.skipIf(!browserAvailable())("red11: the workspace screens, attacked", (
     }
   });
 
-  test("another office's risk, brief, decision and return ids in the address show nothing of them", async () => {
+  test("another office's risk and brief ids (and any decisions) in the address show nothing of them", async () => {
     // Dorset's own records, made by Dorset's officer.
     await data(DORSET, `mutation { createRisk(input: { title: "Red11 Dorset secret risk", ownerName: "Dorset owner", likelihood: 3, impact: 4 }) { id } }`);
     await data(DORSET, `mutation { submitBrief(input: { title: "Red11 Dorset secret brief", summary: "Dorset only", drivers: [EFFICIENCY] }) { id } }`);

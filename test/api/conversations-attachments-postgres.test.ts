@@ -36,7 +36,7 @@ describe.skipIf(!up && !process.env.CI)("conversations and attachments on Postgr
   const previous = process.env.DATABASE_URL;
   let server: Awaited<ReturnType<typeof import("./harness.js").startTestServer>>;
   let admin: pg.Client;
-  let open = 0; // provider B's Q4 return of WSW-VV-09 (submitted)
+  let open = 0; // provider B's return of WSW-VV-09 in the open quarter (not yet accepted)
   let earlier = 0; // WSW-VV-08's accepted return, and its measure
   let measure = 0;
   let draft = 0; // WSW-VV-08's next-quarter return
@@ -57,7 +57,8 @@ describe.skipIf(!up && !process.env.CI)("conversations and attachments on Postgr
     process.env.DATABASE_URL = DATABASE_URL;
     const harness = await import("./harness.js");
     server = await harness.startTestServer({ env: { DATABASE_URL } });
-    const q4 = (await ok(OFFICER, "{ reportingPeriods { id label } }")).reportingPeriods.find((p: any) => p.label === "2023-24 Q4").id;
+    // The demo's open quarter (its returns are still in review), not a closed one whose returns are all accepted.
+    const q4 = (await ok(OFFICER, "{ reportingPeriods { id state } }")).reportingPeriods.find((p: any) => p.state === "OPEN").id;
     const contracts = (await ok(PROVIDER_B, "{ contracts(first: 10) { items { id reference } } }")).contracts.items;
     const idOf = (reference: string) => contracts.find((c: any) => c.reference === reference).id;
     open = (await ok(OFFICER, "query($c: Int!, $p: Int!) { returns(contractId: $c, periodId: $p) { items { id } } }", { c: idOf("WSW-VV-09"), p: q4 })).returns.items[0].id;

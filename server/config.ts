@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { loadSecurityConfig, type SecurityConfig } from "./security/security-config.js";
 import { persistentSecret } from "./security/token-secret.js";
@@ -16,6 +17,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** redis://… switches pub/sub to Redis so several server instances share events. */
   redisUrl: string | undefined;
+  /**
+   * What this deployment's Redis channel and keys start with (REDIS_PREFIX). By default it is derived from the
+   * database, so instances of one store share events and budgets, and two stores on one Redis (staging beside
+   * production, or parallel test runs) never see each other's events, boxes or counters.
+   */
+  redisPrefix: string;
   tokenSecret: string;
   tokenTtlSeconds: number;
   production: boolean;
@@ -57,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     busyTimeoutMs: int(env.SQLITE_BUSY_TIMEOUT_MS, 5000),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.REDIS_PREFIX || `ch:${createHash("sha256").update(env.DATABASE_URL || databasePath).digest("hex").slice(0, 12)}`,
     tokenSecret,
     tokenTtlSeconds: int(env.TOKEN_TTL_SECONDS, 8 * 60 * 60),
     production,

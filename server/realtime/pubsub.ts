@@ -44,14 +44,15 @@ export interface AppPubSub {
   close(): Promise<void>;
 }
 
-const CHANNEL = "commissioning-hub:events";
 export const SUBSCRIBE_QUEUE_LIMIT = 1024;
 
 export function resyncRequired(seq: number | null, message = "Too many events were missed: fetch the figures again, then resume from `seq`."): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "RESYNC_REQUIRED", seq } });
 }
 
-export function createAppPubSub(redisUrl?: string): AppPubSub {
+/** `prefix` names this store's channel (config.redisPrefix): another store's instances on the same Redis are not heard. */
+export function createAppPubSub(redisUrl?: string, prefix = "ch"): AppPubSub {
+  const channel = `${prefix}:events`;
   const listeners = new Set<BusListener>();
   const dispatch = (event: PublishedEvent) => {
     for (const listener of listeners) {
@@ -82,10 +83,10 @@ export function createAppPubSub(redisUrl?: string): AppPubSub {
     }
     dispatch(event);
   });
-  const ready = subscribeClient.subscribe(CHANNEL).then(() => undefined);
+  const ready = subscribeClient.subscribe(channel).then(() => undefined);
   ready.catch((error) => console.error("Could not subscribe to the Redis event channel.", error));
   return {
-    publish: (_topic, event) => void publishClient.publish(CHANNEL, JSON.stringify(event)).catch((error) => console.error("Could not publish a live event to Redis.", error)),
+    publish: (_topic, event) => void publishClient.publish(channel, JSON.stringify(event)).catch((error) => console.error("Could not publish a live event to Redis.", error)),
     listen,
     subscribe,
     ready,

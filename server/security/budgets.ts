@@ -20,18 +20,20 @@ export class Budgets {
   readonly penaltyAccounts: PenaltyBox;
   readonly penaltyAddresses: PenaltyBox;
   private readonly redis: Redis | null;
+  private readonly prefix: string;
 
   constructor(config: Config) {
     const s = config.security;
+    this.prefix = config.redisPrefix;
     this.redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
     this.redis?.on("error", () => {}); // the insurance limiter answers meanwhile; pub/sub reports Redis trouble
     this.http = config.rateLimitPerMinute > 0 ? this.limiter("ch:http", config.rateLimitPerMinute, 60) : null;
     this.wsConnects = this.limiter("ch:ws-connect", Math.max(1, s.wsConnectsPerMinute), 60);
     this.wsUpgrades = this.limiter("ch:ws-upgrade", Math.max(1, s.wsUpgradesPerMinute), 60);
-    const box = { boxes: this.limiter("ch:ws-penalty-boxes", 1_000_000, 24 * 60 * 60), box: this.limiter("ch:ws-penalty", 1, 1) };
+    const boxes = (kind: string) => ({ boxes: this.limiter(`ch:ws-penalty-boxes:${kind}`, 1_000_000, 24 * 60 * 60), box: this.limiter(`ch:ws-penalty:${kind}`, 1, 1) });
     const penalty = { baseSeconds: s.wsPenaltySeconds, maxSeconds: Math.max(1, s.wsPenaltyMaxSeconds) };
-    this.penaltyAccounts = new PenaltyBox({ ...box, offences: this.limiter("ch:ws-offences", 1_000_000, 60) }, { ...penalty, threshold: s.wsPenaltyOffences });
-    this.penaltyAddresses = new PenaltyBox({ ...box, offences: this.limiter("ch:ws-offences", 1_000_000, 60) }, { ...penalty, threshold: s.wsPenaltyAddressOffences });
+    this.penaltyAccounts = new PenaltyBox({ ...boxes("account"), offences: this.limiter("ch:ws-offences:account", 1_000_000, 60) }, { ...penalty, threshold: s.wsPenaltyOffences });
+    this.penaltyAddresses = new PenaltyBox({ ...boxes("address"), offences: this.limiter("ch:ws-offences:address", 1_000_000, 60) }, { ...penalty, threshold: s.wsPenaltyAddressOffences });
     this.logins = new LoginThrottle(
       this.limiter("ch:login-fail", Math.max(1, s.loginMaxFailures), 60 * 60),
       this.limiter("ch:login-locks", 1_000_000, 24 * 60 * 60),
@@ -40,7 +42,9 @@ export class Budgets {
     );
   }
 
-  private limiter(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+  /** `name` is the budget's own; in Redis it goes under this store's prefix, so other stores' counters stay apart. */
+  private limiter(name: string, points: number, duration: number): RateLimiterAbstract {
+    const keyPrefix = `${this.prefix}:${name.replace(/^ch:/, "")}`;
     const memory = new RateLimiterMemory({ keyPrefix, points, duration });
     if (!this.redis) return memory;
     return new RateLimiterRedis({ storeClient: this.redis, keyPrefix, points, duration, insuranceLimiter: memory });

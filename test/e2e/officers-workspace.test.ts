@@ -121,12 +121,12 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await detail.getByRole("button", { name: "Decline brief…" }).click();
       const dialog = page.getByRole("dialog", { name: /Decline/ });
       await dialog.getByRole("button", { name: "Decline brief" }).click();
-      const notice = page.getByTestId("reload-notice");
+      const notice = page.getByTestId("stale-notice");
       await notice.waitFor();
       expect(await notice.innerText()).toContain("Someone else changed this brief");
       await notice.getByRole("button", { name: "Reload brief" }).click();
       await poll(() => detail.getByTestId("brief-total").innerText()).toContain("= 27 of 27");
-      expect(await page.getByTestId("reload-notice").count()).toBe(0);
+      expect(await page.getByTestId("stale-notice").count()).toBe(0);
     } finally {
       await context.close();
     }
@@ -223,7 +223,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       const current = (await data<{ risks: { id: number; version: number }[] }>(e2e, OFFICER, "{ risks { id version } }")).risks.find((r) => r.id === risk.id)!;
       await data(e2e, COMMISSIONER, "mutation($id: Int!, $v: Int!) { updateRisk(id: $id, version: $v, input: { mitigation: \"Interim extension agreed with the provider.\" }) { version } }", { id: risk.id, v: current.version });
       await detail.getByRole("form", { name: "Review this risk" }).getByRole("button", { name: "Record review" }).click();
-      const notice = page.getByTestId("reload-notice");
+      const notice = page.getByTestId("stale-notice");
       await notice.waitFor();
       expect(await history.locator("tbody tr").count()).toBe(before + 1);
       await notice.getByRole("button", { name: "Reload risk" }).click();
@@ -322,8 +322,8 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       const harbour = (await data<{ providers: { items: { id: number; version: number; name: string; type: string }[] } }>(e2e, OFFICER, '{ providers(search: "Harbour") { items { id version name type } } }')).providers.items[0]!;
       await data(e2e, ADMIN, "mutation($id: Int!, $v: Int!, $t: ProviderType!) { updateProvider(id: $id, version: $v, input: { name: \"Harbour Domestic Abuse Services\", type: $t, companyNumber: \"01234567\" }) { version } }", { id: harbour.id, v: harbour.version, t: harbour.type });
       await form.getByRole("button", { name: "Save provider" }).click();
-      await page.getByTestId("reload-notice").waitFor();
-      await page.getByTestId("reload-notice").getByRole("button", { name: "Reload provider" }).click();
+      await page.getByTestId("stale-notice").waitFor();
+      await page.getByTestId("stale-notice").getByRole("button", { name: "Reload provider" }).click();
       await poll(() => page.getByTestId("providers-table").innerText()).toContain("01234567");
       const fresh = page.getByRole("form", { name: "Edit Harbour Domestic Abuse Services" });
       await fresh.getByLabel("Charity number (optional)").fill("1098765");

@@ -352,4 +352,34 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await context.close();
     }
   }, 60_000);
+
+  test("officers attach papers to a brief and a decision; analysts download them but are offered no upload or removal", async () => {
+    const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    const decision = (await data<{ decisions: { id: number; published: boolean }[] }>(e2e, ANALYST, "{ decisions { id published } }")).decisions.find((d) => d.published)!;
+    const officer = await e2e.open(OFFICER, "/briefs?brief=5");
+    try {
+      for (const [path, testId, name] of [["/briefs?brief=5", "brief-detail", "Business case.pdf"], [`/decisions?decision=${decision.id}`, "decision-detail", "Panel paper.pdf"]] as const) {
+        await officer.page.goto(e2e.server.url + path);
+        const files = officer.page.getByTestId(testId).getByTestId("attachments");
+        await files.getByLabel("Attach a file").setInputFiles({ name, mimeType: "application/pdf", buffer: PDF });
+        await poll(() => files.getByTestId("attachment-status").innerText()).toContain(`${name} attached.`);
+        await poll(() => files.getByRole("button", { name: `${name} (download)` }).count()).toBe(1);
+      }
+      await checkScreen(officer.page, "decision-attachments", 1440);
+    } finally {
+      await officer.context.close();
+    }
+    const analyst = await e2e.open(ANALYST, "/briefs?brief=5");
+    try {
+      for (const [path, testId, name] of [["/briefs?brief=5", "brief-detail", "Business case.pdf"], [`/decisions?decision=${decision.id}`, "decision-detail", "Panel paper.pdf"]] as const) {
+        await analyst.page.goto(e2e.server.url + path);
+        const files = analyst.page.getByTestId(testId).getByTestId("attachments");
+        await poll(() => files.getByRole("button", { name: `${name} (download)` }).count()).toBe(1);
+        expect(await files.getByLabel("Attach a file").count()).toBe(0);
+        expect(await files.getByRole("button", { name: /^Remove/ }).count()).toBe(0);
+      }
+    } finally {
+      await analyst.context.close();
+    }
+  }, 60_000);
 });

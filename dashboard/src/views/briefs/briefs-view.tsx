@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from "react";
 import { Link } from "react-router";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { RecordLink, useOpenRecord } from "../../components/record-link";
+import { AttachmentList } from "../../features/attachments/attachment-list";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatPence } from "../../format";
@@ -64,8 +65,8 @@ export default function BriefsView() {
                 canScore={canWrite}
                 canDecide={DECIDERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
-                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="BRIEF" recordId={selected.id} canUpload={canWrite} />}
-                attachments={null}
+                // Only the office's staff attach or remove papers; analysts read and download them.
+                attachments={<AttachmentList owner="BRIEF" recordId={selected.id} canUpload={canWrite} canRemoveAny={canWrite} />}
                 onChanged={(text) => {
                   setMessage(text);
                   reload();

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { RecordLink, useOpenRecord } from "../../components/record-link";
+import { AttachmentList } from "../../features/attachments/attachment-list";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDate } from "../../format";
@@ -56,8 +57,8 @@ export default function DecisionsView() {
                 decision={selected}
                 canPublish={PUBLISHERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
-                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="DECISION" recordId={selected.id} canUpload={RECORDERS.includes(role)} />}
-                attachments={null}
+                // Only the office's staff attach or remove papers; analysts read and download them.
+                attachments={<AttachmentList owner="DECISION" recordId={selected.id} canUpload={RECORDERS.includes(role)} canRemoveAny={RECORDERS.includes(role)} />}
                 onChanged={(text) => {
                   setMessage(text);
                   reload();

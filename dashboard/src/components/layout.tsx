@@ -51,8 +51,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
 
 export interface LayoutProps {
   children: ReactNode;
-  /** Show the office (administrators) and quarter pickers. */
-  pickers?: boolean;
+  /** Show the office (administrators) and quarter pickers; "office" shows the office picker alone, to administrators. */
+  pickers?: boolean | "office";
 }
 
 /** The frame of every signed-in page: header, navigation for the role, pickers, live status, user; then the view. */
@@ -97,10 +97,10 @@ export function Layout({ children, pickers = false }: LayoutProps) {
         </div>
         {items.length > 0 && <MainNav groups={groups} selection={selection} pathname={pathname} />}
       </header>
-      {pickers && (
+      {(pickers === true || (pickers === "office" && user?.role === "ADMIN")) && (
         <div className="toolbar no-print">
           <div className="wide-container toolbar__inner">
-            <OfficeQuarterPicker />
+            <OfficeQuarterPicker quarter={pickers === true} />
           </div>
         </div>
       )}

@@ -120,10 +120,14 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await detail.getByLabel("Reason for declining").fill("Duplicates the county's own programme.");
       await detail.getByRole("button", { name: "Decline brief…" }).click();
       const dialog = page.getByRole("dialog", { name: /Decline/ });
+      await dialog.waitFor();
+      await screenshot(page, "confirm-dialog-decline-1440", false);
       await dialog.getByRole("button", { name: "Decline brief" }).click();
       const notice = page.getByTestId("stale-notice");
       await notice.waitFor();
       expect(await notice.innerText()).toContain("Someone else changed this brief");
+      await notice.scrollIntoViewIfNeeded();
+      await screenshot(page, "stale-notice-brief-1440", false);
       await notice.getByRole("button", { name: "Reload brief" }).click();
       await poll(() => detail.getByTestId("brief-total").innerText()).toContain("= 27 of 27");
       expect(await page.getByTestId("stale-notice").count()).toBe(0);

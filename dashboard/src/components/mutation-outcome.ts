@@ -6,6 +6,9 @@ export interface FieldProblem {
   field: string;
   rule: string;
   message: string;
+  /** CSV uploads also say which row and column. */
+  row?: number | null;
+  column?: string | null;
 }
 
 /**
@@ -31,8 +34,14 @@ export function fieldProblems(error: CombinedError | undefined): FieldProblem[] 
     const list = graphQLError.extensions?.problems;
     if (!Array.isArray(list)) continue;
     for (const item of list) {
-      if (item && typeof item === "object" && typeof item.field === "string" && typeof item.message === "string") {
-        problems.push({ field: item.field, rule: typeof item.rule === "string" ? item.rule : "", message: item.message });
+      if (item && typeof item === "object" && typeof item.field === "string") {
+        problems.push({
+          field: item.field,
+          rule: typeof item.rule === "string" ? item.rule : "",
+          message: typeof item.message === "string" ? item.message : "",
+          ...(typeof item.row === "number" ? { row: item.row } : {}),
+          ...(typeof item.column === "string" ? { column: item.column } : {}),
+        });
       }
     }
   }

@@ -39,7 +39,8 @@ interface PageSpec {
   view: ComponentType;
   title: string;
   roles: readonly Role[];
-  pickers: boolean;
+  /** "office": the office select alone (administrators), for views whose records are not by quarter. */
+  pickers: boolean | "office";
 }
 
 export const PAGES: readonly PageSpec[] = [
@@ -59,11 +60,11 @@ export const PAGES: readonly PageSpec[] = [
   { path: "/money", view: Money, title: "Money", roles: OFFICE, pickers: false },
   { path: "/quarters", view: Quarters, title: "Quarters", roles: OFFICE, pickers: false },
   // The officers' workspace (issue 11): analysts read briefs, published decisions, risks and plans, and write nothing.
-  { path: "/briefs", view: Briefs, title: "Project briefs", roles: READERS, pickers: true },
-  { path: "/decisions", view: Decisions, title: "Decisions", roles: READERS, pickers: true },
+  { path: "/briefs", view: Briefs, title: "Project briefs", roles: READERS, pickers: "office" },
+  { path: "/decisions", view: Decisions, title: "Decisions", roles: READERS, pickers: "office" },
   { path: "/risks", view: Risks, title: "Risk register", roles: READERS, pickers: true },
   { path: "/plans", view: Plans, title: "Plans and questions", roles: READERS, pickers: true },
-  { path: "/users", view: Users, title: "Users", roles: OFFICE, pickers: true },
+  { path: "/users", view: Users, title: "Users", roles: OFFICE, pickers: "office" },
   { path: "/offices", view: Offices, title: "Offices", roles: ["ADMIN"], pickers: false },
   { path: "/providers", view: Providers, title: "Providers", roles: OFFICE, pickers: false },
   { path: "/notifications", view: Notifications, title: "Notifications", roles: [...READERS, "PROVIDER"], pickers: false },

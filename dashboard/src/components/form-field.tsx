@@ -47,18 +47,3 @@ export function FormError({ message }: { message: string | null | undefined }) {
     </p>
   );
 }
-
-/** Someone changed the record since it was loaded: say so and offer the reload, rather than an error. */
-export function ReloadNotice({ what, onReload }: { what: string; onReload(): void }) {
-  return (
-    <div className="notice notice--warning reload-notice" role="alert" data-testid="reload-notice">
-      <p>
-        Someone else changed this {what} since you opened it, so nothing was saved. Reload to see their change, then make yours again if it is
-        still needed.
-      </p>
-      <button type="button" className="button button--secondary" onClick={onReload}>
-        Reload {what}
-      </button>
-    </div>
-  );
-}

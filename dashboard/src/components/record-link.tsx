@@ -20,3 +20,18 @@ export function RecordLink({ param, id, children, onChoose }: RecordLinkProps) {
     </Link>
   );
 }
+
+/** The record a list has open beside it (its id in the `param` search param), and a way to open another, as RecordLink does. */
+export function useOpenRecord(param: string): [number | null, (id: number) => void] {
+  const [params, setParams] = useSearchParams();
+  const open = (id: number) =>
+    setParams(
+      (previous) => {
+        const next = new URLSearchParams(previous);
+        next.set(param, String(id));
+        return next;
+      },
+      { preventScrollReset: true },
+    );
+  return [Number(params.get(param)) || null, open];
+}

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
-import { ConfirmAction } from "../../components/confirm-action";
-import { FormError, FormField, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { ConfirmDialog } from "../../components/confirm-dialog";
+import { FormError, FormField } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import type { Mechanism } from "../../gql/graphql";
 import { ApproveBriefMutation, BriefProvidersQuery, DeclineBriefMutation } from "./brief-data";
 
@@ -37,7 +38,7 @@ export function DecideBrief({ brief, portfolios, onDecided, onReload }: DecideBr
   const [portfolioId, setPortfolioId] = useState("");
   const [reason, setReason] = useState("");
   const [pending, setPending] = useState<Pending>(null);
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ data: providers }] = useQuery({ query: BriefProvidersQuery, variables: { search: null } });
   const [approveState, approve] = useMutation(ApproveBriefMutation);
   const [declineState, decline] = useMutation(DeclineBriefMutation);
@@ -51,17 +52,17 @@ export function DecideBrief({ brief, portfolios, onDecided, onReload }: DecideBr
     if (!providerId) fields.providerId = "Choose the provider the contract is with.";
     if (!reference.trim()) fields.reference = "Give the contract its reference.";
     if (!brief.portfolio && !portfolioId) fields.portfolioId = "The brief has no portfolio: choose one for its contract.";
-    setOutcome({ fields, general: null, stale: false });
+    setOutcome({ ...NO_OUTCOME, fields });
     if (!Object.keys(fields).length) setPending("approve");
   }
 
   function askDecline(event: FormEvent) {
     event.preventDefault();
     if (!reason.trim()) {
-      setOutcome({ fields: { reason: "Say why the brief is declined." }, general: null, stale: false });
+      setOutcome({ ...NO_OUTCOME, fields: { reason: "Say why the brief is declined." } });
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     setPending("decline");
   }
 
@@ -79,7 +80,7 @@ export function DecideBrief({ brief, portfolios, onDecided, onReload }: DecideBr
       setOutcome(mutationOutcome(result.error, pending === "approve" ? APPROVE_FIELDS : ["reason"]));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     onDecided(pending === "approve" ? `Approved. Contract ${reference.trim()} was created in the pipeline.` : "Declined.");
   }
 
@@ -88,10 +89,10 @@ export function DecideBrief({ brief, portfolios, onDecided, onReload }: DecideBr
   return (
     <div className="brief-decision">
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="brief"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />
@@ -158,17 +159,17 @@ export function DecideBrief({ brief, portfolios, onDecided, onReload }: DecideBr
       </form>
       <FormError message={outcome.general} />
       {pending === "approve" && (
-        <ConfirmAction title={`Approve “${brief.title}”?`} confirmLabel="Approve and create contract" busy={busy} onConfirm={confirm} onCancel={() => setPending(null)}>
+        <ConfirmDialog title={`Approve “${brief.title}”?`} confirmLabel="Approve and create contract" busy={busy} onConfirm={confirm} onClose={() => setPending(null)}>
           <p>
             This creates contract <strong>{reference.trim()}</strong> with {providerName} in {portfolioName} ({MECHANISM_LABELS[mechanism].toLowerCase()}), in the pipeline at the
             plan stage. An approval cannot be undone.
           </p>
-        </ConfirmAction>
+        </ConfirmDialog>
       )}
       {pending === "decline" && (
-        <ConfirmAction title={`Decline “${brief.title}”?`} confirmLabel="Decline brief" tone="danger" busy={busy} onConfirm={confirm} onCancel={() => setPending(null)}>
+        <ConfirmDialog title={`Decline “${brief.title}”?`} confirmLabel="Decline brief" tone="warning" busy={busy} onConfirm={confirm} onClose={() => setPending(null)}>
           <p>The brief is closed with your reason. A decision cannot be undone.</p>
-        </ConfirmAction>
+        </ConfirmDialog>
       )}
     </div>
   );

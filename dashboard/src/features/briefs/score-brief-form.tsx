@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { FormError, FormField, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { FormError, FormField } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { BRIEF_TOTAL_MAX, briefProduct, SCORE_LABELS } from "./brief-format";
 import { ScoreBriefMutation } from "./brief-data";
 
@@ -26,7 +27,7 @@ export function ScoreBriefForm({ brief, onScored, onReload }: ScoreBriefFormProp
     driversScore: brief.driversScore ?? null,
     deliverabilityScore: brief.deliverabilityScore ?? null,
   });
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, score] = useMutation(ScoreBriefMutation);
   const product = briefProduct(scores.businessNeedScore, scores.driversScore, scores.deliverabilityScore);
 
@@ -35,7 +36,7 @@ export function ScoreBriefForm({ brief, onScored, onReload }: ScoreBriefFormProp
     if (fetching) return;
     const missing = SCORES.filter((s) => scores[s.field] == null);
     if (missing.length) {
-      setOutcome({ fields: Object.fromEntries(missing.map((s) => [s.field, `Choose a score for ${s.label.toLowerCase()}.`])), general: null, stale: false });
+      setOutcome({ ...NO_OUTCOME, fields: Object.fromEntries(missing.map((s) => [s.field, `Choose a score for ${s.label.toLowerCase()}.`])) });
       return;
     }
     const result = await score({ id: brief.id, version: brief.version, scores: scores as Record<ScoreField, number> });
@@ -43,17 +44,17 @@ export function ScoreBriefForm({ brief, onScored, onReload }: ScoreBriefFormProp
       setOutcome(mutationOutcome(result.error, SCORES.map((s) => s.field)));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     onScored(`Scored: ${product} of ${BRIEF_TOTAL_MAX}.`);
   }
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Score the brief" className="brief-score-form">
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="brief"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
 import { FormError, FormField } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import type { BriefDriver } from "../../gql/graphql";
 import { BRIEF_DRIVER_LABELS, poundsToPence } from "./brief-format";
 import { SubmitBriefMutation } from "./brief-data";
@@ -22,7 +22,7 @@ export function SubmitBriefForm({ officeId, portfolios, onSubmitted }: SubmitBri
   const [drivers, setDrivers] = useState<BriefDriver[]>([]);
   const [portfolioId, setPortfolioId] = useState("");
   const [value, setValue] = useState("");
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, submit] = useMutation(SubmitBriefMutation);
 
   async function onSubmit(event: FormEvent) {
@@ -30,7 +30,7 @@ export function SubmitBriefForm({ officeId, portfolios, onSubmitted }: SubmitBri
     if (fetching) return;
     const pence = poundsToPence(value);
     if (Number.isNaN(pence)) {
-      setOutcome({ fields: { proposedValuePence: "Enter an amount in pounds, such as 25000 or 25,000.50." }, general: null, stale: false });
+      setOutcome({ ...NO_OUTCOME, fields: { proposedValuePence: "Enter an amount in pounds, such as 25000 or 25,000.50." } });
       return;
     }
     const result = await submit({
@@ -40,7 +40,7 @@ export function SubmitBriefForm({ officeId, portfolios, onSubmitted }: SubmitBri
       setOutcome(mutationOutcome(result.error, FIELDS));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     setTitle("");
     setSummary("");
     setDrivers([]);

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import type { ContractDetail } from "./contract-queries";
 import { useMutation } from "urql";
 import { ConfirmDialog } from "../../components/confirm-dialog";
-import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { StaleNotice } from "../../components/stale-notice";
 import { formatPence } from "../../format";
 import { graphql } from "../../gql";
@@ -136,7 +136,7 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
   const id = useId();
   const { options, error: optionsError } = useContractOptions(officeId);
   const [draft, setDraft] = useState<Draft>(() => draftOf(contract));
-  const [outcome, setOutcome] = useState<FormOutcome>(NO_OUTCOME);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [overCommitment, setOverCommitment] = useState<string[] | null>(null);
   const [reason, setReason] = useState("");
   const [reasonProblem, setReasonProblem] = useState<string | null>(null);
@@ -216,7 +216,7 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
       if (saved) onSaved(saved.id);
       return;
     }
-    const next = outcomeOf(result.error, (field) => isKnown(field) || field === "reason");
+    const next = mutationOutcome(result.error, (field) => isKnown(field) || field === "reason");
     // A restatement reason is asked of the change as a whole; the form's field for it is changeReason.
     if (next.fields.reason) next.fields.changeReason = next.fields.reason;
     const over = next.problems.filter((p) => p.rule === "overCommitted");
@@ -276,7 +276,7 @@ export function ContractForm({ officeId, contract, onSaved, onCancel, onReload }
       </h2>
       <div ref={summaryRef} tabIndex={-1} className="contract-form__summary">
         {outcome.stale ? (
-          <StaleNotice what="this contract" onReload={onReload} />
+          <StaleNotice what="contract" onReload={onReload} />
         ) : outcome.general || Object.keys(outcome.fields).length ? (
           <div className="notice notice--error" role="alert" data-testid="form-problems">
             <p>{outcome.general ?? "The contract was not saved."}</p>

@@ -1,9 +1,10 @@
 import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import { useMutation } from "urql";
-import { ConfirmAction } from "../../components/confirm-action";
-import { FormError, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { ConfirmDialog } from "../../components/confirm-dialog";
+import { FormError } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { formatDate } from "../../format";
 import { DECISION_KIND_LABELS, PublishDecisionMutation, type DecisionRow } from "./decision-data";
 import "../../components/workspace.css";
@@ -23,7 +24,7 @@ export interface DecisionDetailProps {
 /** One decision: what, why, the returns it relied on, and publishing it to the Panel. */
 export function DecisionDetail({ decision, canPublish, contractHref, attachments, onChanged, onReload }: DecisionDetailProps) {
   const [asking, setAsking] = useState(false);
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, publish] = useMutation(PublishDecisionMutation);
 
   async function confirm() {
@@ -33,7 +34,7 @@ export function DecisionDetail({ decision, canPublish, contractHref, attachments
       setOutcome(mutationOutcome(result.error, []));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     onChanged(`Published “${decision.title}”. The Panel's analysts can read it now.`);
   }
 
@@ -74,10 +75,10 @@ export function DecisionDetail({ decision, canPublish, contractHref, attachments
       )}
       {attachments}
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="decision"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />
@@ -90,12 +91,12 @@ export function DecisionDetail({ decision, canPublish, contractHref, attachments
       )}
       {!decision.published && !canPublish && <p className="hint">The Commissioner publishes decisions.</p>}
       {asking && (
-        <ConfirmAction title={`Publish “${decision.title}”?`} confirmLabel="Publish to the Panel" busy={fetching} onConfirm={confirm} onCancel={() => setAsking(false)}>
+        <ConfirmDialog title={`Publish “${decision.title}”?`} confirmLabel="Publish to the Panel" busy={fetching} onConfirm={confirm} onClose={() => setAsking(false)}>
           <p>
             The Police and Crime Panel's analysts will see the decision, its rationale and its evidence. Publishing cannot be withdrawn.
             {decision.kind === "DECOMMISSION" && " Publishing a decommissioning takes the contract out of the figures, frozen quarters included."}
           </p>
-        </ConfirmAction>
+        </ConfirmDialog>
       )}
     </article>
   );

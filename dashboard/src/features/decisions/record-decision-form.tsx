@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { FormError, FormField } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { formatDate } from "../../format";
 import type { DecisionKind } from "../../gql/graphql";
 import { DECISION_KIND_LABELS, DecisionContractsQuery, DecisionEvidenceQuery, RecordDecisionMutation } from "./decision-data";
@@ -24,7 +24,7 @@ export function RecordDecisionForm({ officeId, onRecorded }: RecordDecisionFormP
   const [evidence, setEvidence] = useState<number[]>([]);
   const [rationale, setRationale] = useState("");
   const [decidedOn, setDecidedOn] = useState(() => new Date().toISOString().slice(0, 10));
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ data: contracts }] = useQuery({ query: DecisionContractsQuery, variables: { officeId } });
   const [{ data: returns, fetching: loadingReturns }] = useQuery({ query: DecisionEvidenceQuery, variables: { contractId: Number(contractId) }, pause: !contractId });
   const [{ fetching }, record] = useMutation(RecordDecisionMutation);
@@ -40,7 +40,7 @@ export function RecordDecisionForm({ officeId, onRecorded }: RecordDecisionFormP
       setOutcome(mutationOutcome(result.error, FIELDS));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     setTitle("");
     setRationale("");
     setEvidence([]);

@@ -1,7 +1,7 @@
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { DataTable, tableColumns } from "../../components/data-table/data-table";
 import { useMutation, useQuery } from "urql";
-import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { StaleNotice } from "../../components/stale-notice";
 import { describeError } from "../../errors";
 import { formatPence } from "../../format";
@@ -84,7 +84,7 @@ export function Allocations({ officeId, year, streams, canWrite, onChanged, expo
   const id = useId();
   const [{ data, error }, reexecute] = useQuery({ query: AllocationsQuery, variables: { officeId, year }, requestPolicy: "network-only" });
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [outcome, setOutcome] = useState<FormOutcome>(NO_OUTCOME);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching: creating }, create] = useMutation(CreateAllocationMutation);
   const [{ fetching: updating }, update] = useMutation(UpdateAllocationMutation);
   const refetch = () => reexecute({ requestPolicy: "network-only" });
@@ -118,7 +118,7 @@ export function Allocations({ officeId, year, streams, canWrite, onChanged, expo
       onChanged(`Allocation "${input.label}" saved.`);
       return;
     }
-    setOutcome(outcomeOf(result.error, (f) => FIELDS.includes(f)));
+    setOutcome(mutationOutcome(result.error, (f) => FIELDS.includes(f)));
   }
 
   const rows = useMemo(
@@ -192,7 +192,7 @@ export function Allocations({ officeId, year, streams, canWrite, onChanged, expo
           <h3 id={`${id}-h`}>{editing.id ? `Edit ${editing.label}` : `New allocation for ${year}`}</h3>
           {outcome.stale && (
             <StaleNotice
-              what="this allocation"
+              what="allocation"
               onReload={() => {
                 setEditing(null);
                 setOutcome(NO_OUTCOME);

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { StaleNotice } from "../../components/stale-notice";
 import { graphql } from "../../gql";
 import type { FundingSource, FundingStreamFieldsFragment, FundingStreamInput, ProviderType, ReportingCadence } from "../../gql/graphql";
@@ -48,7 +48,7 @@ export function StreamForm({ officeId, stream, parents, onSaved, onCancel, onRel
   const [ringFence, setRingFence] = useState(stream?.ringFencedPurpose ?? "");
   const [eligible, setEligible] = useState<ProviderType[]>(stream?.eligibleRecipientTypes ?? []);
   const [cadence, setCadence] = useState<ReportingCadence>(stream?.funderReportingCadence ?? "NONE");
-  const [outcome, setOutcome] = useState<FormOutcome>(NO_OUTCOME);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching: creating }, create] = useMutation(CreateStreamMutation);
   const [{ fetching: updating }, update] = useMutation(UpdateStreamMutation);
   const busy = creating || updating;
@@ -77,7 +77,7 @@ export function StreamForm({ officeId, stream, parents, onSaved, onCancel, onRel
       onSaved(stream ? `${name.trim()} saved.` : `${name.trim()} created.`);
       return;
     }
-    setOutcome(outcomeOf(result.error, (f) => FIELDS.includes(f)));
+    setOutcome(mutationOutcome(result.error, (f) => FIELDS.includes(f)));
   }
 
   const invalid = (f: string) => (outcome.fields[f] ? true : undefined);
@@ -89,7 +89,7 @@ export function StreamForm({ officeId, stream, parents, onSaved, onCancel, onRel
   return (
     <form className="money-form" onSubmit={submit} noValidate aria-labelledby={`${id}-h`} data-testid="stream-form">
       <h3 id={`${id}-h`}>{stream ? `Edit ${stream.name}` : "New funding stream"}</h3>
-      {outcome.stale && <StaleNotice what="this stream" onReload={onReload} />}
+      {outcome.stale && <StaleNotice what="stream" onReload={onReload} />}
       {outcome.general && !outcome.stale && (
         <p className="notice notice--error" role="alert">
           {outcome.general}

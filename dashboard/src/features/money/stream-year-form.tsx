@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { StaleNotice } from "../../components/stale-notice";
 import { graphql } from "../../gql";
 import type { FundingStreamFieldsFragment } from "../../gql/graphql";
@@ -24,7 +24,7 @@ export function StreamYearForm({ stream, year, onSaved, onCancel, onReload }: { 
   const [amount, setAmount] = useState(penceToPounds(existing?.amountPence));
   const [variable, setVariable] = useState(existing?.variable ?? false);
   const [note, setNote] = useState(existing?.note ?? "");
-  const [outcome, setOutcome] = useState<FormOutcome>(NO_OUTCOME);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, save] = useMutation(SetStreamYearMutation);
 
   async function submit(event: FormEvent) {
@@ -36,7 +36,7 @@ export function StreamYearForm({ stream, year, onSaved, onCancel, onReload }: { 
     }
     const result = await save({ input: { streamId: stream.id, year, amountPence, variable, note: note.trim() || null, ...(existing ? { version: existing.version } : {}) } });
     if (!result.error) onSaved(`${stream.name}: ${year} amount saved.`);
-    else setOutcome(outcomeOf(result.error, (f) => f === "amountPence" || f === "note"));
+    else setOutcome(mutationOutcome(result.error, (f) => f === "amountPence" || f === "note"));
   }
 
   return (
@@ -44,7 +44,7 @@ export function StreamYearForm({ stream, year, onSaved, onCancel, onReload }: { 
       <h3 id={`${id}-h`}>
         {stream.name}: amount for {year}
       </h3>
-      {outcome.stale && <StaleNotice what="this year's amount" onReload={onReload} />}
+      {outcome.stale && <StaleNotice what="year's amount" onReload={onReload} />}
       {outcome.general && !outcome.stale && (
         <p className="notice notice--error" role="alert">
           {outcome.general}

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useMutation } from "urql";
 import { ConfirmDialog } from "../../components/confirm-dialog";
-import { NO_OUTCOME, outcomeOf, type FormOutcome } from "../../components/form-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { graphql } from "../../gql";
 import { QuarterOutstanding } from "./quarter-outstanding";
 
@@ -31,7 +31,7 @@ export function OpenQuarterForm({ officeId, suggested, stillOpen, onOpened }: Op
   const [quarter, setQuarter] = useState(suggested);
   const [dueDate, setDueDate] = useState("");
   const [confirming, setConfirming] = useState(false);
-  const [outcome, setOutcome] = useState<FormOutcome>(NO_OUTCOME);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, open] = useMutation(OpenQuarterMutation);
 
   function ask(event: FormEvent) {
@@ -51,7 +51,7 @@ export function OpenQuarterForm({ officeId, suggested, stillOpen, onOpened }: Op
       onOpened(`${result.data?.openReportingPeriod.label ?? quarter} is open for returns.`);
       return;
     }
-    const next = outcomeOf(result.error, (f) => f === "quarter" || f === "dueDate", { CONFLICT: `${quarter} is already open, closed or frozen for this office.` });
+    const next = mutationOutcome(result.error, (f) => f === "quarter" || f === "dueDate", { CONFLICT: `${quarter} is already open, closed or frozen for this office.` });
     setOutcome({ ...next, stale: false });
   }
 

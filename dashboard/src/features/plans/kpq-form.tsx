@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { FormError, FormField, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { FormError, FormField } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { CreateKpqMutation, UpdateKpqMutation } from "./plan-data";
 
 const FIELDS = ["question", "indicatorIds", "priorityId"];
@@ -20,7 +21,7 @@ export interface KpqFormProps {
 export function KpqForm({ priorityId, existing, indicators, onSaved, onCancel, onReload }: KpqFormProps) {
   const [question, setQuestion] = useState(existing?.question ?? "");
   const [chosen, setChosen] = useState<number[]>(existing?.indicatorIds ?? []);
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [createState, create] = useMutation(CreateKpqMutation);
   const [updateState, update] = useMutation(UpdateKpqMutation);
   const busy = createState.fetching || updateState.fetching;
@@ -35,7 +36,7 @@ export function KpqForm({ priorityId, existing, indicators, onSaved, onCancel, o
       setOutcome(mutationOutcome(result.error, FIELDS));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     if (!existing) {
       setQuestion("");
       setChosen([]);
@@ -48,10 +49,10 @@ export function KpqForm({ priorityId, existing, indicators, onSaved, onCancel, o
   return (
     <form onSubmit={onSubmit} noValidate aria-label={existing ? "Edit the question" : "Add a question"} className="kpq-form">
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="question"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useMutation } from "urql";
+import { mutationOutcome } from "../../components/mutation-outcome";
 import { describeError, errorCode } from "../../errors";
 import { graphql } from "../../gql";
 
@@ -61,9 +62,8 @@ export function ReopenReturnDialog({ returnId, version, contractLabel, periodLab
     }
     const code = errorCode(result.error);
     if (code === "BAD_USER_INPUT") {
-      const list = result.error.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.problems) ? (e.extensions.problems as { field: string; message: string }[]) : []));
-      const forReason = list.find((p) => p.field === "reason");
-      setProblems({ reason: forReason?.message, general: list.filter((p) => p.field !== "reason").map((p) => p.message).join(" ") || (forReason ? undefined : describeError(result.error)) });
+      const outcome = mutationOutcome(result.error, ["reason"]);
+      setProblems({ reason: outcome.fields.reason, general: outcome.general ?? undefined });
       return;
     }
     if (code === "CONFLICT") {

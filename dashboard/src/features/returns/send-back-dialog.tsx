@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
+import { mutationOutcome } from "../../components/mutation-outcome";
 import { describeError, errorCode } from "../../errors";
 import { graphql } from "../../gql";
 import "./send-back-dialog.css";
@@ -78,9 +79,8 @@ export function SendBackDialog({ returnId, contractLabel, onClose, onSentBack, o
     }
     const code = errorCode(result.error);
     if (code === "BAD_USER_INPUT") {
-      const list = result.error.graphQLErrors.flatMap((e) => (Array.isArray(e.extensions?.problems) ? (e.extensions.problems as { field: string; message: string }[]) : []));
-      const forReason = list.find((p) => p.field === "reason");
-      setProblems({ reason: forReason?.message, general: list.filter((p) => p.field !== "reason").map((p) => p.message).join(" ") || (forReason ? undefined : describeError(result.error)) });
+      const outcome = mutationOutcome(result.error, ["reason"]);
+      setProblems({ reason: outcome.fields.reason, general: outcome.general ?? undefined });
       return;
     }
     if (code === "CONFLICT") {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
 import { FormError, FormField } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { CreateRiskMutation, IMPACT_LABELS, LIKELIHOOD_LABELS } from "./risk-data";
 
 const FIELDS = ["title", "ownerName", "portfolioId", "likelihood", "impact", "description", "mitigation", "officeId"];
@@ -21,7 +21,7 @@ export function CreateRiskForm({ officeId, portfolios, onCreated }: CreateRiskFo
   const [impact, setImpact] = useState(3);
   const [description, setDescription] = useState("");
   const [mitigation, setMitigation] = useState("");
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, create] = useMutation(CreateRiskMutation);
 
   async function onSubmit(event: FormEvent) {
@@ -43,7 +43,7 @@ export function CreateRiskForm({ officeId, portfolios, onCreated }: CreateRiskFo
       setOutcome(mutationOutcome(result.error, FIELDS));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     setTitle("");
     setDescription("");
     setMitigation("");

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { FormError, FormField, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { FormError, FormField } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import type { RiskStatus } from "../../gql/graphql";
 import { IMPACT_LABELS, LIKELIHOOD_LABELS, RISK_STATUS_LABELS, ReviewRiskMutation, riskRating } from "./risk-data";
 
@@ -23,7 +24,7 @@ export function ReviewRiskForm({ risk, quarters, defaultQuarter, onReviewed, onR
   const [impact, setImpact] = useState(risk.impact);
   const [status, setStatus] = useState<RiskStatus>(risk.status);
   const [note, setNote] = useState("");
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, review] = useMutation(ReviewRiskMutation);
   const rating = riskRating(likelihood * impact);
 
@@ -35,17 +36,17 @@ export function ReviewRiskForm({ risk, quarters, defaultQuarter, onReviewed, onR
       setOutcome(mutationOutcome(result.error, FIELDS));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     onReviewed(`Reviewed for ${quarter}: likelihood ${likelihood} × impact ${impact} = ${likelihood * impact} (${rating.label.toLowerCase()}).`);
   }
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Review this risk">
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="risk"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />

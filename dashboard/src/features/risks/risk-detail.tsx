@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useMutation } from "urql";
-import { ConfirmAction } from "../../components/confirm-action";
-import { FormError, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { ConfirmDialog } from "../../components/confirm-dialog";
+import { FormError } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { formatDate } from "../../format";
 import { useFragment, type FragmentType } from "../../gql";
 import type { RiskFieldsFragment } from "../../gql/graphql";
@@ -53,7 +54,7 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
     if (focusOnOpen) headingRef.current?.focus();
   }, [focusOnOpen]);
   const [asking, setAsking] = useState(false);
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, update] = useMutation(UpdateRiskMutation);
   const history = useMemo(() => [...risk.reviews].reverse(), [risk.reviews]);
   // One review per quarter, never before the latest: offer only the quarters after it, so a CONFLICT can only mean
@@ -68,7 +69,7 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
       setOutcome(mutationOutcome(result.error, ["escalated"]));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     onChanged(risk.escalated ? `“${risk.title}” is no longer on the corporate risk register.` : `Escalated “${risk.title}” to the corporate risk register.`);
   }
 
@@ -108,10 +109,10 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
         </p>
       )}
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="risk"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />
@@ -152,19 +153,19 @@ export function RiskDetail({ risk: ref, canWrite, quarters, defaultQuarter, onCh
         </section>
       )}
       {asking && (
-        <ConfirmAction
+        <ConfirmDialog
           title={risk.escalated ? `Take “${risk.title}” off the corporate register?` : `Escalate “${risk.title}”?`}
           confirmLabel={risk.escalated ? "Take off the register" : "Escalate"}
           busy={fetching}
           onConfirm={toggleEscalation}
-          onCancel={() => setAsking(false)}
+          onClose={() => setAsking(false)}
         >
           <p>
             {risk.escalated
               ? "The risk stays on the commissioning register but leaves the office's corporate risk register."
               : "The risk goes onto the office's corporate risk register, which the Commissioner and Chief Executive review."}
           </p>
-        </ConfirmAction>
+        </ConfirmDialog>
       )}
     </article>
   );

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { FormError, FormField } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import type { Role } from "../../gql/graphql";
 import { roleLabel } from "../../session";
 import { ALL_ROLES, CreateUserMutation, OFFICE_STAFF_ROLES, OfficesQuery } from "./user-data";
@@ -25,7 +25,7 @@ export function CreateUserForm({ officeId, isAdmin, onCreated }: CreateUserFormP
   const [role, setRole] = useState<Role>("OFFICER");
   const [office, setOffice] = useState(String(officeId));
   const [providerId, setProviderId] = useState("");
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ data: offices }] = useQuery({ query: OfficesQuery, pause: !isAdmin });
   const [{ fetching }, create] = useMutation(CreateUserMutation);
   const roles = isAdmin ? ALL_ROLES : OFFICE_STAFF_ROLES;
@@ -48,7 +48,7 @@ export function CreateUserForm({ officeId, isAdmin, onCreated }: CreateUserFormP
       setOutcome(mutationOutcome(result.error, FIELDS));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     setName("");
     setEmail("");
     setPassword("");

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { FormError, FormField, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { FormError, FormField } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { CreateOfficeMutation, UpdateOfficeMutation } from "./user-data";
 
 export interface OfficeFormProps {
@@ -16,7 +17,7 @@ export function OfficeForm({ existing, onSaved, onReload }: OfficeFormProps) {
   const [name, setName] = useState(existing?.name ?? "");
   const [code, setCode] = useState(existing?.code ?? "");
   const [title, setTitle] = useState(existing?.commissionerTitle ?? "Police and Crime Commissioner");
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [createState, create] = useMutation(CreateOfficeMutation);
   const [updateState, update] = useMutation(UpdateOfficeMutation);
   const busy = createState.fetching || updateState.fetching;
@@ -31,7 +32,7 @@ export function OfficeForm({ existing, onSaved, onReload }: OfficeFormProps) {
       setOutcome(mutationOutcome(result.error, ["name", "code", "commissionerTitle"]));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     if (!existing) {
       setName("");
       setCode("");
@@ -42,10 +43,10 @@ export function OfficeForm({ existing, onSaved, onReload }: OfficeFormProps) {
   return (
     <form onSubmit={onSubmit} noValidate aria-label={existing ? `Edit ${existing.name}` : "Create an office"}>
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="office"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { FormError, FormField, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { FormError, FormField } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import type { ProviderType } from "../../gql/graphql";
 import { CreateProviderMutation, PROVIDER_TYPE_LABELS, UpdateProviderMutation } from "./user-data";
 
@@ -17,7 +18,7 @@ export function ProviderForm({ existing, onSaved, onReload }: ProviderFormProps)
   const [type, setType] = useState<ProviderType>(existing?.type ?? "VOLUNTARY_COMMUNITY");
   const [charity, setCharity] = useState(existing?.charityNumber ?? "");
   const [company, setCompany] = useState(existing?.companyNumber ?? "");
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [createState, create] = useMutation(CreateProviderMutation);
   const [updateState, update] = useMutation(UpdateProviderMutation);
   const busy = createState.fetching || updateState.fetching;
@@ -31,7 +32,7 @@ export function ProviderForm({ existing, onSaved, onReload }: ProviderFormProps)
       setOutcome(mutationOutcome(result.error, ["name", "type", "charityNumber", "companyNumber"]));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     if (!existing) {
       setName("");
       setCharity("");
@@ -43,10 +44,10 @@ export function ProviderForm({ existing, onSaved, onReload }: ProviderFormProps)
   return (
     <form onSubmit={onSubmit} noValidate aria-label={existing ? `Edit ${existing.name}` : "Add a provider"}>
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="provider"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "urql";
-import { ConfirmAction } from "../../components/confirm-action";
-import { FormError, FormField, ReloadNotice } from "../../components/form-field";
-import { mutationOutcome, NO_PROBLEMS, type MutationOutcome } from "../../components/mutation-outcome";
+import { ConfirmDialog } from "../../components/confirm-dialog";
+import { FormError, FormField } from "../../components/form-field";
+import { StaleNotice } from "../../components/stale-notice";
+import { mutationOutcome, NO_OUTCOME, type MutationOutcome } from "../../components/mutation-outcome";
 import { useFragment, type FragmentType } from "../../gql";
 import type { Role } from "../../gql/graphql";
 import { roleLabel } from "../../session";
@@ -23,7 +24,7 @@ export function UserDetail({ user: ref, viewerId, manager, onChanged, onReload }
   const user = useFragment(UserFieldsFragment, ref);
   const [role, setRole] = useState<Role>(user.role);
   const [asking, setAsking] = useState(false);
-  const [outcome, setOutcome] = useState<MutationOutcome>(NO_PROBLEMS);
+  const [outcome, setOutcome] = useState<MutationOutcome>(NO_OUTCOME);
   const [{ fetching }, update] = useMutation(UpdateUserMutation);
   const self = user.id === viewerId;
   const manageable = manager === "admin" || (manager === "office" && OFFICE_STAFF_ROLES.includes(user.role));
@@ -36,7 +37,7 @@ export function UserDetail({ user: ref, viewerId, manager, onChanged, onReload }
       setOutcome(mutationOutcome(result.error, ["role", "active", "officeId", "providerId"]));
       return;
     }
-    setOutcome(NO_PROBLEMS);
+    setOutcome(NO_OUTCOME);
     onChanged(message);
   }
 
@@ -68,10 +69,10 @@ export function UserDetail({ user: ref, viewerId, manager, onChanged, onReload }
         </div>
       </dl>
       {outcome.stale && (
-        <ReloadNotice
+        <StaleNotice
           what="user"
           onReload={() => {
-            setOutcome(NO_PROBLEMS);
+            setOutcome(NO_OUTCOME);
             onReload();
           }}
         />
@@ -109,16 +110,16 @@ export function UserDetail({ user: ref, viewerId, manager, onChanged, onReload }
       {self && <p className="hint">This is you. Someone else changes your role or deactivates you.</p>}
       {!manageable && !self && manager && <p className="hint">Administrators manage this user.</p>}
       {asking && (
-        <ConfirmAction
+        <ConfirmDialog
           title={`Deactivate ${user.name}?`}
           confirmLabel="Deactivate"
-          tone="danger"
+          tone="warning"
           busy={fetching}
           onConfirm={() => void save({ active: false }, `${user.name} was deactivated and signed out everywhere.`)}
-          onCancel={() => setAsking(false)}
+          onClose={() => setAsking(false)}
         >
           <p>They are signed out at once, everywhere, and cannot sign in until reactivated. Their past work and its audit trail stay.</p>
-        </ConfirmAction>
+        </ConfirmDialog>
       )}
     </article>
   );

@@ -1,7 +1,8 @@
 import { useCallback, useMemo, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
-import { RecordLink } from "../../components/record-link";
+import { RecordLink, useOpenRecord } from "../../components/record-link";
+import { AttachmentList } from "../../features/attachments/attachment-list";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatPence } from "../../format";
@@ -23,7 +24,7 @@ export default function BriefsView() {
   const { user } = useSession();
   const [officeId] = useOfficeId();
   const selection = useSelectionSearch();
-  const [params, setParams] = useSearchParams();
+  const [selectedId, select] = useOpenRecord("brief");
   const [message, setMessage] = useState("");
   // Only a brief chosen from the list takes focus (it opens below the list); one opened from a link does not.
   const [chosen, setChosen] = useState(false);
@@ -31,20 +32,10 @@ export default function BriefsView() {
   const [{ data, error, fetching }, refetch] = useQuery({ query: BriefsListQuery, variables: { officeId }, pause: officeId === null });
   const role = user?.role ?? "ANALYST";
   const canWrite = WRITERS.includes(role);
-  const selectedId = Number(params.get("brief")) || null;
   const briefs = data?.projectBriefs ?? [];
   const selected = briefs.find((b) => b.id === selectedId);
   const reload = () => refetch({ requestPolicy: "network-only" });
 
-  const select = (id: number) =>
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        next.set("brief", String(id));
-        return next;
-      },
-      { preventScrollReset: true },
-    );
 
   return (
     <div className="workspace">
@@ -74,8 +65,8 @@ export default function BriefsView() {
                 canScore={canWrite}
                 canDecide={DECIDERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
-                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="BRIEF" recordId={selected.id} canUpload={canWrite} />}
-                attachments={null}
+                // Only the office's staff attach or remove papers; analysts read and download them.
+                attachments={<AttachmentList owner="BRIEF" recordId={selected.id} canUpload={canWrite} canRemoveAny={canWrite} />}
                 onChanged={(text) => {
                   setMessage(text);
                   reload();

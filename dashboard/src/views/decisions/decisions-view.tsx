@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { useSearchParams } from "react-router";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
-import { RecordLink } from "../../components/record-link";
+import { RecordLink, useOpenRecord } from "../../components/record-link";
+import { AttachmentList } from "../../features/attachments/attachment-list";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { formatDate } from "../../format";
@@ -20,23 +20,13 @@ export default function DecisionsView() {
   const { user } = useSession();
   const [officeId] = useOfficeId();
   const selection = useSelectionSearch();
-  const [params, setParams] = useSearchParams();
+  const [selectedId, select] = useOpenRecord("decision");
   const [message, setMessage] = useState("");
   const [{ data, error, fetching }, refetch] = useQuery({ query: DecisionsListQuery, variables: { officeId }, pause: officeId === null });
   const role = user?.role ?? "ANALYST";
-  const selectedId = Number(params.get("decision")) || null;
   const decisions = data?.decisions ?? [];
   const selected = decisions.find((d) => d.id === selectedId);
   const reload = () => refetch({ requestPolicy: "network-only" });
-  const select = (id: number) =>
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        next.set("decision", String(id));
-        return next;
-      },
-      { preventScrollReset: true },
-    );
 
   return (
     <div className="workspace">
@@ -67,8 +57,8 @@ export default function DecisionsView() {
                 decision={selected}
                 canPublish={PUBLISHERS.includes(role)}
                 contractHref={(id) => `/contracts/${id}${selection}`}
-                // Supporting documents slot in here (features/attachments): attachments={<AttachmentList owner="DECISION" recordId={selected.id} canUpload={RECORDERS.includes(role)} />}
-                attachments={null}
+                // Only the office's staff attach or remove papers; analysts read and download them.
+                attachments={<AttachmentList owner="DECISION" recordId={selected.id} canUpload={RECORDERS.includes(role)} canRemoveAny={RECORDERS.includes(role)} />}
                 onChanged={(text) => {
                   setMessage(text);
                   reload();

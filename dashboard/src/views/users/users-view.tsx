@@ -1,7 +1,6 @@
 import { useState } from "react";
-import { useSearchParams } from "react-router";
 import { DataTable, tableColumns, type DataColumn } from "../../components/data-table/data-table";
-import { RecordLink } from "../../components/record-link";
+import { RecordLink, useOpenRecord } from "../../components/record-link";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { useFragment, type FragmentType } from "../../gql";
@@ -18,23 +17,13 @@ import "../../components/workspace.css";
 export default function UsersView() {
   const { user } = useSession();
   const [officeId] = useOfficeId();
-  const [params, setParams] = useSearchParams();
+  const [selectedId, select] = useOpenRecord("user");
   const [message, setMessage] = useState("");
   const [{ data, error, fetching }, refetch] = useQuery({ query: OfficeUsersQuery, variables: { officeId }, pause: officeId === null });
   const manager = user?.role === "ADMIN" ? "admin" : user?.role === "COMMISSIONER" ? "office" : null;
-  const selectedId = Number(params.get("user")) || null;
   const users = data?.users ?? [];
   const selected = users.find((u) => u.id === selectedId);
   const reload = () => refetch({ requestPolicy: "network-only" });
-  const select = (id: number) =>
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        next.set("user", String(id));
-        return next;
-      },
-      { preventScrollReset: true },
-    );
 
   return (
     <div className="workspace">

@@ -142,6 +142,20 @@ describe("red8: carried cells agree with a fresh query, after each kind of chang
     ["a new period", [{ kind: "openPeriod" }]],
     ["a CSV upload with submit, then accepts", [{ kind: "csv", p: 0, cs: [0, 1, 2, 3, 4, 5, 6, 7], submit: true, seed: 14 }, { kind: "accept", r: 0 }, { kind: "accept", r: 1 }]],
   ];
+  it("after a target change with a reason in a frozen quarter (a restatement)", async () => {
+    const periods = (await server.http<any>(OFFICER, "{ reportingPeriods { id year quarter state frozenAt } }")).data!.reportingPeriods as { id: number; year: string; quarter: number; state: string; frozenAt: string | null }[];
+    const frozen = periods.find((p) => p.frozenAt);
+    expect(frozen, "no frozen quarter in the demo data").toBeDefined();
+    const scorecards = (await server.http<any>(OFFICER, "query($o: Int!, $p: [Int!]) { scorecards(officeId: $o, periodIds: $p) { portfolioId rows { indicatorId cells { returnsIn } } } }", { o: wiltshire, p: [frozen!.id] })).data!.scorecards as Card[];
+    const card = scorecards.find((c) => c.portfolioId != null && c.rows.length)!;
+    const before = outcomes.length;
+    const r = await server.run(OFFICER, "mutation($i: SetTargetInput!) { setTarget(input: $i) { id } }", { i: { portfolioId: card.portfolioId, indicatorId: card.rows[0].indicatorId, year: frozen!.year, quarter: frozen!.quarter, value: 1, reason: "red8: restating the frozen quarter's target" } });
+    expect(r.errors).toBeUndefined();
+    const { problems } = await check([]);
+    expect(outcomes.length).toBe(before);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   for (const [name, ops] of cases) {
     it(`after ${name}`, async () => {
       const { problems, outcome } = await check(ops);

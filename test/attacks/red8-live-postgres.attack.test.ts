@@ -40,7 +40,7 @@ describe.skipIf(unreachable !== null && !process.env.CI)("red8: two instances on
   let b: Awaited<ReturnType<typeof harness.startTestServer>>;
   let admin: pg.Client;
   const clients: Client[] = [];
-  const env = { DATABASE_URL, REDIS_URL, WS_MAX_PAYLOAD_BYTES: "4096", WS_PENALTY_OFFENCES: "2", WS_PENALTY_ADDRESS_OFFENCES: "50", WS_PENALTY_SECONDS: "30" };
+  const env = { DATABASE_URL, REDIS_URL, TOKEN_SECRET: "red8-shared-secret-for-both-instances-0123456789", WS_MAX_PAYLOAD_BYTES: "4096", WS_PENALTY_OFFENCES: "2", WS_PENALTY_ADDRESS_OFFENCES: "50", WS_PENALTY_SECONDS: "30" };
 
   beforeAll(async () => {
     if (unreachable) throw new Error(`${unreachable}; CI requires PostgreSQL and Redis.`);
@@ -129,11 +129,18 @@ describe.skipIf(unreachable !== null && !process.env.CI)("red8: two instances on
     expect([...before, ...after]).toEqual(all);
   }, 300_000);
 
-  it("an account boxed for abuse on one instance is refused at connection_init on the other", async () => {
+  it("the penalty box keeps its documented threshold with two instances (WS_PENALTY_OFFENCES=2: one offence boxes nobody), and a box earned on one instance holds on the other", async () => {
     const { oversized, init } = await import("./red8-kit.js");
     const email = "provider-b@demo.example";
     const token = await a.tokenFor(email);
     expect(await oversized(a.url, 8192, { localAddress: "127.0.40.1", token })).toBe(1009);
+    await sleep(300);
+    // One offence of two: not boxed, on either instance.
+    const stillA = await init(a.url, token, { localAddress: "127.0.40.3" });
+    stillA.sock?.socket.close();
+    const stillB = await init(b.url, token, { localAddress: "127.0.40.4" });
+    stillB.sock?.socket.close();
+    expect({ a: stillA.result, b: stillB.result }).toEqual({ a: "ack", b: "ack" });
     expect(await oversized(a.url, 8192, { localAddress: "127.0.40.1", token })).toBe(1009);
     await sleep(300);
     const r = await init(b.url, token, { localAddress: "127.0.40.2" });

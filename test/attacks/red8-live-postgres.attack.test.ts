@@ -78,16 +78,22 @@ describe.skipIf(unreachable !== null && !process.env.CI)("red8: two instances on
     const returns = up.data!.uploadReturnsCsv.returns as { id: number; version: number }[];
     expect(returns.length).toBe(40);
 
-    const subscribe = async (server: typeof a, since?: number) => {
-      const c = ws.wsClient(server.url, await server.tokenFor(OFFICER));
+    const subscribe = async (server: typeof a, since?: number, email = OFFICER) => {
+      const c = ws.wsClient(server.url, await server.tokenFor(email));
       clients.push(c);
       return live.feed(c, BOARD, since === undefined ? { o: office } : { o: office, since });
     };
     const onA = await subscribe(a);
     const onB = await subscribe(b);
     const resumer = await subscribe(b);
+    // Other visibility classes, on the instance that did not make half the changes.
+    const others = await Promise.all(["analyst@wiltshire.demo.example", "provider-b@demo.example", "officer@dorset.demo.example"].map(async (email) => ({ email, f: await subscribe(b, undefined, email) })));
     await sleep(600);
     const base = fold((await a.http<any>(OFFICER, SCORECARDS, { o: office })).data!.scorecards);
+    const otherBases = await Promise.all(others.map(async (o) => {
+      const q = await b.http<any>(o.email, SCORECARDS, { o: office });
+      return q.errors ? null : fold(q.data!.scorecards);
+    }));
 
     // Pairs of accepts at the same moment, one on each instance.
     const accept = (server: typeof a, r: { id: number; version: number }) => server.http<any>(OFFICER, "mutation($id: Int!, $v: Int!) { acceptReturn(id: $id, version: $v) { id } }", { id: r.id, v: r.version });
@@ -120,6 +126,18 @@ describe.skipIf(unreachable !== null && !process.env.CI)("red8: two instances on
       for (const item of f.items) if (item.data) fold(item.data.officeScorecardChanged.scorecards, shown);
       const d = differences(shown, fresh);
       expect(d.slice(0, 4), `${name}: ${d.length} cells differ`).toEqual([]);
+    }
+    for (const [k, o] of others.entries()) {
+      const q = await b.http<any>(o.email, SCORECARDS, { o: office });
+      const carried = o.f.items.filter((i) => i.data?.officeScorecardChanged?.scorecards?.length);
+      if (q.errors || otherBases[k] === null) {
+        expect(carried.map((i) => JSON.stringify(i.data).slice(0, 200)), `${o.email} may not read the scorecards but received cells`).toEqual([]);
+        continue;
+      }
+      const shown = new Map(otherBases[k]!);
+      for (const item of o.f.items) if (item.data) fold(item.data.officeScorecardChanged.scorecards, shown);
+      const d = differences(shown, fold(q.data!.scorecards));
+      expect(d.slice(0, 4), `${o.email}: ${d.length} cells differ`).toEqual([]);
     }
     // The resumer: what it saw before, plus what the resumed subscription replayed and delivered, is the boards' list.
     const before = resumer.items.filter((x) => x.data).map((x) => x.data.officeScorecardChanged.seq as number).filter((s) => s <= resumedFrom);

@@ -129,6 +129,10 @@ describe("red8: carried cells agree with a fresh query, after each kind of chang
     expect(r.problems).toEqual([]);
   }, 120_000);
 
+  afterAll(() => {
+    for (const b of boards) console.log(`red8 board ${b.email}: ${b.f.items.length} items, ${b.f.items.filter((i) => i.data).length} with data, errors ${JSON.stringify(b.f.items.find((i) => i.errors)?.errors ?? null)}, ended ${b.f.state.done} ${String(b.f.state.error ?? "")}`);
+  });
+
   const cases: [string, Op[]][] = [
     ["accept", [{ kind: "fill", c: 5, p: 0, seed: 13 }]],
     ["reopen (a correction) of an accepted return", [{ kind: "reopen", r: 0 }]],

@@ -160,6 +160,24 @@ describe("red8: carried cells agree with a fresh query, after each kind of chang
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it("after an indicator's direction and amber tolerance change (every RAG of it moves)", async () => {
+    const indicators = (await server.http<any>(OFFICER, "{ indicators { id version direction amberTolerance } }")).data!.indicators as { id: number; version: number; direction: string; amberTolerance: number }[];
+    const i = indicators[0];
+    const r = await server.http<any>(OFFICER, "mutation($id: Int!, $v: Int!, $in: UpdateIndicatorInput!) { updateIndicator(id: $id, version: $v, input: $in) { id } }", { id: i.id, v: i.version, in: { direction: i.direction === "HIGHER_IS_BETTER" ? "LOWER_IS_BETTER" : "HIGHER_IS_BETTER", amberTolerance: i.amberTolerance + 50 } });
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    const { problems } = await check([]);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it("after a contract's reporting schedule changes (the returns due move)", async () => {
+    const contracts = (await server.http<any>(OFFICER, "{ contracts(first: 20) { items { id version reportingSchedule } } }")).data!.contracts.items as { id: number; version: number; reportingSchedule: string }[];
+    const c = contracts.find((x) => x.reportingSchedule === "QUARTERLY")!;
+    const r = await server.http<any>(OFFICER, "mutation($id: Int!, $v: Int!) { setReportingSchedule(id: $id, version: $v, schedule: HALF_YEARLY) { id } }", { id: c.id, v: c.version });
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    const { problems } = await check([]);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
   for (const [name, ops] of cases) {
     it(`after ${name}`, async () => {
       const { problems, outcome } = await check(ops);

@@ -10,8 +10,9 @@ import { accessibilityViolations, browserAvailable, screenshot, startE2E, type E
 
 const OFFICER = "officer@wiltshire.demo.example";
 const PROVIDER_B = "provider-b@demo.example";
-// Wiltshire 2023-24 Q4 (period 4): Harbour (provider B) has a submitted return for WSW-VV-09 (contract 9).
-const Q4 = 4;
+// In Wiltshire's open quarter (2024-25 Q1) Harbour (provider B) has a submitted return for WSW-VV-09 (contract 9)
+// and a draft for WSW-VV-08 (contract 8), whose earlier quarters are accepted.
+let Q4 = 0;
 const CONTRACT = 9;
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
@@ -30,6 +31,8 @@ describe.skipIf(!browserAvailable())("conversations on returns", () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E();
+    const periods = await e2e.server.run<{ reportingPeriods: { id: number; state: string }[] }>(OFFICER, "{ reportingPeriods { id state } }");
+    Q4 = periods.data!.reportingPeriods.find((p) => p.state === "OPEN")!.id;
   });
   afterAll(async () => {
     await e2e?.close();
@@ -103,7 +106,7 @@ describe.skipIf(!browserAvailable())("conversations on returns", () => {
   });
 
   test("a figure flagged last quarter shows beside it in this quarter's form until it is cleared", async () => {
-    // Harbour's WSW-VV-08 (contract 8) has an accepted 2023-24 Q3 return and a draft for Q4.
+    // Harbour's WSW-VV-08 (contract 8) has accepted returns for earlier quarters and a draft for the open one.
     const q3 = await e2e.server.run<{ returns: { items: { id: number; requiredMeasures: { id: number; code: string }[] }[] } }>(OFFICER, "query { returns(contractId: 8, state: ACCEPTED, first: 1) { items { id requiredMeasures { id code } } } }");
     const earlier = q3.data!.returns.items[0];
     const referrals = earlier.requiredMeasures.find((m) => m.code === "REFERRALS")!;

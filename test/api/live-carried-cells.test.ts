@@ -83,7 +83,8 @@ describe("cells carried in the event", () => {
     for (const [i, portfolio] of [first, second].entries()) {
       const row = await manager.findOneByOrFail(DomainEvent, { seq: (events as { seq: number }[])[i].seq });
       const cells = (row.payload as { cells: { portfolioId: number; periodIds: number[]; scorecards: Card[] } }).cells;
-      const expected = i === 0 ? [periods[1].id] : periods.filter((p) => p.year === late.year).map((p) => p.id);
+      // The touched quarters and the one after each (its "change from the previous quarter" moves too); the last year has none after it.
+      const expected = i === 0 ? [periods[1].id, periods[2].id] : periods.filter((p) => p.year === late.year).map((p) => p.id);
       expect(cells.portfolioId).toBe(portfolio.id);
       expect(cells.periodIds).toEqual(expected);
       const carried = cellsOf(cells.scorecards);

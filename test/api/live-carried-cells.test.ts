@@ -78,9 +78,9 @@ describe("cells carried in the event", () => {
     const next = feed(client, QUARTER, { o: wiltshire, p: periods[2].id });
     const later = feed(client, QUARTER, { o: wiltshire, p: periods[3].id });
     await new Promise((r) => setTimeout(r, 500));
-    const [event] = await server.services.writer.run(null, async (uow) => [
-      await scorecardMayHaveChanged(uow, wiltshire, { portfolioId: portfolio.id, year: periods[1].year, quarter: periods[1].quarter, reason: "TARGET_CHANGED" }),
-    ]);
+    const event = (await server.services.writer.run(null, (uow) =>
+      scorecardMayHaveChanged(uow, wiltshire, { portfolioId: portfolio.id, year: periods[1].year, quarter: periods[1].quarter, reason: "TARGET_CHANGED" }),
+    )) as { seq: number };
     await next.until((items) => items.length >= 1);
     await new Promise((r) => setTimeout(r, 300));
     const got = next.items[0].data.officeScorecardChanged;

@@ -19,7 +19,7 @@ export interface PenaltyRules {
 }
 
 /**
- * A penalty box for clients whose sockets were closed for abuse (1009, 4029, 4030, 4031): after `threshold`
+ * A penalty box for clients whose sockets were closed for abuse (1009, 4029, 4031; not 4030, a legitimate user's many tabs): after `threshold`
  * offences a key (a client address, or an account) is boxed for a period that doubles with each box that day.
  * While boxed, the address's WebSocket upgrades are refused with a plain 429 before any handshake, and the
  * account's connection_init is refused before any database lookup. A boxed key costs one map lookup per attempt:

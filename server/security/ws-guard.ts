@@ -25,8 +25,11 @@ export enum BudgetCloseCode {
   Penalised = 4032,
 }
 
-/** Closes that count as an offence towards the penalty box. */
-const ABUSE_CLOSES = new Set<number>([1009, BudgetCloseCode.TooManySubscribes, BudgetCloseCode.TooManyConnections, BudgetCloseCode.TooManyConnects]);
+/**
+ * Closes that count as an offence towards the penalty box. Not 4030 (too many open connections): a user with many
+ * tabs meets it without abusing anything, and the cap itself already bounds what it costs.
+ */
+const ABUSE_CLOSES = new Set<number>([1009, BudgetCloseCode.TooManySubscribes, BudgetCloseCode.TooManyConnects]);
 
 /** The answer to an upgrade: go ahead, or an HTTP refusal (its status, message and headers). */
 export type UpgradeAnswer = { ok: true } | { ok: false; status: number; message: string; headers?: Record<string, string> };
@@ -192,7 +195,6 @@ export class WsGuard {
     const open = this.byUser.get(user.id) ?? new Set<WebSocket>();
     if (s.wsConnectionsPerUser > 0 && open.size >= s.wsConnectionsPerUser) {
       socket.close(BudgetCloseCode.TooManyConnections, `At most ${s.wsConnectionsPerUser} connections per user`);
-      this.offence(socket, BudgetCloseCode.TooManyConnections);
       return false;
     }
     open.add(socket);

@@ -70,6 +70,30 @@ describe("cells carried in the event", () => {
     board.unsubscribe();
   }, 60_000);
 
+  it("reach a board of the following quarter (its change moves), and not a board of a later one", async () => {
+    const manager = server.services.db.manager;
+    const [portfolio] = await manager.find(Portfolio, { where: { officeId: wiltshire }, order: { id: "ASC" } });
+    const periods = (await manager.findBy(ReportingPeriod, { officeId: wiltshire })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+    const QUARTER = `subscription($o: Int!, $p: Int) { officeScorecardChanged(officeId: $o, periodId: $p) { seq portfolioId periodIds scorecards { portfolioId rows { indicatorId cells { periodId change } } } } }`;
+    const next = feed(client, QUARTER, { o: wiltshire, p: periods[2].id });
+    const later = feed(client, QUARTER, { o: wiltshire, p: periods[3].id });
+    await new Promise((r) => setTimeout(r, 500));
+    const event = (await server.services.writer.run(null, (uow) =>
+      scorecardMayHaveChanged(uow, wiltshire, { portfolioId: portfolio.id, year: periods[1].year, quarter: periods[1].quarter, reason: "TARGET_CHANGED" }),
+    )) as { seq: number };
+    await next.until((items) => items.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const got = next.items[0].data.officeScorecardChanged;
+    expect(got.seq).toBe(event.seq);
+    expect(got.periodIds).toEqual([periods[2].id]);
+    const carried = cellsOf(got.scorecards);
+    expect(carried.size).toBeGreaterThan(0);
+    expect(new Set([...carried.keys()].map((k) => Number(k.split(":")[2])))).toEqual(new Set([periods[2].id]));
+    expect(later.items.filter((i) => i.data?.officeScorecardChanged?.seq === event.seq)).toEqual([]);
+    next.unsubscribe();
+    later.unsubscribe();
+  }, 60_000);
+
   it("are right for every event of a transaction with several, each with its own portfolio and quarters", async () => {
     const manager = server.services.db.manager;
     const [first, second] = await manager.find(Portfolio, { where: { officeId: wiltshire }, order: { id: "ASC" } });
@@ -83,7 +107,8 @@ describe("cells carried in the event", () => {
     for (const [i, portfolio] of [first, second].entries()) {
       const row = await manager.findOneByOrFail(DomainEvent, { seq: (events as { seq: number }[])[i].seq });
       const cells = (row.payload as { cells: { portfolioId: number; periodIds: number[]; scorecards: Card[] } }).cells;
-      const expected = i === 0 ? [periods[1].id] : periods.filter((p) => p.year === late.year).map((p) => p.id);
+      // The touched quarters and the one after each (its "change from the previous quarter" moves too); the last year has none after it.
+      const expected = i === 0 ? [periods[1].id, periods[2].id] : periods.filter((p) => p.year === late.year).map((p) => p.id);
       expect(cells.portfolioId).toBe(portfolio.id);
       expect(cells.periodIds).toEqual(expected);
       const carried = cellsOf(cells.scorecards);

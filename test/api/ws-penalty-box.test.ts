@@ -36,6 +36,16 @@ function upgrade(localAddress: string) {
   });
 }
 
+/** One upgrade to another server: 101, or the HTTP status of its refusal. */
+function upgrade2(target: TestServer, localAddress: string) {
+  return new Promise<{ status: number }>((resolve) => {
+    const socket = new WebSocket(target.url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws", { localAddress });
+    socket.on("open", () => (socket.close(), resolve({ status: 101 })));
+    socket.on("unexpected-response", (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+    socket.on("error", () => {});
+  });
+}
+
 /** Opens a socket as the attacker and sends one message over the payload limit: closed 1009. */
 async function oversized(localAddress: string) {
   const s = await rawSocket(server.url, await server.tokenFor(ATTACKER), { localAddress });
@@ -88,6 +98,27 @@ describe("the WebSocket penalty box", () => {
     expect((await upgrade(HOSTILE_ADDRESS)).status).toBe(101);
     expect(bystander.socket.readyState).toBe(WebSocket.OPEN);
     bystander.socket.close();
+  });
+
+  it("never boxes a user for having many tabs: 4030 (too many open connections) is no offence", async () => {
+    const tabs = await startTestServer({ seed: true, env: { WS_CONNECTIONS_PER_USER: "2", WS_PENALTY_OFFENCES: "1", WS_PENALTY_ADDRESS_OFFENCES: "1", WS_PENALTY_SECONDS: "60" } });
+    try {
+      const token = await tabs.tokenFor(OFFICER);
+      const open = [await rawSocket(tabs.url, token, { localAddress: "127.0.0.6" }), await rawSocket(tabs.url, token, { localAddress: "127.0.0.6" })];
+      // A dozen more tabs: each refused 4030, none an offence (one offence would box the account and the address).
+      for (let i = 0; i < 12; i++) await expect(rawSocket(tabs.url, token, { localAddress: "127.0.0.6" })).rejects.toThrow(/closed 4030/);
+      await sleep(100);
+      open[0].socket.close();
+      await open[0].closed;
+      expect((await upgrade2(tabs, "127.0.0.6")).status).toBe(101);
+      const again = await rawSocket(tabs.url, token, { localAddress: "127.0.0.6" });
+      expect(again.socket.readyState).toBe(WebSocket.OPEN);
+      expect(open[1].socket.readyState).toBe(WebSocket.OPEN);
+      again.socket.close();
+      open[1].socket.close();
+    } finally {
+      await tabs.close();
+    }
   });
 
   it("boxes nobody when WS_PENALTY_SECONDS is 0", async () => {

@@ -9,7 +9,7 @@ import type { Quarter } from "../periods/financial-year.js";
 import { isoOrNull, NOT_REPORTING } from "../returns/completeness.js";
 import { ReturnState } from "../returns/return.entities.js";
 import { PART_COLUMNS } from "./scorecard-aggregate.entities.js";
-import { carryChangedCells } from "./scorecard-changes.js";
+import { announceMovedCells, carryChangedCells, type MovedCells } from "./scorecard-changes.js";
 import { targetSeries } from "./scorecard.service.js";
 
 /*
@@ -41,6 +41,19 @@ interface Affected {
   offices: Set<number>;
   portfolios: Set<number>;
   periods: Set<number>;
+  /** office → portfolio → quarters whose cells were re-summed (from the rows removed and the rows written). */
+  moved: MovedCells;
+}
+
+function moved(affected: Affected, officeId: number, portfolioId: number, periodId: number): void {
+  affected.offices.add(officeId);
+  affected.portfolios.add(portfolioId);
+  affected.periods.add(periodId);
+  let office = affected.moved.get(officeId);
+  if (!office) affected.moved.set(officeId, (office = new Map()));
+  let periods = office.get(portfolioId);
+  if (!periods) office.set(portfolioId, (periods = new Set()));
+  periods.add(periodId);
 }
 
 /** The raw inputs of a set of contracts' rows, read in a fixed number of statements. */
@@ -127,29 +140,27 @@ async function contractRows(manager: EntityManager, contractIds: readonly number
   return rows;
 }
 
-/** Rebuilds the rows of these contracts (in these periods, or all) from the raw values, then re-sums their cells. */
-export async function refreshContracts(manager: EntityManager, contractIds: readonly number[], periodIds: readonly number[] | null): Promise<void> {
+/**
+ * Rebuilds the rows of these contracts (in these periods, or all) from the raw values, then re-sums their cells.
+ * Resolves to the portfolio cells it re-summed (office → portfolio → quarters), which decide what the live path announces.
+ */
+export async function refreshContracts(manager: EntityManager, contractIds: readonly number[], periodIds: readonly number[] | null): Promise<MovedCells> {
   const ids = [...new Set(contractIds)];
-  if (!ids.length || (periodIds && !periodIds.length)) return;
-  const affected: Affected = { offices: new Set(), portfolios: new Set(), periods: new Set() };
+  const affected: Affected = { offices: new Set(), portfolios: new Set(), periods: new Set(), moved: new Map() };
+  if (!ids.length || (periodIds && !periodIds.length)) return affected.moved;
   for (const chunk of chunks(ids, 400)) {
     const p = placeholders(manager);
     const where = `"contractId" IN (${p.list(chunk)})${periodIds ? ` AND "periodId" IN (${p.list(periodIds)})` : ""}`;
     for (const old of await manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values)) {
-      affected.offices.add(Number(old.officeId));
-      affected.portfolios.add(Number(old.portfolioId));
-      affected.periods.add(Number(old.periodId));
+      moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
     }
     await manager.query(`DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values);
     const rows = await contractRows(manager, chunk, periodIds);
-    for (const row of rows) {
-      affected.periods.add(row[2] as number);
-      affected.offices.add(row[3] as number);
-      affected.portfolios.add(row[4] as number);
-    }
+    for (const row of rows) moved(affected, row[3] as number, row[4] as number, row[2] as number);
     await insertRows(manager, CONTRACT_TABLE, CONTRACT_COLUMNS, rows);
   }
   await resumCells(manager, affected);
+  return affected.moved;
 }
 
 /** Re-sums every portfolio cell and office cell in the affected portfolios × quarters from the contract rows. */
@@ -203,14 +214,30 @@ const DRAFT_ONLY = new Set(["return.create", "return.save"]);
  * knowing about scorecards.
  */
 export async function maintainScorecards(uow: UnitOfWork): Promise<void> {
-  await refreshChanged(uow);
+  const movedCells = await refreshChanged(uow);
+  // The cells just re-summed decide what is announced: any of them no scorecard event of this unit of work
+  // covers gets its own event (a KPI set, a new quarter, an indicator's direction), whatever the mutation emitted.
+  await announceMovedCells(uow, movedCells);
   // The events announcing the change carry the cells just re-summed (scorecard-changes.ts).
   await carryChangedCells(uow.manager, uow.published);
 }
 
-async function refreshChanged(uow: UnitOfWork): Promise<void> {
+function mergeMoved(into: MovedCells, from: MovedCells): void {
+  for (const [officeId, portfolios] of from) {
+    let office = into.get(officeId);
+    if (!office) into.set(officeId, (office = new Map()));
+    for (const [portfolioId, periods] of portfolios) {
+      let set = office.get(portfolioId);
+      if (!set) office.set(portfolioId, (set = new Set()));
+      for (const id of periods) set.add(id);
+    }
+  }
+}
+
+async function refreshChanged(uow: UnitOfWork): Promise<MovedCells> {
   const changes = uow.changes;
-  if (!changes.length) return;
+  const movedCells: MovedCells = new Map();
+  if (!changes.length) return movedCells;
   const { manager } = uow;
   const allPeriods = new Set<number>();
   const byPeriod = new Map<number, Set<number>>();
@@ -253,13 +280,14 @@ async function refreshChanged(uow: UnitOfWork): Promise<void> {
     const p = placeholders(manager);
     for (const r of await manager.query(`SELECT c.id FROM ${T(manager, "contract")} c JOIN ${T(manager, "reporting_period")} rp ON rp."officeId" = c."officeId" WHERE rp.id = ${p.add(periodId)}`, p.values)) inPeriod(periodId, Number(r.id));
   }
-  if (!allPeriods.size && !byPeriod.size) return;
+  if (!allPeriods.size && !byPeriod.size) return movedCells;
   // On PostgreSQL two transactions could re-sum the same cells from snapshots that miss each other's rows. The
   // lock that already orders event numbers (UnitOfWork.emit) orders this too: re-entrant, and the only one taken.
   if (manager.connection.options.type === "postgres") await manager.query("SELECT pg_advisory_xact_lock(727001)");
-  if (allPeriods.size) await refreshContracts(manager, [...allPeriods], null);
+  if (allPeriods.size) mergeMoved(movedCells, await refreshContracts(manager, [...allPeriods], null));
   for (const [periodId, contractIds] of byPeriod) {
     const rest = [...contractIds].filter((id) => !allPeriods.has(id));
-    await refreshContracts(manager, rest, [periodId]);
+    mergeMoved(movedCells, await refreshContracts(manager, rest, [periodId]));
   }
+  return movedCells;
 }

@@ -1,9 +1,10 @@
 import type { EntityManager } from "typeorm";
+import type { UnitOfWork } from "../../db/writer.js";
 import { DomainEvent } from "../../realtime/domain-event.entity.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
-import type { ScorecardChange } from "./scorecard-events.js";
+import { scorecardMayHaveChanged, type ScorecardChange } from "./scorecard-events.js";
 import { readScorecards } from "./scorecard-read.js";
 import type { ScorecardData } from "./scorecard.service.js";
 
@@ -66,8 +67,45 @@ export function changedCells(manager: EntityManager, event: PublishedEvent<Carri
 }
 
 /** Does a change touch this quarter? (A yearly target touches the year's four.) */
-export function changeTouches(change: ScorecardChange, period: { year: string; quarter: number }): boolean {
+export function changeTouches(change: ScorecardChange, period: { id: number; year: string; quarter: number }): boolean {
+  if (change.periodIds) return change.periodIds.includes(period.id);
   return change.year === period.year && (change.quarter == null || change.quarter === period.quarter);
+}
+
+/**
+ * Does a change move this quarter's cells? Those of a quarter it touches, and those of the quarter after one it
+ * touches: that quarter's "change from the previous quarter" moves with it. `previous` is the quarter before `period`.
+ */
+export function changeMoves(change: ScorecardChange, period: { id: number; year: string; quarter: number }, previous: { id: number; year: string; quarter: number } | null): boolean {
+  return changeTouches(change, period) || (previous != null && changeTouches(change, previous));
+}
+
+/** An office's quarters, oldest first. */
+export async function officePeriods(manager: EntityManager, officeId: number): Promise<ReportingPeriod[]> {
+  return (await manager.findBy(ReportingPeriod, { officeId })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+}
+
+/** office → portfolio → quarters whose maintained cells a unit of work re-summed. */
+export type MovedCells = Map<number, Map<number, Set<number>>>;
+
+/**
+ * Inside the write transaction, after the re-sum: every portfolio cell that moved is announced. Cells no scorecard
+ * event of this unit of work touches get one CELLS_CHANGED event per portfolio naming their quarters, so which
+ * mutation made the change (a KPI set, a new quarter, an indicator's direction) never decides what a board sees.
+ */
+export async function announceMovedCells(uow: UnitOfWork, moved: MovedCells): Promise<void> {
+  for (const [officeId, portfolios] of moved) {
+    const periods = await officePeriods(uow.manager, officeId);
+    const byId = new Map(periods.map((p) => [p.id, p]));
+    const events = uow.published.filter((e) => e.topic === Topic.SCORECARD_CHANGED && e.officeId === officeId).map((e) => e.payload as ScorecardChange);
+    for (const [portfolioId, periodIds] of [...portfolios].sort((a, b) => a[0] - b[0])) {
+      const announced = events.filter((change) => change.portfolioId === portfolioId);
+      const open = periods.filter((p) => periodIds.has(p.id) && !announced.some((change) => changeTouches(change, p))).map((p) => p.id);
+      if (!open.length) continue;
+      const first = byId.get(open[0])!;
+      await scorecardMayHaveChanged(uow, officeId, { portfolioId, year: first.year, quarter: open.length === 1 ? first.quarter : null, periodIds: open, reason: "CELLS_CHANGED" });
+    }
+  }
 }
 
 async function computeChangedCells(manager: EntityManager, officeId: number, change: ScorecardChange): Promise<ChangedCells> {
@@ -76,10 +114,11 @@ async function computeChangedCells(manager: EntityManager, officeId: number, cha
 
 /** The changed cells of several changes of one office, from one read of its maintained cells. */
 async function officeChangedCells(manager: EntityManager, officeId: number, changes: readonly ScorecardChange[]): Promise<ChangedCells[]> {
-  const periods = (await manager.findBy(ReportingPeriod, { officeId })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
-  const touchedOf = changes.map((change) => periods.filter((p) => changeTouches(change, p)));
-  // Each touched quarter with the one before it, so "change from the previous quarter" is right: in the union of
-  // several changes' quarters, a touched quarter's nearest earlier one is still its previous quarter.
+  const periods = await officePeriods(manager, officeId);
+  // The quarters a change touches and the quarter after each: that one's "change from the previous quarter" moves too.
+  const touchedOf = changes.map((change) => periods.filter((p, i) => changeMoves(change, p, periods[i - 1] ?? null)));
+  // Each carried quarter with the one before it, so "change from the previous quarter" is right: in the union of
+  // several changes' quarters, a carried quarter's nearest earlier one is still its previous quarter.
   const wanted = new Set<number>();
   periods.forEach((p, i) => {
     if (!touchedOf.some((touched) => touched.includes(p))) return;
@@ -87,7 +126,7 @@ async function officeChangedCells(manager: EntityManager, officeId: number, chan
     if (i > 0) wanted.add(periods[i - 1].id);
   });
   // From the maintained cells: an index lookup, not a recomputation.
-  const { scorecards } = wanted.size ? await readScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false }) : { scorecards: [] };
+  const { scorecards } = wanted.size ? await readScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false }, { rowsOfEveryQuarter: true }) : { scorecards: [] };
   return changes.map((change, i) => {
     const touchedIds = new Set(touchedOf[i].map((p) => p.id));
     const keep = touchedIds.size

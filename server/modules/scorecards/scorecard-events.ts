@@ -6,7 +6,13 @@ export interface ScorecardChange {
   portfolioId: number;
   year: string;
   quarter: number | null;
-  reason: "RETURN_ACCEPTED" | "RETURN_REOPENED" | "TARGET_CHANGED";
+  /**
+   * CELLS_CHANGED: cells the maintenance re-summed that no other event of the unit of work announced (a KPI set,
+   * a new quarter, an indicator's direction or tolerance); such an event names its quarters in `periodIds`.
+   */
+  reason: "RETURN_ACCEPTED" | "RETURN_REOPENED" | "TARGET_CHANGED" | "CELLS_CHANGED";
+  /** When set, exactly the quarters touched (instead of `year` and `quarter`). */
+  periodIds?: number[];
 }
 
 /** Recorded in the same transaction as the change that moves the cells. */

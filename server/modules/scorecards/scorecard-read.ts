@@ -50,7 +50,15 @@ export function cellFromParts(rule: IndicatorRule, period: ReportingPeriod, part
  * (office, portfolio) instead of aggregating the return values. A contract's own scorecard is small and still
  * computed from its values.
  */
-export async function readScorecards(manager: EntityManager, scope: ScorecardScope): Promise<{ periods: ReportingPeriod[]; indicators: Indicator[]; scorecards: ScorecardData[] }> {
+export async function readScorecards(
+  manager: EntityManager,
+  scope: ScorecardScope,
+  /**
+   * rowsOfEveryQuarter: with `periodIds`, still give every row the whole view has (a portfolio × indicator due in
+   * any quarter), its cells in these quarters blank where nothing is due: the cells a full read shows there.
+   */
+  options: { rowsOfEveryQuarter?: boolean } = {},
+): Promise<{ periods: ReportingPeriod[]; indicators: Indicator[]; scorecards: ScorecardData[] }> {
   if (scope.contractId != null) return computeScorecards(manager, scope);
   const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
   if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
@@ -64,7 +72,7 @@ export async function readScorecards(manager: EntityManager, scope: ScorecardSco
   // Only the parts this view adds up: the accepted-only view never needs the submitted columns.
   const wanted = scope.includeSubmitted ? PART_COLUMNS : PART_COLUMNS.filter((c) => !c.startsWith("submitted"));
   const rows: Record<string, unknown>[] = await manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${wanted.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0`, p.values);
-  if (!rows.length) return { periods, indicators: [], scorecards: [] };
+  if (!rows.length && !(options.rowsOfEveryQuarter && scope.periodIds)) return { periods, indicators: [], scorecards: [] };
 
   // group (portfolio, 0 for the office) → indicator → period → parts
   const groups = new Map<number, Map<number, Map<number, Parts>>>();
@@ -79,7 +87,19 @@ export async function readScorecards(manager: EntityManager, scope: ScorecardSco
     for (const column of PART_COLUMNS) parts[column] = row[column] === undefined ? 0 : Number(row[column]);
     byPeriod.set(Number(row.periodId), parts);
   }
-  const indicatorIds = [...new Set(rows.map((r) => Number(r.indicatorId)))];
+  if (options.rowsOfEveryQuarter && scope.periodIds) {
+    const all = placeholders(manager);
+    let whereAll = `"officeId" = ${all.add(scope.officeId)}`;
+    if (scope.portfolioId != null) whereAll += ` AND "portfolioId" = ${all.add(scope.portfolioId)}`;
+    for (const row of await manager.query(`SELECT DISTINCT "portfolioId", "indicatorId" FROM ${T(manager, "scorecard_cell")} WHERE ${whereAll} AND "returnsDue" > 0`, all.values)) {
+      const portfolioId = Number(row.portfolioId);
+      let byIndicator = groups.get(portfolioId);
+      if (!byIndicator) groups.set(portfolioId, (byIndicator = new Map()));
+      if (!byIndicator.has(Number(row.indicatorId))) byIndicator.set(Number(row.indicatorId), new Map());
+    }
+    if (!groups.size) return { periods, indicators: [], scorecards: [] };
+  }
+  const indicatorIds = [...new Set([...groups.values()].flatMap((byIndicator) => [...byIndicator.keys()]))];
   const portfolioIds = [...groups.keys()].filter((id) => id !== 0);
   const [indicators, denominators, targets] = await Promise.all([
     manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),

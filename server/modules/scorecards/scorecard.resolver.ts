@@ -13,7 +13,7 @@ import { PortfolioRecord } from "../portfolios/portfolio.service.js";
 import { OFFICE_READERS, Role } from "../users/role.js";
 import type { ScorecardChange } from "./scorecard-events.js";
 import { provenance } from "./provenance.js";
-import { changedCells, changeTouches } from "./scorecard-changes.js";
+import { changedCells, changeMoves, officePeriods } from "./scorecard-changes.js";
 import { computeScorecards } from "./scorecard.service.js";
 import { readScorecards } from "./scorecard-read.js";
 import { isComparable } from "./scorecard.rules.js";
@@ -24,7 +24,7 @@ class ScorecardUpdate {
   @Field(() => Int)
   seq!: number;
 
-  @Field(() => String, { description: "RETURN_ACCEPTED, RETURN_REOPENED or TARGET_CHANGED." })
+  @Field(() => String, { description: "RETURN_ACCEPTED, RETURN_REOPENED, TARGET_CHANGED, or CELLS_CHANGED (cells moved by another change: KPIs, a new quarter, an indicator)." })
   reason!: string;
 
   @Field(() => Scorecard, { description: "The portfolio's scorecard for the affected quarter only." })
@@ -36,7 +36,7 @@ class OfficeScorecardUpdate {
   @Field(() => Int)
   seq!: number;
 
-  @Field(() => String, { description: "RETURN_ACCEPTED, RETURN_REOPENED or TARGET_CHANGED." })
+  @Field(() => String, { description: "RETURN_ACCEPTED, RETURN_REOPENED, TARGET_CHANGED, or CELLS_CHANGED (cells moved by another change: KPIs, a new quarter, an indicator)." })
   reason!: string;
 
   @Field(() => Int, { description: "The portfolio whose cells moved." })
@@ -109,13 +109,14 @@ export class ScorecardResolver {
       const portfolio = await findVisible(ctx, PortfolioRecord, args.portfolioId as number);
       const period = await ctx.loaders.byId(ReportingPeriod).load(args.periodId as number);
       if (!period || period.officeId !== portfolio.officeId) throw notFound("ReportingPeriod", args.periodId as number);
+      const previous = await previousQuarter(ctx, period);
       return eventStream(ctx, {
         topic: Topic.SCORECARD_CHANGED,
         officeId: portfolio.officeId,
         since: args.since as number | null,
         visible: (event, viewer) => {
           const change = event.payload as ScorecardChange;
-          return canReadOffice(viewer, event.officeId) && change.portfolioId === portfolio.id && change.year === period.year && (change.quarter == null || change.quarter === period.quarter);
+          return canReadOffice(viewer, event.officeId) && change.portfolioId === portfolio.id && changeMoves(change, period, previous);
         },
       });
     },
@@ -138,15 +139,17 @@ export class ScorecardResolver {
       const ctx = context as Context;
       const officeId = officeToRead(ctx, args.officeId as number);
       let period: ReportingPeriod | null = null;
+      let previous: ReportingPeriod | null = null;
       if (args.periodId != null) {
         period = await ctx.loaders.byId(ReportingPeriod).load(args.periodId as number);
         if (!period || period.officeId !== officeId) throw notFound("ReportingPeriod", args.periodId as number);
+        previous = await previousQuarter(ctx, period);
       }
       return eventStream(ctx, {
         topic: Topic.SCORECARD_CHANGED,
         officeId,
         since: args.since as number | null,
-        visible: (event, viewer) => canReadOffice(viewer, event.officeId) && (period == null || changeTouches(event.payload as ScorecardChange, period)),
+        visible: (event, viewer) => canReadOffice(viewer, event.officeId) && (period == null || changeMoves(event.payload as ScorecardChange, period, previous)),
       });
     },
   })
@@ -189,4 +192,11 @@ export class IndicatorStatusResolver {
   async indicator(@Root() status: IndicatorStatus, @Ctx() ctx: Context): Promise<Indicator> {
     return (await ctx.loaders.byId(Indicator).load(status.indicatorId))!;
   }
+}
+
+/** The quarter before this one in its office (whose changes move this one's "change from the previous quarter"). */
+async function previousQuarter(ctx: Context, period: ReportingPeriod): Promise<ReportingPeriod | null> {
+  const periods = await officePeriods(ctx.services.db.manager, period.officeId);
+  const i = periods.findIndex((p) => p.id === period.id);
+  return i > 0 ? periods[i - 1] : null;
 }

@@ -25,3 +25,12 @@ export function isIsoDate(value: unknown): value is string {
 
 /** An ISO calendar date, "2023-04-01". */
 export const IsIsoDate = rule("isIsoDate", isIsoDate, "$property must be a date such as 2023-04-01");
+
+/**
+ * The characters of free text a reader can see: `trim()` keeps format characters (\p{Cf}: zero-width spaces and
+ * joiners, word joiners, byte-order marks, bidi controls), so a body of only those would pass for written and show
+ * as nothing. Blankness checks count these; what is stored stays as written (joiners inside words matter).
+ */
+export function visibleLength(value: string): number {
+  return value.replace(/[\s\p{Cf}]/gu, "").length;
+}

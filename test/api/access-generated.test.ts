@@ -435,8 +435,18 @@ beforeAll(async () => {
       WS_MAX_PAYLOAD_BYTES: "10000000",
     } });
   schema = server.schema;
-  // Notifications and outbox rows to walk: the schedule's chasers for the demo's late returns (and the digests).
+  // Notifications and outbox rows to walk: the schedule's chasers and the digests. The demo's open quarters are due
+  // after the day it was seeded, so they are made late for this one run (and put back): every provider owing a
+  // return is chased, and not only the officers get mail.
+  const writer = server.services.writer.dataSource;
+  const open: { id: number; dueDate: string }[] = await writer.query("SELECT id, dueDate FROM reporting_period WHERE state = 'OPEN'");
+  const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+  for (const p of open) await writer.query("UPDATE reporting_period SET dueDate = ? WHERE id = ?", [tenDaysAgo, p.id]);
   await server.services.mail.runSchedule();
+  for (const p of open) await writer.query("UPDATE reporting_period SET dueDate = ? WHERE id = ?", [p.dueDate, p.id]);
+  const chased: { n: number }[] = await writer.query("SELECT COUNT(DISTINCT n.userId) AS n FROM notification n JOIN user u ON u.id = n.userId WHERE u.providerId IS NOT NULL");
+  expect(Number(chased[0].n)).toBeGreaterThan(1);
+  expect(Number((await writer.query("SELECT COUNT(*) AS n FROM mail_outbox"))[0].n)).toBeGreaterThan(1);
   await conversationsEverywhere();
   for (const meta of server.services.db.entityMetadatas) if (meta.columns.some((c) => c.propertyName === "id")) await loadRows(meta.targetName);
   const m = server.services.db.manager;

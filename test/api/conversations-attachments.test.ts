@@ -190,6 +190,9 @@ describe("conversations on returns", () => {
     const empty = await server.http(PROVIDER_A, POST, { input: { returnId: submittedA, body: "   ", idempotencyKey: key() } });
     expect(codes(empty)).toEqual(["BAD_USER_INPUT"]);
     expect((empty.errors![0] as any).extensions.problems[0]).toMatchObject({ field: "body", rule: "required" });
+    const invisible = await server.http(PROVIDER_A, POST, { input: { returnId: submittedA, body: " \u200b\u200c\u200d\u2060\ufeff\n", idempotencyKey: key() } });
+    expect(codes(invisible)).toEqual(["BAD_USER_INPUT"]);
+    expect((invisible.errors![0] as any).extensions.problems[0]).toMatchObject({ field: "body", rule: "required" });
     const long = await server.http(PROVIDER_A, POST, { input: { returnId: submittedA, body: "x".repeat(4001), idempotencyKey: key() } });
     expect(codes(long)).toEqual(["BAD_USER_INPUT"]);
     expect((long.errors![0] as any).extensions.problems[0]).toMatchObject({ field: "body", rule: "maxLength" });
@@ -243,6 +246,8 @@ describe("follow-up flags", () => {
     const raised = (await ok(OFFICER, RAISE, { input: { returnId: accepted, measureId: measureOnA, note: "Check the referral count against the hub's figures next quarter." } })).raiseFigureFlag;
     expect(raised).toMatchObject({ open: true, measureId: measureOnA, returnId: accepted });
     expect(codes(await server.http(OFFICER, RAISE, { input: { returnId: accepted, measureId: measureOnA, note: "Twice." } }))).toEqual(["CONFLICT"]);
+    const invisible = await server.http(OFFICER, RAISE, { input: { returnId: accepted, measureId: measureOnA, note: "\u200d\u200b" } });
+    expect((invisible.errors![0] as any).extensions).toMatchObject({ code: "BAD_USER_INPUT", problems: [{ field: "note", rule: "required" }] });
 
     const next = await ok(PROVIDER_A, THREAD, { id: nextReturn });
     expect(next.performanceReturn.figureFlags).toEqual([{ id: raised.id, open: true, measureId: measureOnA }]);

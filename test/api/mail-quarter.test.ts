@@ -127,8 +127,12 @@ describe("a quarter's reminders, by a fake clock", () => {
     expect(smtp.mails.slice(before).filter((mail) => mail.subject.startsWith("Returns today"))).toEqual([]);
     await at("2024-10-24T08:00:00");
     await at("2024-10-24T12:00:00");
-    const digests = smtp.mails.slice(before).filter((mail) => mail.subject.startsWith("Returns today"));
+    // Every office with an open quarter gets its own digest; Wiltshire's goes to Wiltshire's officers only, once.
+    const wiltshire = await m().findOneByOrFail(Office, { id: ids.wiltshire });
+    const all = smtp.mails.slice(before).filter((mail) => mail.subject.startsWith("Returns today"));
+    const digests = all.filter((mail) => mail.text.startsWith(`Your returns for ${wiltshire.name} on`));
     expect(to(digests)).toEqual(officers);
+    for (const other of all.filter((mail) => !digests.includes(mail))) expect(other.to.some((address) => officers.includes(address))).toBe(false);
     expect(digests[0].text).toMatch(/Late \(\d+\):/);
     expect(digests[0].text).toContain((await m().findOneByOrFail(Contract, { id: ids.vv08 })).title);
     expect(digests[0].text).toContain(`${PUBLIC_URL}/returns`);

@@ -208,7 +208,8 @@ describe("a provider's return from draft to accepted, with a send-back, a correc
 
   it("refuses to reopen without a reason, then reopens with one", async () => {
     const before = await snapshot(returnId);
-    for (const reason of ["", "  "]) {
+    // Zero-width characters and joiners (\p{Cf}) are no more a reason than spaces are.
+    for (const reason of ["", "  ", "\u200b\u200c\u200d", "x\u2060\ufeff\u200b"]) {
       const error = await refused(OFFICER, REOPEN, { id: returnId, v: before.version, reason });
       expect(error.code).toBe("BAD_USER_INPUT");
       expect(error.problems).toEqual([{ field: "reason", rule: "required" }]);

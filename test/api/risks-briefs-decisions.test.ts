@@ -300,6 +300,7 @@ describe("project briefs", () => {
   it("declines a scored brief with its reason", async () => {
     const brief = await scoredBrief({ title: "To decline" });
     expect(await refused(COMMISSIONER, DECLINE_BRIEF, { id: brief.id, v: brief.version, r: "   " })).toEqual({ code: "BAD_USER_INPUT", problems: [{ field: "reason", rule: "required" }] });
+    expect(await refused(COMMISSIONER, DECLINE_BRIEF, { id: brief.id, v: brief.version, r: "\u200b\u2060\ufeff" })).toEqual({ code: "BAD_USER_INPUT", problems: [{ field: "reason", rule: "required" }] });
     const { declineBrief: declined } = await ok(COMMISSIONER, DECLINE_BRIEF, { id: brief.id, v: brief.version, r: "Duplicates the existing ISVA service." });
     expect(declined).toMatchObject({ state: "DECLINED", declineReason: "Duplicates the existing ISVA service.", contract: null, totalScore: 12 });
   });

@@ -111,7 +111,7 @@ describe("links in mail come from the configuration, never from the request", ()
 
 describe("one change, one key, one set of mail", () => {
   it("submitReturn retried with one key, at once and later, writes its mail once", async () => {
-    const drafts = (await officeReturns(url)).filter((r) => r.state === "DRAFT" || r.state === "SENT_BACK");
+    const drafts = (await officeReturns(url)).filter((r) => r.state === "DRAFT");
     let target: (typeof drafts)[number] | undefined;
     let as = "";
     for (const d of drafts) {
@@ -125,18 +125,33 @@ describe("one change, one key, one set of mail", () => {
       }
       if (target) break;
     }
-    if (!target) return console.log("[red12] no draft of provider A or B to submit; skipped");
+    // The demo's open quarter has drafts of both providers; without one there is nothing to attack.
+    expect(target, "a draft of provider A or B in the open quarter").toBeTruthy();
+    // The demo's drafts are incomplete: fill every figure the form asks for (its floor, or 0: no ratio is broken
+    // by zeros) and confirm the sharp changes against last quarter, so that the submission itself can succeed.
+    const form = (await must(url, as, "query($id: Int!) { performanceReturn(id: $id) { requiredMeasures { id minValue } } }", { id: target!.id })).performanceReturn;
+    const values = form.requiredMeasures.map((m: { id: number; minValue: number | null }) => ({ measureId: m.id, value: Math.max(0, m.minValue ?? 0) }));
+    const saved = (await must(url, as, "mutation($i: SaveReturnInput!) { saveReturnDraft(input: $i) { id version state } }", { i: { contractId: target!.contract.id, periodId: target!.period.id, version: target!.version, values } })).saveReturnDraft;
+    expect(saved.state).toBe("DRAFT");
+    const check = (await must(url, as, "query($id: Int!) { validateReturn(id: $id) { problems { field rule } outliers { measureId } } }", { id: saved.id })).validateReturn;
+    expect(check.problems).toEqual([]);
+    const acknowledgements = check.outliers.map((o: { measureId: number }) => ({ measureId: o.measureId, comment: "red12: confirmed, the service paused this quarter." }));
+    target = { ...target!, version: saved.version };
+    const submit = { returnId: target.id, version: target.version, acknowledgements };
     const before = (await must(url, ADMIN, "{ outbox(first: 1000) { id } }")).outbox.length;
     const key = `red12-submit-${Date.now()}`;
-    const answers = await Promise.all([0, 1, 2, 3].map(() => q(url, as, "mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id version state } }", { i: { returnId: target!.id, version: target!.version, idempotencyKey: key } })));
+    const answers = await Promise.all([0, 1, 2, 3].map(() => q(url, as, "mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id version state } }", { i: { ...submit, idempotencyKey: key } })));
     const codes = answers.map(code);
-    if (codes.every((c) => c === "BAD_USER_INPUT")) return console.log("[red12] the draft does not validate; skipped");
-    expect(new Set(codes)).toEqual(new Set(["OK"]));
+    expect(new Set(codes), JSON.stringify(answers.map((a) => a.errors?.[0]))).toEqual(new Set(["OK"]));
+    expect(new Set(answers.map((a) => `${a.data.submitReturn.id}@${a.data.submitReturn.version}`))).toEqual(new Set([`${target.id}@${target.version + 1}`]));
     const afterFirst = (await must(url, ADMIN, "{ outbox(first: 1000) { id toAddress subject } }")).outbox;
-    const again = await q(url, as, "mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id } }", { i: { returnId: target.id, version: target.version, idempotencyKey: key } });
+    const again = await q(url, as, "mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id } }", { i: { ...submit, idempotencyKey: key } });
     expect(code(again)).toBe("OK");
     const afterRetry = (await must(url, ADMIN, "{ outbox(first: 1000) { id toAddress subject } }")).outbox;
     expect(afterRetry.length).toBe(afterFirst.length);
+    // Five attempts, one submission: a single revision, and the return stays as the first attempt left it.
+    const after = (await must(url, OFFICER, "query($id: Int!) { performanceReturn(id: $id) { state version revisionCount } }", { id: target.id })).performanceReturn;
+    expect(after).toEqual({ state: "SUBMITTED", version: target.version + 1, revisionCount: 1 });
     const added = afterFirst.slice(0, afterFirst.length - before);
     const keys = added.map((r: { toAddress: string; subject: string }) => `${r.toAddress}|${r.subject}`);
     expect(new Set(keys).size).toBe(keys.length);

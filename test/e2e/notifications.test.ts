@@ -14,7 +14,10 @@ describe.skipIf(!browserAvailable())("notifications in the dashboard", () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E();
-    // The demo's late 2023-24 Q4 returns: the schedule chases them, so provider B starts with notifications.
+    // The demo's open quarters are due after the day it was seeded; made ten days late here, the schedule chases
+    // their missing and draft returns, so provider B starts with notifications (and the outbox with rows).
+    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    await e2e.server.services.writer.dataSource.query("UPDATE reporting_period SET dueDate = ? WHERE state = 'OPEN'", [tenDaysAgo]);
     await e2e.server.services.mail.runSchedule();
   });
   afterAll(async () => {

@@ -22,6 +22,10 @@ export class AttachmentStore {
   async receive(body: Readable, limit: number): Promise<Received> {
     const incoming = path.join(this.dir, "incoming");
     await fs.promises.mkdir(incoming, { recursive: true });
+    // A request the HTTP layer already gave up on (a malformed tail after the body: Node answers 400 and destroys
+    // it while the route is still authenticating) emits no more "close" or "end": waiting on it would keep the
+    // file, and this promise, forever.
+    if (body.destroyed) throw new Error("the upload was cut off");
     const tempPath = path.join(incoming, `${randomUUID()}.part`);
     const hash = createHash("sha256");
     let size = 0;
@@ -73,6 +77,30 @@ export class AttachmentStore {
       throw error;
     }
     return { tempPath, size, sha256: hash.digest("hex") };
+  }
+
+  /**
+   * Removes uploads left in `incoming/` by a process that died mid-upload: every `.part` file last written before
+   * `cutoffMs` (a time). The caller picks the cutoff (see `sweepLeftUploads`).
+   */
+  async sweepIncoming(cutoffMs: number): Promise<number> {
+    const incoming = path.join(this.dir, "incoming");
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(incoming);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      if (!name.endsWith(".part")) continue;
+      const file = path.join(incoming, name);
+      const stat = await fs.promises.stat(file).catch(() => null);
+      if (!stat?.isFile() || stat.mtimeMs >= cutoffMs) continue;
+      await fs.promises.rm(file, { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Moves a received file into place; if the same content is already stored, keeps that one. Returns whether it created the file. */

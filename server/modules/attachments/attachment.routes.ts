@@ -8,7 +8,7 @@ import type { Budgets } from "../../security/budgets.js";
 import { chargeRequest, refuse } from "../../security/http-guard.js";
 import type { Services } from "../../services.js";
 import { Attachment, AttachmentOwner } from "./attachment.entity.js";
-import { storeOf, uploadAttachment, UploadRefused } from "./attachment.service.js";
+import { storeOf, sweepLeftUploads, uploadAttachment, UploadRefused } from "./attachment.service.js";
 
 const OWNERS: Record<string, AttachmentOwner> = { returns: AttachmentOwner.RETURN, decisions: AttachmentOwner.DECISION, briefs: AttachmentOwner.BRIEF };
 
@@ -59,6 +59,10 @@ function refusal(res: Response, error: unknown): void {
  */
 export function attachmentRouter(services: Services, budgets: Budgets): Router {
   const router = express.Router();
+  sweepLeftUploads(services).then(
+    (n) => n && console.log(`Removed ${n} partial upload${n === 1 ? "" : "s"} left in ${services.config.attachments.dir}/incoming by an earlier run.`),
+    (error) => console.error("Partial uploads from an earlier run could not be removed.", error),
+  );
 
   router.post("/:owner/:id", chargeRequest(services, budgets), async (req, res) => {
     try {

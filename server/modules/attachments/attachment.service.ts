@@ -44,6 +44,19 @@ export function storeOf(services: Services): AttachmentStore {
   return new AttachmentStore(services.config.attachments.dir);
 }
 
+/** Longer than any request may last (Node's `requestTimeout`, 300 s by default): a file idle this long is no live upload's. */
+const DEAD_UPLOAD_MS = 10 * 60_000;
+
+/**
+ * At start-up, removes what uploads cut off by a crash left in `incoming/`. On SQLite one process owns the folder,
+ * so everything written before this start goes; instances sharing one on PostgreSQL may be receiving uploads now,
+ * so only files idle past any request's lifetime do.
+ */
+export async function sweepLeftUploads(services: Services, startedAt = Date.now()): Promise<number> {
+  const cutoff = services.config.databaseUrl ? startedAt - DEAD_UPLOAD_MS : startedAt;
+  return storeOf(services).sweepIncoming(cutoff);
+}
+
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /**

@@ -1,6 +1,7 @@
 import { assertCanWriteOffice, canSee, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { createRecord, type RecordKind } from "../../common/office-records.js";
+import { visibleLength } from "../../common/validators.js";
 import { loadForUpdate, updateVersioned } from "../../db/versioned.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, type FieldProblem } from "../../errors.js";
@@ -154,7 +155,7 @@ export const DECLINE_REASON_MAX = 2000;
 export function declineBrief(ctx: Context, id: number, version: number, reason: string): Promise<ProjectBrief> {
   assertDecider(ctx);
   const trimmed = reason.trim();
-  if (!trimmed) throw badInput("Say why the brief is declined.", [{ field: "reason", rule: "required", message: "A reason is required." }]);
+  if (!visibleLength(trimmed)) throw badInput("Say why the brief is declined.", [{ field: "reason", rule: "required", message: "A reason is required." }]);
   if (trimmed.length > DECLINE_REASON_MAX) throw badInput("The reason is too long.", [{ field: "reason", rule: "length", message: `At most ${DECLINE_REASON_MAX} characters.` }]);
   return moveBrief(ctx, id, version, BriefState.DECLINED, "decline", async () => ({ patch: {}, detail: { reason: trimmed } }));
 }

@@ -1,6 +1,7 @@
 import { IsNull } from "typeorm";
 import { canSeeReturn, canWriteOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
+import { visibleLength } from "../../common/validators.js";
 import { updateVersioned } from "../../db/versioned.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
@@ -53,7 +54,7 @@ export function conversationEvent(uow: UnitOfWork, { ret, contract }: ReturnAndC
 
 function requiredText(value: string, field: string, what: string): string {
   const text = value.trim();
-  if (!text) throw badInput(`${what} is empty.`, [{ field, rule: "required", message: `Write ${what.toLowerCase()}.` }]);
+  if (!visibleLength(text)) throw badInput(`${what} is empty.`, [{ field, rule: "required", message: `Write ${what.toLowerCase()}.` }]);
   return text;
 }
 

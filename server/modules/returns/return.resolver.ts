@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, Field, FieldResolver, Float, Int, Mutation,
 import { canReadOffice, officeToFollow, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { Page, PageArgs, type PageResult } from "../../common/pagination.js";
+import { visibleLength } from "../../common/validators.js";
 import { badInput, notFound } from "../../errors.js";
 import { eventStream } from "../../realtime/event-stream.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
@@ -190,14 +191,14 @@ export class ReturnResolver {
     @Arg("reason", () => String) reason: string,
     @Arg("measureComments", () => [MeasureCommentInput], { defaultValue: [] }) measureComments: MeasureCommentInput[],
   ): Promise<PerformanceReturn> {
-    if (reason.trim().length < 3) throw badInput("Say why the return is being sent back.", [{ field: "reason", rule: "required", message: "A reason is required." }]);
+    if (visibleLength(reason) < 3) throw badInput("Say why the return is being sent back.", [{ field: "reason", rule: "required", message: "A reason is required." }]);
     return returns.sendBackReturn(ctx, id, version, reason.trim(), measureComments);
   }
 
   @Authorized(...OFFICE_WRITERS)
   @Mutation(() => PerformanceReturn, { description: "Reopen an accepted return so the provider can correct it. Needs a reason." })
   reopenReturn(@Ctx() ctx: Context, @Arg("id", () => Int) id: number, @Arg("version", () => Int) version: number, @Arg("reason", () => String) reason: string): Promise<PerformanceReturn> {
-    if (reason.trim().length < 3) throw badInput("Say why the return is being reopened.", [{ field: "reason", rule: "required", message: "A reason is required." }]);
+    if (visibleLength(reason) < 3) throw badInput("Say why the return is being reopened.", [{ field: "reason", rule: "required", message: "A reason is required." }]);
     return returns.reopenReturn(ctx, id, version, reason.trim());
   }
 

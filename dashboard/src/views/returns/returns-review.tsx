@@ -124,6 +124,7 @@ export default function ReturnsReview() {
   const [reopening, setReopening] = useState<ReviewedReturn | null>(null);
   const [updated, setUpdated] = useState<ReadonlyMap<number, number>>(new Map());
   const opener = useRef<HTMLElement | null>(null);
+  const detailOpener = useRef<{ element: HTMLElement | null; returnId: number } | null>(null);
 
   const resyncKey = useResyncKey();
   const firstResync = useRef(resyncKey);
@@ -178,12 +179,18 @@ export default function ReturnsReview() {
       { replace: true, preventScrollReset: true },
     );
   const openDetail = (id: number) => {
-    opener.current = document.activeElement as HTMLElement | null;
+    // Its own opener: the accept and send-back dialogs opened from inside the detail take over `opener`.
+    detailOpener.current = { element: document.activeElement as HTMLElement | null, returnId: id };
     setDetail(id);
   };
   const closeDetail = () => {
+    const from = detailOpener.current;
     setDetail(null);
-    requestAnimationFrame(() => opener.current?.focus());
+    requestAnimationFrame(() => {
+      // The table may have re-rendered its rows meanwhile; then the row's View button is found again by its return.
+      const element = from?.element?.isConnected ? from.element : from ? document.querySelector<HTMLElement>(`[data-view-return="${from.returnId}"]`) : null;
+      element?.focus();
+    });
   };
 
   async function acceptReturn(ret: { id: number; version: number; label: string }) {
@@ -291,7 +298,7 @@ export default function ReturnsReview() {
         header: () => <span className="visually-hidden">Actions</span>,
         cell: ({ row: { original: r } }) => (
           <div className="returns-row__actions">
-            <button type="button" className="button button--secondary" onClick={() => openDetail(r.id)} aria-haspopup="dialog" aria-describedby={`return-${r.id}-contract`}>
+            <button type="button" className="button button--secondary" onClick={() => openDetail(r.id)} data-view-return={r.id} aria-haspopup="dialog" aria-describedby={`return-${r.id}-contract`}>
               View
             </button>
             {reviewButtons({ id: r.id, state: r.state, version: r.version, label: labelOf(r), contractId: r.contract.id, period: frame.selected! }, r)}

@@ -125,6 +125,7 @@ export default function ReturnsReview() {
   const [updated, setUpdated] = useState<ReadonlyMap<number, number>>(new Map());
   const opener = useRef<HTMLElement | null>(null);
   const detailOpener = useRef<{ element: HTMLElement | null; returnId: number } | null>(null);
+  const refocusDetailOpener = useRef(false);
 
   const resyncKey = useResyncKey();
   const firstResync = useRef(resyncKey);
@@ -184,14 +185,22 @@ export default function ReturnsReview() {
     setDetail(id);
   };
   const closeDetail = () => {
-    const from = detailOpener.current;
+    refocusDetailOpener.current = true;
     setDetail(null);
-    requestAnimationFrame(() => {
-      // The table may have re-rendered its rows meanwhile; then the row's View button is found again by its return.
-      const element = from?.element?.isConnected ? from.element : from ? document.querySelector<HTMLElement>(`[data-view-return="${from.returnId}"]`) : null;
-      element?.focus();
-    });
   };
+  // The address change that closes the detail renders later (a transition) and may rebuild the table's rows, so focus
+  // goes back once the detail is gone, to the View button of that return as it is in the page then.
+  useEffect(() => {
+    if (detailId != null || !refocusDetailOpener.current) return;
+    refocusDetailOpener.current = false;
+    const from = detailOpener.current;
+    const target = () => (from?.element?.isConnected ? from.element : from ? document.querySelector<HTMLElement>(`[data-view-return="${from.returnId}"]`) : null);
+    target()?.focus();
+    const frame = requestAnimationFrame(() => {
+      if (document.activeElement === document.body) target()?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [detailId]);
 
   async function acceptReturn(ret: { id: number; version: number; label: string }) {
     if (accepting != null) return;

@@ -228,20 +228,25 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       const openDialog = page.getByRole("dialog", { name: "Open 2024-25 Q2 for returns?" });
       await openDialog.waitFor();
       await expect.poll(() => openDialog.getByTestId("outstanding-summary").count(), { timeout: 20_000 }).toBeGreaterThan(0);
-      expect(await openDialog.innerText()).toContain("2023-24 Q4 is still open");
+      expect(await openDialog.innerText()).toContain("2024-25 Q1 is still open");
       expect(await accessibilityViolations(page)).toEqual([]);
       await screenshot(page, "officer-quarter-open-dialog-1440", false);
       await openDialog.getByRole("button", { name: "Open the quarter" }).click();
       await page.getByTestId("quarter-2024-25 Q2").waitFor({ timeout: 20_000 });
       expect(await page.getByTestId("quarters-message").innerText()).toContain("2024-25 Q2 is open for returns");
 
-      // Close 2023-24 Q4: the dialog says how many returns are not in and not reviewed, and names those not accepted.
-      await page.getByRole("button", { name: "Close 2023-24 Q4…" }).click();
-      const closeDialog = page.getByRole("dialog", { name: "Close 2023-24 Q4?" });
+      // Close 2024-25 Q1 (the demo's one open quarter; the older ones are closed already): the dialog says how many returns are not in and not reviewed, and names those not accepted.
+      await page.getByRole("button", { name: "Close 2024-25 Q1…" }).click();
+      const closeDialog = page.getByRole("dialog", { name: "Close 2024-25 Q1?" });
       const summary = closeDialog.getByTestId("outstanding-summary");
       await summary.waitFor({ timeout: 20_000 });
-      const counts = /(\d+) returns? not in, (\d+) not reviewed(?:, (\d+) sent back)? \(\d+ of \d+ due accepted/.exec(await summary.innerText());
+      const counts = /(\d+) returns? not in, (\d+) not reviewed(?:, (\d+) sent back)? \((\d+) of (\d+) due accepted/.exec(await summary.innerText());
       expect(counts).not.toBeNull();
+      // The figures are the office's completeness for the quarter, as the API gives it.
+      const q1 = (await e2e.server.run<any>(OFFICER, "{ reportingPeriods { id label } }")).data!.reportingPeriods.find((p: any) => p.label === "2024-25 Q1");
+      const whole = (await e2e.server.run<any>(OFFICER, "query($p: Int!) { returnCompleteness(periodId: $p) { portfolioId due missing accepted } }", { p: q1.id })).data!.returnCompleteness.find((c: any) => c.portfolioId == null);
+      expect([Number(counts![1]), Number(counts![4]), Number(counts![5])]).toEqual([whole.missing, whole.accepted, whole.due]);
+      expect(whole.due).toBeGreaterThan(0);
       // Each return counted is named: whom to chase, and what to review.
       expect(await closeDialog.getByTestId("outstanding-not-in").locator("li").count()).toBe(Number(counts![1]));
       expect(await closeDialog.getByTestId("outstanding-not-reviewed").locator("li").count()).toBe(Number(counts![2]));
@@ -249,22 +254,22 @@ describe.skipIf(!browserAvailable())("the officers' workspace", () => {
       await screenshot(page, "officer-quarter-close-dialog-1440", false);
       // Cancel leaves it open.
       await closeDialog.getByRole("button", { name: "Cancel" }).click();
-      expect(await page.getByTestId("quarter-2023-24 Q4").getByTestId("quarter-state").innerText()).toBe("Open for returns");
-      await page.getByRole("button", { name: "Close 2023-24 Q4…" }).click();
-      await page.getByRole("dialog", { name: "Close 2023-24 Q4?" }).getByRole("button", { name: "Close the quarter" }).click();
-      await expect.poll(() => page.getByTestId("quarter-2023-24 Q4").getByTestId("quarter-state").innerText(), { timeout: 20_000 }).toBe("Closed");
+      expect(await page.getByTestId("quarter-2024-25 Q1").getByTestId("quarter-state").innerText()).toBe("Open for returns");
+      await page.getByRole("button", { name: "Close 2024-25 Q1…" }).click();
+      await page.getByRole("dialog", { name: "Close 2024-25 Q1?" }).getByRole("button", { name: "Close the quarter" }).click();
+      await expect.poll(() => page.getByTestId("quarter-2024-25 Q1").getByTestId("quarter-state").innerText(), { timeout: 20_000 }).toBe("Closed");
 
-      await page.getByRole("button", { name: "Freeze 2023-24 Q4…" }).click();
-      const freezeDialog = page.getByRole("dialog", { name: "Freeze 2023-24 Q4 for the Panel?" });
+      await page.getByRole("button", { name: "Freeze 2024-25 Q1…" }).click();
+      const freezeDialog = page.getByRole("dialog", { name: "Freeze 2024-25 Q1 for the Panel?" });
       await freezeDialog.getByTestId("outstanding-summary").waitFor({ timeout: 20_000 });
       expect(await freezeDialog.innerText()).toContain("cannot be undone");
       await freezeDialog.getByRole("button", { name: "Freeze the quarter" }).click();
-      await expect.poll(() => page.getByTestId("quarter-2023-24 Q4").getByTestId("quarter-state").innerText(), { timeout: 30_000 }).toBe("Frozen for the Panel");
+      await expect.poll(() => page.getByTestId("quarter-2024-25 Q1").getByTestId("quarter-state").innerText(), { timeout: 30_000 }).toBe("Frozen for the Panel");
     } finally {
       await context.close();
     }
     const periods = (await e2e.server.run<any>(OFFICER, "{ reportingPeriods { label state } }")).data!.reportingPeriods;
-    expect(periods.find((p: any) => p.label === "2023-24 Q4").state).toBe("FROZEN");
+    expect(periods.find((p: any) => p.label === "2024-25 Q1").state).toBe("FROZEN");
     expect(periods.find((p: any) => p.label === "2024-25 Q2").state).toBe("OPEN");
   });
 

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import { DataTable, fileSlug, tableColumns, type DataColumn } from "../../components/data-table/data-table";
 import { useQuery } from "urql";
 import { describeError } from "../../errors";
 import { graphql } from "../../gql";
@@ -58,11 +59,32 @@ export interface ReturnsStatusProps {
   compact?: boolean;
 }
 
+type PortfolioRow = Completeness & { portfolioId: number; name: string };
+
+const byPortfolioRows = (rows: Completeness[] | undefined, portfolioId: number | null | undefined) =>
+  (rows ?? []).filter((r) => r.portfolioId != null && (portfolioId == null || r.portfolioId === portfolioId));
+
+const col = tableColumns<PortfolioRow>();
+const PORTFOLIO_COLUMNS: DataColumn<PortfolioRow>[] = [
+  col.accessor("name", { id: "portfolio", header: "Portfolio", meta: { rowHeader: true } }),
+  ...COUNTS.map(({ key, label }) =>
+    col.accessor(key, {
+      id: key,
+      header: label,
+      cell: ({ row, getValue }) => <span data-testid={`returns-count-${key}-p${row.original.portfolioId}`}>{getValue()}</span>,
+      meta: { numeric: true },
+    }),
+  ),
+];
+
 /** Returns due, on time, late, missing, submitted and accepted: tiles for the office, a table by portfolio. */
 export function ReturnsStatus({ rows, error, fetching, periodLabel, portfolios, portfolioId, headingId, heading, compact = false }: ReturnsStatusProps) {
   const office = rows?.find((r) => r.portfolioId == null);
-  const byPortfolio = (rows ?? []).filter((r) => r.portfolioId != null && (portfolioId == null || r.portfolioId === portfolioId));
-  const nameOf = new Map(portfolios.map((p) => [p.id, p.name]));
+  const byPortfolio = byPortfolioRows(rows, portfolioId);
+  const portfolioRows = useMemo<PortfolioRow[]>(() => {
+    const nameOf = new Map(portfolios.map((p) => [p.id, p.name]));
+    return byPortfolioRows(rows, portfolioId).map((row) => ({ ...row, portfolioId: row.portfolioId!, name: nameOf.get(row.portfolioId!) ?? `Portfolio ${row.portfolioId}` }));
+  }, [rows, portfolioId, portfolios]);
   return (
     <section className="returns-status" aria-labelledby={headingId}>
       <h2 id={headingId}>{heading ?? `Returns for ${periodLabel}`}</h2>
@@ -86,33 +108,20 @@ export function ReturnsStatus({ rows, error, fetching, periodLabel, portfolios, 
             ))}
           </ul>
           {!compact && byPortfolio.length > 0 && (
-            <div className="table-scroll" role="region" aria-label="Returns by portfolio" tabIndex={0}>
-              <table className="status-table">
-                <caption className="visually-hidden">Returns for {periodLabel} by portfolio</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Portfolio</th>
-                    {COUNTS.map(({ key, label }) => (
-                      <th scope="col" key={key} className="num">
-                        {label}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {byPortfolio.map((row) => (
-                    <tr key={row.portfolioId}>
-                      <th scope="row">{nameOf.get(row.portfolioId!) ?? `Portfolio ${row.portfolioId}`}</th>
-                      {COUNTS.map(({ key }) => (
-                        <td key={key} className="num" data-testid={`returns-count-${key}-p${row.portfolioId}`}>
-                          {row[key]}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={`Returns for ${periodLabel} by portfolio`}
+              captionHidden
+              data={portfolioRows}
+              columns={PORTFOLIO_COLUMNS}
+              getRowId={(r) => String(r.portfolioId)}
+              searchable={false}
+              pageSize={0}
+              compact
+              exportName={`returns-by-portfolio-${fileSlug(periodLabel)}`}
+              exportTitle="Returns by portfolio"
+              initialSorting={[{ id: "portfolio", desc: false }]}
+              testId="returns-by-portfolio"
+            />
           )}
         </>
       )}

@@ -10,23 +10,24 @@ import "../../features/contracts/contracts.css";
 /** `/contracts/new` and `/contracts/:id/edit`: the contract form, then on to the contract's page. */
 export default function ContractEditView() {
   const { contractId } = useParams();
-  const id = contractId ? Number(contractId) : null;
+  // Only a whole positive number can name a contract: "abc" or "-1" is answered as not found rather than asked for.
+  const id = contractId == null ? null : /^\d+$/.test(contractId) && Number(contractId) > 0 && Number.isSafeInteger(Number(contractId)) ? Number(contractId) : NaN;
   const navigate = useNavigate();
   const [officeId] = useOfficeId();
   const [generation, setGeneration] = useState(0);
-  const [{ data, error }, reexecute] = useQuery({ query: ContractDetailDocument, variables: { id: id ?? 0 }, pause: id == null, requestPolicy: "network-only" });
+  const [{ data, error }, reexecute] = useQuery({ query: ContractDetailDocument, variables: { id: id != null && !Number.isNaN(id) ? id : 0 }, pause: id == null || Number.isNaN(id), requestPolicy: "network-only" });
   const contract = data?.contract;
   const reload = () => {
     reexecute({ requestPolicy: "network-only" });
     setGeneration((g) => g + 1);
   };
 
-  if (id != null && error) {
+  if (id != null && (error || Number.isNaN(id))) {
     return (
       <>
         <h1>Edit contract</h1>
         <p className="notice notice--error" role="alert">
-          {describeError(error, { NOT_FOUND: "There is no such contract in your office." })}
+          {error ? describeError(error, { NOT_FOUND: "There is no such contract in your office." }) : "There is no such contract in your office."}
         </p>
       </>
     );

@@ -10,9 +10,22 @@ import "../../features/contracts/contracts.css";
 /** One contract: its facts, money, partners, spend against budget, indicators and targets, returns and decisions. */
 export default function ContractView() {
   const { contractId } = useParams();
-  const id = Number(contractId);
-  const [{ data, error }] = useQuery({ query: ContractDetailDocument, variables: { id }, pause: !Number.isSafeInteger(id), requestPolicy: "cache-and-network" });
+  // Only a whole positive number can name a contract; anything else ("abc", "1.5") would never be asked for and so never answered.
+  const id = /^\d+$/.test(contractId ?? "") ? Number(contractId) : NaN;
+  const valid = Number.isSafeInteger(id) && id > 0;
+  const [{ data, error }] = useQuery({ query: ContractDetailDocument, variables: { id: valid ? id : 0 }, pause: !valid, requestPolicy: "cache-and-network" });
   const contract = data?.contract;
+  if (!valid) {
+    return (
+      <>
+        <h1>Contract</h1>
+        <p className="notice notice--error" role="alert">
+          There is no such contract in your office.
+        </p>
+        <Link to="/contracts">All contracts</Link>
+      </>
+    );
+  }
   if (error) {
     return (
       <>

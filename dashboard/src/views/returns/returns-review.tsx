@@ -124,6 +124,8 @@ export default function ReturnsReview() {
   const [reopening, setReopening] = useState<ReviewedReturn | null>(null);
   const [updated, setUpdated] = useState<ReadonlyMap<number, number>>(new Map());
   const opener = useRef<HTMLElement | null>(null);
+  const detailOpener = useRef<{ element: HTMLElement | null; returnId: number } | null>(null);
+  const refocusDetailOpener = useRef(false);
 
   const resyncKey = useResyncKey();
   const firstResync = useRef(resyncKey);
@@ -178,13 +180,27 @@ export default function ReturnsReview() {
       { replace: true, preventScrollReset: true },
     );
   const openDetail = (id: number) => {
-    opener.current = document.activeElement as HTMLElement | null;
+    // Its own opener: the accept and send-back dialogs opened from inside the detail take over `opener`.
+    detailOpener.current = { element: document.activeElement as HTMLElement | null, returnId: id };
     setDetail(id);
   };
   const closeDetail = () => {
+    refocusDetailOpener.current = true;
     setDetail(null);
-    requestAnimationFrame(() => opener.current?.focus());
   };
+  // The address change that closes the detail renders later (a transition) and may rebuild the table's rows, so focus
+  // goes back once the detail is gone, to the View button of that return as it is in the page then.
+  useEffect(() => {
+    if (detailId != null || !refocusDetailOpener.current) return;
+    refocusDetailOpener.current = false;
+    const from = detailOpener.current;
+    const target = () => (from?.element?.isConnected ? from.element : from ? document.querySelector<HTMLElement>(`[data-view-return="${from.returnId}"]`) : null);
+    target()?.focus();
+    const frame = requestAnimationFrame(() => {
+      if (document.activeElement === document.body) target()?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [detailId]);
 
   async function acceptReturn(ret: { id: number; version: number; label: string }) {
     if (accepting != null) return;
@@ -291,7 +307,7 @@ export default function ReturnsReview() {
         header: () => <span className="visually-hidden">Actions</span>,
         cell: ({ row: { original: r } }) => (
           <div className="returns-row__actions">
-            <button type="button" className="button button--secondary" onClick={() => openDetail(r.id)} aria-haspopup="dialog" aria-describedby={`return-${r.id}-contract`}>
+            <button type="button" className="button button--secondary" onClick={() => openDetail(r.id)} data-view-return={r.id} aria-haspopup="dialog" aria-describedby={`return-${r.id}-contract`}>
               View
             </button>
             {reviewButtons({ id: r.id, state: r.state, version: r.version, label: labelOf(r), contractId: r.contract.id, period: frame.selected! }, r)}

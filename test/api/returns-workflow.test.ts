@@ -142,7 +142,8 @@ describe("a provider's return from draft to accepted, with a send-back, a correc
     const afterFirst = await snapshot(returnId);
     expect(afterFirst.revisions).toHaveLength(1);
     expect(afterFirst.audits).toBe(draft.audits + 1);
-    expect(afterFirst.events).toBe(draft.events + 1);
+    // RETURN_CHANGED, and the scorecard event for the portfolio whose provisional (submitted) cells it moved.
+    expect(afterFirst.events).toBe(draft.events + 2);
 
     // The client never saw the answer and sends exactly the same request again.
     const retry = (await ok(PROVIDER_B, SUBMIT, { input: { returnId, version: draft.version, idempotencyKey: key } })).submitReturn;

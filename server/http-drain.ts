@@ -10,7 +10,7 @@ import { ErrorCode } from "./errors.js";
  *  1. the requests already taken run to completion, and their answers close their connections; any new request is
  *     answered at once with HTTP 503, Retry-After and `Connection: close` (STORE_UNAVAILABLE, reason STOPPING:
  *     nothing was done, send it elsewhere or later);
- *  2. once none is left and no client has arrived for QUIET_MS, the port closes, connections idle for IDLE_GRACE_MS are ended, the rest end after their
+ *  2. once none is left and no client has arrived, nor an answer gone out, for QUIET_MS, the port closes, connections idle for IDLE_GRACE_MS are ended, the rest end after their
  *     answer; past `hardLimitMs` whatever is left is destroyed.
  * Upgraded (WebSocket) sockets are left to their own server, which closes them with 1001.
  */
@@ -76,6 +76,9 @@ export function createHttpDrain(): HttpDrain {
         }
         taken++;
         res.once("close", () => {
+          // A client whose answer has just closed its connection is likely to come straight back on a new one:
+          // the port stays open until that has been quiet too, so its next request is refused cleanly, not reset.
+          lastArrival = Date.now();
           if (--taken === 0 && stopping) lastTaken();
         });
         handler(req, res);

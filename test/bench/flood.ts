@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startApp } from "../../server/app.js";
@@ -52,6 +52,8 @@ export async function floodScenario(log: (line: string) => void): Promise<Record
   /** The legitimate user for `ms`: one request every 200 ms (or as soon as the last answered, when slower). */
   async function legitimate(ms: number) {
     const before = performance.eventLoopUtilization();
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
     const times: number[] = [];
     const failures: Record<string, number> = {};
     const end = Date.now() + ms;
@@ -64,13 +66,15 @@ export async function floodScenario(log: (line: string) => void): Promise<Record
       await sleep(Math.max(0, 200 - took));
     }
     // How busy the server's event loop was: independent of how loaded the machine is.
-    return { times, failures, loopBusy: performance.eventLoopUtilization(before).utilization };
+    delay.disable();
+    // The longest the server's event loop was held at once: a stall of the server, as opposed to a machine too busy to run it.
+    return { times, failures, loopBusy: performance.eventLoopUtilization(before).utilization, loopMaxMs: delay.max / 1e6, loopP99Ms: delay.percentile(99) / 1e6 };
   }
 
   await legitimate(2000); // warm up
   const quiet = await legitimate(seconds * 1000);
   const quietP99 = percentile(quiet.times, 99);
-  log(`F flood scenario (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): quiet p50 ${percentile(quiet.times, 50).toFixed(1)} ms, p99 ${quietP99.toFixed(1)} ms over ${quiet.times.length} requests, server loop busy ${(quiet.loopBusy * 100).toFixed(0)} %`);
+  log(`F flood scenario (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores): quiet p50 ${percentile(quiet.times, 50).toFixed(1)} ms, p99 ${quietP99.toFixed(1)} ms over ${quiet.times.length} requests, server loop busy ${(quiet.loopBusy * 100).toFixed(0)} %, longest stall ${quiet.loopMaxMs.toFixed(0)} ms`);
   const results: Record<string, unknown> = { loadAverage: os.loadavg()[0], quiet: { requests: quiet.times.length, p50Ms: percentile(quiet.times, 50), p99Ms: quietP99, loopBusy: quiet.loopBusy } };
 
   const only = process.env.BENCH_FLOOD_SHAPES?.split(",");
@@ -95,9 +99,9 @@ export async function floodScenario(log: (line: string) => void): Promise<Record
     const during = await legitimate(seconds * 1000 - 200);
     const tally = await attacker;
     const p99 = percentile(during.times, 99);
-    results[shape] = { requests: during.times.length, failures: during.failures, p50Ms: percentile(during.times, 50), p99Ms: p99, ratioP99: p99 / quietP99, loopBusy: during.loopBusy, attacker: tally };
+    results[shape] = { requests: during.times.length, failures: during.failures, p50Ms: percentile(during.times, 50), p99Ms: p99, ratioP99: p99 / quietP99, loopBusy: during.loopBusy, loopMaxMs: during.loopMaxMs, attacker: tally };
     log(
-      `F ${shape.padEnd(16)} legit p99 ${p99.toFixed(1)} ms vs quiet ${quietP99.toFixed(1)} ms → ratio ${(p99 / quietP99).toFixed(2)} (goal ≤ 2); server loop busy ${(during.loopBusy * 100).toFixed(0)} %` +
+      `F ${shape.padEnd(16)} legit p99 ${p99.toFixed(1)} ms vs quiet ${quietP99.toFixed(1)} ms → ratio ${(p99 / quietP99).toFixed(2)} (goal ≤ 2); server loop busy ${(during.loopBusy * 100).toFixed(0)} %, longest stall ${during.loopMaxMs.toFixed(0)} ms (p99 ${during.loopP99Ms.toFixed(0)})` +
         `; ${during.times.length} requests, failures ${JSON.stringify(during.failures)}; attacker got ${JSON.stringify(tally)}`,
     );
     await sleep(1000);

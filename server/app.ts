@@ -19,6 +19,7 @@ import { unsubscribeRouter } from "./modules/mail/unsubscribe.routes.js";
 import { liveSubscribe, openLiveSession, sharedParse, subscriptionContext } from "./realtime/live-transport.js";
 import { createSchema } from "./schema.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
+import { clientAddress } from "./security/client-address.js";
 import { securityHeaders } from "./security/headers.js";
 import { bodyErrors, chargeRequest, checkBeforeParsing, limitsPlugin, rememberClient } from "./security/http-guard.js";
 import { largeJsonBodies } from "./security/json-body.js";
@@ -62,6 +63,8 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   const schema = await createSchema();
   const app = express();
   app.disable("x-powered-by");
+  // req.ip (address budgets) honours X-Forwarded-For only from the proxies TRUST_PROXY names.
+  app.set("trust proxy", config.security.trustProxy ?? false);
   app.use(securityHeaders());
   // Brotli or gzip for whatever the client accepts: the dashboard's scripts, its pages and GraphQL answers alike.
   app.use(compression());
@@ -78,7 +81,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     maxPayload: wsGuard.maxPayload,
     verifyClient: ({ origin, req }, done) => {
       if (!originAllowed(origin, req.headers.host, config.allowedOrigins)) return done(false, 403, "Origin not allowed");
-      void wsGuard.allowUpgrade(req.socket.remoteAddress).then((a) => (a.ok ? done(true) : done(false, a.status, a.message, a.headers)), () => done(false, 503));
+      void wsGuard.allowUpgrade(clientAddress(req, config.security.trustProxy)).then((a) => (a.ok ? done(true) : done(false, a.status, a.message, a.headers)), () => done(false, 503));
     },
   });
   wsGuard.attach(wsServer);

@@ -1,3 +1,5 @@
+import { parseProxyTrust, type ProxyTrust } from "./client-address.js";
+
 /** The limits and budgets that protect the server from a hostile or broken client (README: "Limits and budgets"). */
 export interface SecurityConfig {
   /** Bytes of a GraphQL document; refused before parsing. */
@@ -35,6 +37,8 @@ export interface SecurityConfig {
   loginMaxFailures: number;
   loginLockSeconds: number;
   loginMaxLockSeconds: number;
+  /** Proxies trusted to name the client (TRUST_PROXY); null: the socket's peer is the client. */
+  trustProxy: ProxyTrust;
   /** Stack traces in error responses: only when NODE_ENV=development is set explicitly. */
   exposeStackTraces: boolean;
 }
@@ -65,6 +69,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     loginMaxFailures: int(env.LOGIN_MAX_FAILURES, 5),
     loginLockSeconds: int(env.LOGIN_LOCK_SECONDS, 30),
     loginMaxLockSeconds: int(env.LOGIN_MAX_LOCK_SECONDS, 3600),
+    trustProxy: parseProxyTrust(env.TRUST_PROXY),
     exposeStackTraces: env.NODE_ENV === "development",
   };
 }

@@ -7,6 +7,7 @@ import type { Config } from "../config.js";
 import { ErrorCode } from "../errors.js";
 import type { User } from "../modules/users/user.entity.js";
 import { spend, type Budgets } from "./budgets.js";
+import { clientAddress } from "./client-address.js";
 import { checkOperationLimits } from "./operation-limits.js";
 import { mayIntrospect, parseWithinLimits, withoutSuggestions } from "./request-limits.js";
 
@@ -139,7 +140,7 @@ export class WsGuard {
     wsServer.on("connection", (socket: WebSocket, request: IncomingMessage) => {
       const bucket = new TokenBucket(s.wsSubscribeBurst, s.wsSubscribesPerSecond);
       this.buckets.set(socket, bucket);
-      this.addresses.set(socket, request.socket.remoteAddress);
+      this.addresses.set(socket, clientAddress(request, s.trustProxy));
       const emit = socket.emit.bind(socket);
       socket.emit = ((event: string | symbol, ...args: unknown[]) => {
         if (event === "message") {
@@ -157,7 +158,7 @@ export class WsGuard {
           setTimeout(() => socket.terminate(), 200).unref();
           // Oversized (1009) or malformed (1002, 1007) frames: no browser sends either.
           this.offence(socket, 1009);
-          console.warn(`WebSocket from ${request.socket.remoteAddress}: ${error.code} (${(error as unknown as Error).message}); closed.`);
+          console.warn(`WebSocket from ${this.addresses.get(socket)}: ${error.code} (${(error as unknown as Error).message}); closed.`);
           return true;
         }
         return emit(event, ...args);

@@ -18,7 +18,8 @@ import { createServices } from "../../server/services.js";
  * flood within 2× of the quiet p99 of the same run. "control" starts an attacker thread that sends nothing: the
  * noise floor of the measure on this machine. The attacker is its own process, run under `nice -n
  * BENCH_FLOOD_NICE` (default 10): on one shared machine its own CPU would otherwise be taken from the server's,
- * which a remote attacker's is not. What it sent and got back is reported beside each figure.
+ * which a remote attacker's is not; for the same reason it is held to one core with taskset (BENCH_FLOOD_PIN=0:
+ * not). What it sent and got back is reported beside each figure, and the server's longest event-loop stall.
  *   BENCH_FLOOD_SECONDS (default 20): length of the quiet phase and of each flood.
  *   BENCH_FLOOD_SHAPES: a comma-separated subset of FLOOD_SHAPES.
  */
@@ -78,12 +79,18 @@ export async function floodScenario(log: (line: string) => void): Promise<Record
   const results: Record<string, unknown> = { loadAverage: os.loadavg()[0], quiet: { requests: quiet.times.length, p50Ms: percentile(quiet.times, 50), p99Ms: quietP99, loopBusy: quiet.loopBusy } };
 
   const only = process.env.BENCH_FLOOD_SHAPES?.split(",");
+  // A remote attacker's CPU is not the server's: the attacker process is held to one core (the last), so it can
+  // never take the core the server runs on; what it costs the server (its bytes, its connections) still does.
+  const pinCore = process.env.BENCH_FLOOD_PIN !== "0" && process.platform === "linux" && os.cpus().length >= 2 ? os.cpus().length - 1 : null;
+  results.attackerPinnedToCore = pinCore;
   for (const [i, shape] of FLOOD_SHAPES.entries()) {
     if (only && !only.includes(shape)) continue;
     // Each shape from its own address (127.0.0.10 + i): a penalty box earned by one shape does not carry into the next.
     const localAddress = process.platform === "linux" ? `127.0.0.${10 + i}` : undefined;
     const args = JSON.stringify({ url: app.url, token: attackers[i], shape, seconds, concurrency: 8, wiltshire, localAddress });
-    const child = spawn("nice", ["-n", String(process.env.BENCH_FLOOD_NICE ?? 10), process.execPath, fileURLToPath(new URL("./flood-worker.mjs", import.meta.url)), args], { stdio: ["ignore", "pipe", "inherit"] });
+    const attackerCommand = ["nice", "-n", String(process.env.BENCH_FLOOD_NICE ?? 10), process.execPath, fileURLToPath(new URL("./flood-worker.mjs", import.meta.url)), args];
+    if (pinCore !== null) attackerCommand.unshift("taskset", "-c", String(pinCore));
+    const child = spawn(attackerCommand[0], attackerCommand.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     const attacker = new Promise<Record<string, number>>((resolve, reject) => {

@@ -12,6 +12,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { authenticate, createContext, type Context } from "./context.js";
 import { maskError } from "./errors.js";
+import { compiledExecutor, type ExecutorRequest } from "./compiled-executor.js";
 import { createHttpDrain } from "./http-drain.js";
 import { openDataRouter } from "./modules/opendata/open-data.routes.js";
 import { attachmentRouter } from "./modules/attachments/attachment.routes.js";
@@ -119,8 +120,19 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   let wsDisposed: Promise<void> | null = null;
   const disposeWs = () => (wsDisposed ??= Promise.resolve(wsCleanup.dispose()));
 
+  const executor = compiledExecutor(schema);
   const apollo = new ApolloServer<Context>({
-    schema,
+    // Apollo's executor hook (a "gateway" serving our own schema): operations run compiled (server/compiled-executor.ts).
+    gateway: {
+      async load() {
+        return { executor: (request) => executor(request as unknown as ExecutorRequest) as never };
+      },
+      onSchemaLoadOrUpdate(callback) {
+        callback({ apiSchema: schema, coreSupergraphSdl: "" });
+        return () => {};
+      },
+      async stop() {},
+    },
     introspection: true, // limited per request by limitsPlugin: staff and analysts only
     includeStacktraceInErrorResponses: config.security.exposeStackTraces,
     persistedQueries: false,

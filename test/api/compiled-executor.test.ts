@@ -1,4 +1,4 @@
-import { execute, GraphQLError, parse, validate, type ExecutionResult } from "graphql";
+import { execute, getIntrospectionQuery, GraphQLError, parse, validate, type ExecutionResult } from "graphql";
 import { compileQuery, isCompiledQuery } from "graphql-jit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { compiledExecutor } from "../../server/compiled-executor.js";
@@ -49,10 +49,11 @@ describe("compiled execution answers as graphql-js does", () => {
     [OFFICER, "query($p: [Int!], $s: Boolean! = true) { scorecards(periodIds: $p, includeSubmitted: $s) { portfolioId rows { cells { periodId provisional } } } }", { p: 1 }],
     // An input-object variable whose field has a default (graphql-jit would refuse it): answered by graphql-js.
     [OFFICER, "mutation($input: FundingStreamYearInput!) { setFundingStreamYear(input: $input) { id } }", { input: { streamId: 999999, year: "2033-34", amountPence: 1 } }],
+    [OFFICER, getIntrospectionQuery()],
     [PROVIDER, "query Q { ...F } fragment F on Query { x: portfolios { id } ... on Query { y: contract(id: 999999) { id } } }"],
   ];
 
-  test.each(cases)("as %s: %s", async (as, query, variables = {}) => {
+  test.each(cases)("as %s: %s", { timeout: 20_000 }, async (as, query, variables = {}) => {
     const document = parse(query);
     expect(validate(server.schema, document)).toEqual([]);
     expect(isCompiledQuery(compileQuery(server.schema, document)), "compiles (else graphql-js would answer)").toBe(true);

@@ -25,8 +25,8 @@ export function placeholders(manager: EntityManager): { add(value: unknown): str
  * chunk size, not per row, and TypeORM's per-entity statement building is skipped. Inside the caller's
  * transaction, so a failure leaves nothing behind.
  */
-export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
-  if (!rows.length) return;
+export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<number[]> {
+  if (!rows.length) return [];
   const postgres = manager.connection.options.type === "postgres";
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const head = `INSERT INTO ${tableName(manager, table)} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
@@ -36,18 +36,35 @@ export async function insertRows(manager: EntityManager, table: string, columns:
     if (!sql) {
       let n = 0;
       const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`;
-      sql = head + Array.from({ length: count }, tuple).join(", ");
+      sql = head + Array.from({ length: count }, tuple).join(", ") + (returning && postgres ? ` RETURNING "${returning}"` : "");
       statements.set(count, sql);
     }
     return sql;
   };
+  const keys: number[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     const values: unknown[] = new Array(chunk.length * columns.length);
     let i = 0;
     for (const row of chunk) for (const value of row) values[i++] = value;
-    await manager.query(statementFor(chunk.length), values);
+    const result = await manager.query(statementFor(chunk.length), values);
+    if (returning) keys.push(...generatedKeys(result, returning, chunk.length, postgres));
   }
+  return keys;
+}
+
+/**
+ * The keys one multi-row INSERT generated, in the order of its VALUES. PostgreSQL: from RETURNING, sorted (a
+ * serial column takes nextval row by row in VALUES order, so ascending is that order even when another
+ * transaction takes numbers in between). SQLite: the writer is serial, so the statement's rowids are
+ * consecutive up to the last one.
+ */
+function generatedKeys(result: unknown, key: string, count: number, postgres: boolean): number[] {
+  if (postgres) return (result as Record<string, unknown>[]).map((r) => Number(r[key])).sort((a, b) => a - b);
+  const last = Number(result);
+  const keys = new Array<number>(count);
+  for (let i = 0; i < count; i++) keys[i] = last - (count - 1 - i);
+  return keys;
 }
 
 /** Splits ids for `IN (…)` lists that stay within the parameter limit. */
@@ -70,24 +87,45 @@ export async function insertEntities<T extends ObjectLiteral>(manager: EntityMan
   const driver = manager.connection.driver;
   const postgres = manager.connection.options.type === "postgres";
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-  const table = tableName(manager, metadata.tableName);
-  const head = `INSERT INTO ${table} (${columns.map((c) => `"${c.databaseName}"`).join(", ")}) VALUES `;
+  const key = returning ? metadata.findColumnWithPropertyName(returning)!.databaseName : null;
+  const head = `INSERT INTO ${tableName(manager, metadata.tableName)} (${columns.map((c) => `"${c.databaseName}"`).join(", ")}) VALUES `;
+  const tail = key && postgres ? ` RETURNING "${key}"` : "";
   const keys: number[] = [];
+  // One Date shared by many rows (a batch's time stamp) is converted once.
+  const dates = new Map<Date, Map<unknown, unknown>>();
+  const persistent = (value: unknown, column: (typeof columns)[number]) => {
+    if (!(value instanceof Date)) return driver.preparePersistentValue(value, column);
+    let byColumn = dates.get(value);
+    if (!byColumn) dates.set(value, (byColumn = new Map()));
+    if (!byColumn.has(column)) byColumn.set(column, driver.preparePersistentValue(value, column));
+    return byColumn.get(column);
+  };
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    const values: unknown[] = [];
-    let n = 0;
-    const tuples = chunk.map((row) => {
-      for (const column of columns) values.push(driver.preparePersistentValue(row[column.propertyName], column));
-      return `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`;
-    });
-    const key = returning ? metadata.findColumnWithPropertyName(returning)!.databaseName : null;
-    const result = await manager.query(head + tuples.join(", ") + (key && postgres ? ` RETURNING "${key}"` : ""), values);
-    if (!key) continue;
-    if (postgres) keys.push(...(result as Record<string, unknown>[]).map((r) => Number(r[key])).sort((a, b) => a - b));
-    else for (let i = chunk.length - 1; i >= 0; i--) keys.push(Number(result) - i);
+    const values: unknown[] = new Array(chunk.length * columns.length);
+    let i = 0;
+    for (const row of chunk) for (const column of columns) values[i++] = persistent(row[column.propertyName], column);
+    const result = await manager.query(head + tuples(chunk.length, columns.length, postgres) + tail, values);
+    if (key) keys.push(...generatedKeys(result, key, chunk.length, postgres));
   }
   return keys;
+}
+
+/** "(?, ?), (?, ?)…" or "($1, $2), ($3, $4)…" for `count` rows of `width` values. */
+function tuples(count: number, width: number, postgres: boolean): string {
+  const parts = new Array<string>(count);
+  if (!postgres) {
+    const tuple = `(${new Array(width).fill("?").join(", ")})`;
+    parts.fill(tuple);
+  } else {
+    let n = 0;
+    const cells = new Array<string>(width);
+    for (let r = 0; r < count; r++) {
+      for (let c = 0; c < width; c++) cells[c] = `$${++n}`;
+      parts[r] = `(${cells.join(", ")})`;
+    }
+  }
+  return parts.join(", ");
 }
 
 /** Multi-row INSERT … ON CONFLICT (key) DO UPDATE SET the given columns, on SQLite and PostgreSQL alike. */

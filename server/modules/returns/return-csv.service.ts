@@ -5,7 +5,7 @@ import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type 
 import { canReadOffice, canWriteOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { chunks, insertEntities, insertRows, placeholders, tableName, upsertRows } from "../../db/bulk.js";
-import type { UnitOfWork } from "../../db/writer.js";
+import { JsonText, type UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
@@ -514,35 +514,37 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
     for (let done = PROGRESS_EVERY; done < rows; done += PROGRESS_EVERY) progress.report(CsvImportPhase.APPLYING, processed + done);
 
     const after = new Map((await findIn(manager, PerformanceReturn, "id", updated.map(returnId))).map((r) => [r.id, r]));
-    if (created.length) {
-      // The new returns as the store has them: one read back, the others differ from it only in id and contract.
-      const template = await manager.findOneByOrFail(PerformanceReturn, { id: createdIds[0] });
-      created.forEach((p, i) => after.set(createdIds[i], { ...template, id: createdIds[i], contractId: p.contract.id }));
-    }
     const afterValues = await valuesOf(manager, updated.map((p) => p.existing!.id));
+    // The new returns as the store has them: one read back, the others differ from it only in id and contract.
+    // Their audit states are written as text from that one row; the objects are built only to submit.
+    const template = created.length ? await manager.findOneByOrFail(PerformanceReturn, { id: createdIds[0] }) : null;
+    const createdState = template ? createdStateJson(template, importId) : null;
+    const createdJson = new Map<number, JsonText>();
     let n = 0;
-    for (const p of created) {
-      const id = returnId(p);
-      afterValues.set(
-        id,
-        ordered.get(p)!.map(([measureId, v]) => ({ id: newIds[n++], returnId: id, measureId, value: v.value, comment: parsed.hasComment ? (v.comment ?? null) : null }) as ReturnValue),
-      );
-    }
+    created.forEach((p, i) => {
+      const id = createdIds[i];
+      const values: ReturnValue[] = ordered.get(p)!.map(([measureId, v]) => ({ id: newIds[n++], returnId: id, measureId, value: v.value, comment: parsed.hasComment ? (v.comment ?? null) : null }) as ReturnValue);
+      createdJson.set(id, createdState!(id, p.contract.id, values));
+      if (args.submit) {
+        after.set(id, { ...template!, id, contractId: p.contract.id });
+        afterValues.set(id, values);
+      }
+    });
     const audits: Parameters<UnitOfWork["auditMany"]>[0] = [];
     const createdEvents: ReturnChange[] = [];
     for (const plan of batch) {
-      const ret = after.get(returnId(plan))!;
-      const entity = { type: "Return", id: ret.id, officeId: plan.contract.officeId };
-      const state = { ...ret, values: afterValues.get(ret.id) ?? [], importId };
+      const id = returnId(plan);
+      const entity = { type: "Return", id, officeId: plan.contract.officeId };
       if (plan.existing) {
-        audits.push({ action: "return.save", entity, before: { ...plan.existing, values: beforeValues.get(ret.id) ?? [] }, after: state });
+        const state = { ...after.get(id)!, values: afterValues.get(id) ?? [], importId };
+        audits.push({ action: "return.save", entity, before: { ...plan.existing, values: beforeValues.get(id) ?? [] }, after: state });
         summary.returnsUpdated += 1;
       } else {
-        audits.push({ action: "return.create", entity, before: null, after: state });
-        createdEvents.push({ returnId: ret.id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.DRAFT, change: "CREATED" });
+        audits.push({ action: "return.create", entity, before: null, after: createdJson.get(id)! });
+        createdEvents.push({ returnId: id, contractId: plan.contract.id, providerId: plan.contract.providerId, portfolioId: plan.contract.portfolioId, periodId: period.id, state: ReturnState.DRAFT, change: "CREATED" });
         summary.returnsCreated += 1;
       }
-      summary.returnIds.push(ret.id);
+      summary.returnIds.push(id);
     }
     // Audit rows and events in a few statements each, in the same order as one by one.
     await uow.auditMany(audits);
@@ -626,6 +628,26 @@ async function bumpVersions(manager: EntityManager, returns: PerformanceReturn[]
   });
   const result = await manager.createQueryBuilder().update(PerformanceReturn).set({}).where(clauses.join(" OR "), params).execute();
   if (result.affected !== returns.length) throw conflict("Some of these returns changed while the file was being applied. Upload it again.");
+}
+
+/**
+ * The audit state of new returns that share one stored row but for id and contract: `{ ...row, values, importId }`
+ * as JSON.stringify writes it, the shared part serialised once (the audit test reads them back against the store).
+ */
+function createdStateJson(template: PerformanceReturn, importId: string): (id: number, contractId: number, values: ReturnValue[]) => JsonText {
+  const mark = (name: string) => `\u0001${name}\u0001`;
+  const text = JSON.stringify({ ...template, id: mark("id"), contractId: mark("contract"), values: mark("values"), importId });
+  const parts = text.split(/"\\u0001(?:id|contract|values)\\u0001"/);
+  const inOrder = [...text.matchAll(/"\\u0001(id|contract|values)\\u0001"/g)].map((m) => m[1]).join(",");
+  if (parts.length !== 4 || inOrder !== "id,contract,values") {
+    return (id, contractId, values) => new JsonText(JSON.stringify({ ...template, id, contractId, values, importId }));
+  }
+  const json = (x: unknown) => (x === null ? "null" : typeof x === "number" ? String(x) : JSON.stringify(x));
+  return (id, contractId, values) => {
+    let list = "";
+    for (const v of values) list += `${list ? "," : ""}{"id":${v.id},"returnId":${v.returnId},"measureId":${v.measureId},"value":${json(v.value)},"comment":${json(v.comment)}}`;
+    return new JsonText(`${parts[0]}${id}${parts[1]}${contractId}${parts[2]}[${list}]${parts[3]}`);
+  };
 }
 
 /** A planned return's values in measure order (the order the audit lists them). */

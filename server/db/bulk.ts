@@ -26,29 +26,27 @@ export function placeholders(manager: EntityManager): { add(value: unknown): str
  * transaction, so a failure leaves nothing behind.
  */
 export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<number[]> {
-  if (!rows.length) return [];
+  const values: unknown[] = new Array(rows.length * columns.length);
+  let i = 0;
+  for (const row of rows) for (const value of row) values[i++] = value;
+  return insertFlat(manager, table, columns, values, returning);
+}
+
+/** insertRows for rows laid end to end in one array (row r's values at r × columns.length…): no array per row. */
+export async function insertFlat(manager: EntityManager, table: string, columns: readonly string[], values: readonly unknown[], returning?: string): Promise<number[]> {
+  const width = columns.length;
+  const count = values.length / width;
+  if (!count) return [];
   const postgres = manager.connection.options.type === "postgres";
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / width));
   const head = `INSERT INTO ${tableName(manager, table)} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
-  const statements = new Map<number, string>();
-  const statementFor = (count: number) => {
-    let sql = statements.get(count);
-    if (!sql) {
-      let n = 0;
-      const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`;
-      sql = head + Array.from({ length: count }, tuple).join(", ") + (returning && postgres ? ` RETURNING "${returning}"` : "");
-      statements.set(count, sql);
-    }
-    return sql;
-  };
+  const tail = returning && postgres ? ` RETURNING "${returning}"` : "";
   const keys: number[] = [];
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const values: unknown[] = new Array(chunk.length * columns.length);
-    let i = 0;
-    for (const row of chunk) for (const value of row) values[i++] = value;
-    const result = await manager.query(statementFor(chunk.length), values);
-    if (returning) keys.push(...generatedKeys(result, returning, chunk.length, postgres));
+  for (let start = 0; start < count; start += perStatement) {
+    const rows = Math.min(perStatement, count - start);
+    const chunk = start === 0 && rows === count ? (values as unknown[]) : values.slice(start * width, (start + rows) * width);
+    const result = await manager.query(head + tuples(rows, width, postgres) + tail, chunk);
+    if (returning) keys.push(...generatedKeys(result, returning, rows, postgres));
   }
   return keys;
 }

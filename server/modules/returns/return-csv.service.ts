@@ -4,7 +4,7 @@ import { GraphQLError } from "graphql";
 import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
 import { canReadOffice, canWriteOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
-import { chunks, insertEntities, insertRows, placeholders, tableName, upsertRows } from "../../db/bulk.js";
+import { chunks, insertEntities, insertFlat, placeholders, tableName, upsertRows } from "../../db/bulk.js";
 import { JsonText, type UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, unauthenticated, type FieldProblem } from "../../errors.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
@@ -506,10 +506,17 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
       }
       return out;
     };
-    const newRows = rowsOf(created);
+    const newValues: unknown[] = [];
+    for (const p of created) {
+      const id = returnId(p);
+      for (const [measureId, v] of ordered.get(p)!) {
+        newValues.push(id, measureId, v.value);
+        if (parsed.hasComment) newValues.push(v.comment ?? null);
+      }
+    }
     const changedRows = rowsOf(updated);
     // As few statements as the parameter limit allows (a batch's rows in one or two); progress then counts them out.
-    const newIds = await insertRows(manager, "return_value", valueColumns, newRows, "id");
+    const newIds = await insertFlat(manager, "return_value", valueColumns, newValues, "id");
     await upsertRows(manager, "return_value", valueColumns, ["returnId", "measureId"], valueColumns.slice(2), changedRows);
     for (let done = PROGRESS_EVERY; done < rows; done += PROGRESS_EVERY) progress.report(CsvImportPhase.APPLYING, processed + done);
 
@@ -523,12 +530,13 @@ async function apply(uow: UnitOfWork, user: User, period: ReportingPeriod, plans
     let n = 0;
     created.forEach((p, i) => {
       const id = createdIds[i];
-      const values: ReturnValue[] = ordered.get(p)!.map(([measureId, v]) => ({ id: newIds[n++], returnId: id, measureId, value: v.value, comment: parsed.hasComment ? (v.comment ?? null) : null }) as ReturnValue);
-      createdJson.set(id, createdState!(id, p.contract.id, values));
+      const entries = ordered.get(p)!;
+      createdJson.set(id, createdState!(id, p.contract.id, entries, newIds, n, parsed.hasComment));
       if (args.submit) {
         after.set(id, { ...template!, id, contractId: p.contract.id });
-        afterValues.set(id, values);
+        afterValues.set(id, entries.map(([measureId, v], k) => ({ id: newIds[n + k], returnId: id, measureId, value: v.value, comment: parsed.hasComment ? (v.comment ?? null) : null }) as ReturnValue));
       }
+      n += entries.length;
     });
     const audits: Parameters<UnitOfWork["auditMany"]>[0] = [];
     const createdEvents: ReturnChange[] = [];
@@ -634,19 +642,25 @@ async function bumpVersions(manager: EntityManager, returns: PerformanceReturn[]
  * The audit state of new returns that share one stored row but for id and contract: `{ ...row, values, importId }`
  * as JSON.stringify writes it, the shared part serialised once (the audit test reads them back against the store).
  */
-function createdStateJson(template: PerformanceReturn, importId: string): (id: number, contractId: number, values: ReturnValue[]) => JsonText {
+function createdStateJson(template: PerformanceReturn, importId: string): (id: number, contractId: number, values: [number, FileValue][], valueIds: number[], firstValue: number, hasComment: boolean) => JsonText {
   const mark = (name: string) => `\u0001${name}\u0001`;
   const text = JSON.stringify({ ...template, id: mark("id"), contractId: mark("contract"), values: mark("values"), importId });
   const parts = text.split(/"\\u0001(?:id|contract|values)\\u0001"/);
   const inOrder = [...text.matchAll(/"\\u0001(id|contract|values)\\u0001"/g)].map((m) => m[1]).join(",");
+  // What each value reads back as: { id, returnId, measureId, value, comment }, a missing comment column saving null.
+  const list = (id: number, values: [number, FileValue][], valueIds: number[], first: number, hasComment: boolean) =>
+    values.map(([measureId, v], k) => ({ id: valueIds[first + k], returnId: id, measureId, value: v.value, comment: hasComment ? (v.comment ?? null) : null }));
   if (parts.length !== 4 || inOrder !== "id,contract,values") {
-    return (id, contractId, values) => new JsonText(JSON.stringify({ ...template, id, contractId, values, importId }));
+    return (id, contractId, values, valueIds, first, hasComment) => new JsonText(JSON.stringify({ ...template, id, contractId, values: list(id, values, valueIds, first, hasComment), importId }));
   }
   const json = (x: unknown) => (x === null ? "null" : typeof x === "number" ? String(x) : JSON.stringify(x));
-  return (id, contractId, values) => {
-    let list = "";
-    for (const v of values) list += `${list ? "," : ""}{"id":${v.id},"returnId":${v.returnId},"measureId":${v.measureId},"value":${json(v.value)},"comment":${json(v.comment)}}`;
-    return new JsonText(`${parts[0]}${id}${parts[1]}${contractId}${parts[2]}[${list}]${parts[3]}`);
+  return (id, contractId, values, valueIds, first, hasComment) => {
+    let out = `${parts[0]}${id}${parts[1]}${contractId}${parts[2]}[`;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k][1];
+      out += `${k ? "," : ""}{"id":${valueIds[first + k]},"returnId":${id},"measureId":${values[k][0]},"value":${json(v.value)},"comment":${hasComment ? json(v.comment ?? null) : "null"}}`;
+    }
+    return new JsonText(`${out}]${parts[3]}`);
   };
 }
 

@@ -21,9 +21,9 @@ export function placeholders(manager: EntityManager): { add(value: unknown): str
 }
 
 /**
- * Inserts rows with as few statements as the parameter limit allows: each statement's text is built once per
- * chunk size, not per row, and TypeORM's per-entity statement building is skipped. Inside the caller's
- * transaction, so a failure leaves nothing behind.
+ * Inserts rows with as few statements as the parameter limit allows: each statement's text is one repeated tuple
+ * (no per-value work on SQLite), and TypeORM's per-entity statement building is skipped. Inside the caller's
+ * transaction, so a failure leaves nothing behind. With `returning`, gives the generated keys in row order.
  */
 export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<number[]> {
   const values: unknown[] = new Array(rows.length * columns.length);

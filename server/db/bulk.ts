@@ -21,33 +21,48 @@ export function placeholders(manager: EntityManager): { add(value: unknown): str
 }
 
 /**
- * Inserts rows with as few statements as the parameter limit allows: each statement's text is built once per
- * chunk size, not per row, and TypeORM's per-entity statement building is skipped. Inside the caller's
- * transaction, so a failure leaves nothing behind.
+ * Inserts rows with as few statements as the parameter limit allows: each statement's text is one repeated tuple
+ * (no per-value work on SQLite), and TypeORM's per-entity statement building is skipped. Inside the caller's
+ * transaction, so a failure leaves nothing behind. With `returning`, gives the generated keys in row order.
  */
-export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<void> {
-  if (!rows.length) return;
+export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: string): Promise<number[]> {
+  const values: unknown[] = new Array(rows.length * columns.length);
+  let i = 0;
+  for (const row of rows) for (const value of row) values[i++] = value;
+  return insertFlat(manager, table, columns, values, returning);
+}
+
+/** insertRows for rows laid end to end in one array (row r's values at r × columns.length…): no array per row. */
+export async function insertFlat(manager: EntityManager, table: string, columns: readonly string[], values: readonly unknown[], returning?: string): Promise<number[]> {
+  const width = columns.length;
+  const count = values.length / width;
+  if (!count) return [];
   const postgres = manager.connection.options.type === "postgres";
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / width));
   const head = `INSERT INTO ${tableName(manager, table)} (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
-  const statements = new Map<number, string>();
-  const statementFor = (count: number) => {
-    let sql = statements.get(count);
-    if (!sql) {
-      let n = 0;
-      const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`;
-      sql = head + Array.from({ length: count }, tuple).join(", ");
-      statements.set(count, sql);
-    }
-    return sql;
-  };
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const values: unknown[] = new Array(chunk.length * columns.length);
-    let i = 0;
-    for (const row of chunk) for (const value of row) values[i++] = value;
-    await manager.query(statementFor(chunk.length), values);
+  const tail = returning && postgres ? ` RETURNING "${returning}"` : "";
+  const keys: number[] = [];
+  for (let start = 0; start < count; start += perStatement) {
+    const rows = Math.min(perStatement, count - start);
+    const chunk = start === 0 && rows === count ? (values as unknown[]) : values.slice(start * width, (start + rows) * width);
+    const result = await manager.query(head + tuples(rows, width, postgres) + tail, chunk);
+    if (returning) keys.push(...generatedKeys(result, returning, rows, postgres));
   }
+  return keys;
+}
+
+/**
+ * The keys one multi-row INSERT generated, in the order of its VALUES. PostgreSQL: from RETURNING, sorted (a
+ * serial column takes nextval row by row in VALUES order, so ascending is that order even when another
+ * transaction takes numbers in between). SQLite: the writer is serial, so the statement's rowids are
+ * consecutive up to the last one.
+ */
+function generatedKeys(result: unknown, key: string, count: number, postgres: boolean): number[] {
+  if (postgres) return (result as Record<string, unknown>[]).map((r) => Number(r[key])).sort((a, b) => a - b);
+  const last = Number(result);
+  const keys = new Array<number>(count);
+  for (let i = 0; i < count; i++) keys[i] = last - (count - 1 - i);
+  return keys;
 }
 
 /** Splits ids for `IN (…)` lists that stay within the parameter limit. */
@@ -70,24 +85,45 @@ export async function insertEntities<T extends ObjectLiteral>(manager: EntityMan
   const driver = manager.connection.driver;
   const postgres = manager.connection.options.type === "postgres";
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
-  const table = tableName(manager, metadata.tableName);
-  const head = `INSERT INTO ${table} (${columns.map((c) => `"${c.databaseName}"`).join(", ")}) VALUES `;
+  const key = returning ? metadata.findColumnWithPropertyName(returning)!.databaseName : null;
+  const head = `INSERT INTO ${tableName(manager, metadata.tableName)} (${columns.map((c) => `"${c.databaseName}"`).join(", ")}) VALUES `;
+  const tail = key && postgres ? ` RETURNING "${key}"` : "";
   const keys: number[] = [];
+  // One Date shared by many rows (a batch's time stamp) is converted once.
+  const dates = new Map<Date, Map<unknown, unknown>>();
+  const persistent = (value: unknown, column: (typeof columns)[number]) => {
+    if (!(value instanceof Date)) return driver.preparePersistentValue(value, column);
+    let byColumn = dates.get(value);
+    if (!byColumn) dates.set(value, (byColumn = new Map()));
+    if (!byColumn.has(column)) byColumn.set(column, driver.preparePersistentValue(value, column));
+    return byColumn.get(column);
+  };
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    const values: unknown[] = [];
-    let n = 0;
-    const tuples = chunk.map((row) => {
-      for (const column of columns) values.push(driver.preparePersistentValue(row[column.propertyName], column));
-      return `(${columns.map(() => (postgres ? `$${++n}` : "?")).join(", ")})`;
-    });
-    const key = returning ? metadata.findColumnWithPropertyName(returning)!.databaseName : null;
-    const result = await manager.query(head + tuples.join(", ") + (key && postgres ? ` RETURNING "${key}"` : ""), values);
-    if (!key) continue;
-    if (postgres) keys.push(...(result as Record<string, unknown>[]).map((r) => Number(r[key])).sort((a, b) => a - b));
-    else for (let i = chunk.length - 1; i >= 0; i--) keys.push(Number(result) - i);
+    const values: unknown[] = new Array(chunk.length * columns.length);
+    let i = 0;
+    for (const row of chunk) for (const column of columns) values[i++] = persistent(row[column.propertyName], column);
+    const result = await manager.query(head + tuples(chunk.length, columns.length, postgres) + tail, values);
+    if (key) keys.push(...generatedKeys(result, key, chunk.length, postgres));
   }
   return keys;
+}
+
+/** "(?, ?), (?, ?)…" or "($1, $2), ($3, $4)…" for `count` rows of `width` values. */
+function tuples(count: number, width: number, postgres: boolean): string {
+  const parts = new Array<string>(count);
+  if (!postgres) {
+    const tuple = `(${new Array(width).fill("?").join(", ")})`;
+    parts.fill(tuple);
+  } else {
+    let n = 0;
+    const cells = new Array<string>(width);
+    for (let r = 0; r < count; r++) {
+      for (let c = 0; c < width; c++) cells[c] = `$${++n}`;
+      parts[r] = `(${cells.join(", ")})`;
+    }
+  }
+  return parts.join(", ");
 }
 
 /** Multi-row INSERT … ON CONFLICT (key) DO UPDATE SET the given columns, on SQLite and PostgreSQL alike. */

@@ -36,9 +36,11 @@ export function checkOperationLimits(
   limits: Limits,
   options: { allowIntrospection: boolean; specifiedRules?: boolean; onCost?: (cost: number) => void },
 ): readonly GraphQLError[] {
-  const variablesKey = variables && Object.keys(variables).length ? JSON.stringify(variables) : "";
-  const key = `${options.allowIntrospection}|${options.specifiedRules === true}|${operationName ?? ""}|${limits.maxDepth}|${limits.maxAliases}|${limits.maxCost}|${variablesKey.length > 1024 ? "" : variablesKey}`;
-  const cacheable = variablesKey.length <= 1024;
+  // Only small variables make a cache key: a long string (a CSV upload's file) is never serialised just to be dropped.
+  const long = variables != null && Object.values(variables).some((v) => typeof v === "string" && v.length > 1024);
+  const variablesKey = !long && variables && Object.keys(variables).length ? JSON.stringify(variables) : "";
+  const cacheable = !long && variablesKey.length <= 1024;
+  const key = `${options.allowIntrospection}|${options.specifiedRules === true}|${operationName ?? ""}|${limits.maxDepth}|${limits.maxAliases}|${limits.maxCost}|${cacheable ? variablesKey : ""}`;
   const answers = checked.get(document) ?? new Map<string, Checked>();
   const answer = (cacheable ? answers.get(key) : undefined) ?? check(schema, document, variables, operationName, limits, options);
   if (cacheable && !answers.has(key)) {

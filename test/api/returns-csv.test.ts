@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuditEvent } from "../../server/modules/audit/audit-event.entity.js";
 import { Contract, ContractStatus, LifecycleStage, Mechanism } from "../../server/modules/contracts/contract.entities.js";
 import { ContractKpi, Direction, Indicator, IndicatorMeasure, Measure, MeasureRole, MeasureUnit } from "../../server/modules/kpis/kpi.entities.js";
 import { Office } from "../../server/modules/offices/office.entity.js";
@@ -138,6 +139,17 @@ describe("parsing", () => {
   });
 });
 
+/** A return as the store holds it, shaped as its audit rows record it (the row, its values in measure order). */
+async function storedState(returnId: number) {
+  const ret = await m().findOneByOrFail(PerformanceReturn, { id: returnId });
+  const values = await m().find(ReturnValue, { where: { returnId }, order: { measureId: "ASC" } });
+  return JSON.parse(JSON.stringify({ ...ret, values }));
+}
+
+async function lastAudit(action: string, returnId: number) {
+  return (await m().find(AuditEvent, { where: { action, entityType: "Return", entityId: returnId }, order: { id: "DESC" }, take: 1 }))[0];
+}
+
 describe("a valid file", () => {
   it("saves drafts: creates each return, sets every value, audits and announces the new returns", async () => {
     const before = await rowCounts();
@@ -165,12 +177,25 @@ describe("a valid file", () => {
     expect(after.domain_event - before.domain_event).toBe(2); // RETURN_CHANGED CREATED for each new return
     const audit = await server.services.db.query("SELECT action, entityType, entityId FROM audit_event ORDER BY id DESC LIMIT 3");
     expect(audit.map((a: any) => a.action).sort()).toEqual(["return.create", "return.create", "return.csvImport"]);
+    // Each return.create row holds the return exactly as it was stored, values and their ids included.
+    for (const id of result.returns.map((r: any) => r.id)) {
+      const created = await lastAudit("return.create", id);
+      expect(created.before).toBeNull();
+      expect(created.after).toEqual({ ...(await storedState(id)), importId: result.importId });
+    }
   });
 
   it("updates drafts: keeps values and comments the file does not give, and moves each return to a new version", async () => {
     const { ret: vv08Before } = await returnOf("WSW-VV-08", ids.fresh);
+    const returnIds = (await m().findBy(PerformanceReturn, { periodId: ids.fresh })).map((r) => r.id);
+    const statesBefore = new Map(await Promise.all(returnIds.map(async (id) => [id, await storedState(id)] as const)));
     const result = await ok(PROVIDER_B, ids.fresh, "contract_reference,measure_code,value\nWSW-VV-08,CASES_CLOSED_IMPROVED,30\nWSW-VV-09,REFERRALS,310\n");
     expect(result).toMatchObject({ returnsCreated: 0, returnsUpdated: 2, returnsSubmitted: 0 });
+    for (const id of result.returns.map((r: any) => r.id)) {
+      const saved = await lastAudit("return.save", id);
+      expect(saved.before).toEqual(statesBefore.get(id));
+      expect(saved.after).toEqual({ ...(await storedState(id)), importId: result.importId });
+    }
     const vv08 = await returnOf("WSW-VV-08", ids.fresh);
     expect(vv08.ret!.version).toBe(vv08Before!.version + 1);
     expect(vv08.values.CASES_CLOSED_IMPROVED).toEqual({ value: 30, comment: null });

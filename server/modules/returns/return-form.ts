@@ -1,7 +1,8 @@
 import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
-import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
+import { Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
 import type { Context } from "../../context.js";
 import type { ReturnForm } from "./return.rules.js";
+import { chunks, placeholders, tableName } from "../../db/bulk.js";
 
 /** Keys per IN list: well inside SQLite's and PostgreSQL's limits on bound parameters. */
 export const CHUNK = 500;
@@ -16,41 +17,60 @@ export async function findIn<T extends ObjectLiteral>(manager: EntityManager, en
   return rows;
 }
 
-/** The forms of many contracts in a fixed number of statements: the measures behind each contract's KPIs, and their ratios. */
+/** Each contract's KPIs (indicator ids), read as plain rows: a bulk upload names thousands of contracts. */
+async function kpisOf(manager: EntityManager, contractIds: readonly number[]): Promise<Map<number, number[]>> {
+  const result = new Map<number, number[]>();
+  for (const chunk of chunks([...new Set(contractIds)], CHUNK)) {
+    const p = placeholders(manager);
+    const rows: { contractId: unknown; indicatorId: unknown }[] = await manager.query(`SELECT "contractId", "indicatorId" FROM ${tableName(manager, "contract_kpi")} WHERE "contractId" IN (${p.list(chunk)})`, p.values);
+    for (const r of rows) {
+      const contractId = Number(r.contractId);
+      let list = result.get(contractId);
+      if (!list) result.set(contractId, (list = []));
+      list.push(Number(r.indicatorId));
+    }
+  }
+  return result;
+}
+
+/**
+ * The forms of many contracts in a fixed number of statements: the measures behind each contract's KPIs, and their
+ * ratios. Contracts with the same KPIs share one form object (read-only), so building n forms is linear in the rows.
+ */
 export async function loadForms(manager: EntityManager, contractIds: readonly number[]): Promise<Map<number, ReturnForm>> {
-  const kpis = await findIn(manager, ContractKpi, "contractId", contractIds);
-  const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
+  const kpisByContract = await kpisOf(manager, contractIds);
+  const indicatorIds = [...new Set([...kpisByContract.values()].flat())];
   const [links, indicators] = await Promise.all([findIn(manager, IndicatorMeasure, "indicatorId", indicatorIds), findIn(manager, Indicator, "id", indicatorIds)]);
   const measures = new Map((await findIn(manager, Measure, "id", links.map((l) => l.measureId))).map((m) => [m.id, m]));
   links.sort((a, b) => a.indicatorId - b.indicatorId || a.measureId - b.measureId);
   const indicatorById = new Map(indicators.map((i) => [i.id, i]));
-  // Grouped once, so building n forms is linear in the rows rather than n × all KPIs.
-  const kpisOf = new Map<number, number[]>();
-  for (const k of kpis) {
-    let list = kpisOf.get(k.contractId);
-    if (!list) kpisOf.set(k.contractId, (list = []));
-    list.push(k.indicatorId);
-  }
   const linksOf = new Map<number, IndicatorMeasure[]>();
   for (const l of links) {
     let list = linksOf.get(l.indicatorId);
     if (!list) linksOf.set(l.indicatorId, (list = []));
     list.push(l);
   }
-  const forms = new Map<number, ReturnForm>();
-  for (const contractId of new Set(contractIds)) {
-    const own = [...(kpisOf.get(contractId) ?? [])].sort((a, b) => a - b);
+  const shared = new Map<string, ReturnForm>();
+  const formOf = (indicators: number[]): ReturnForm => {
+    const own = [...new Set(indicators)].sort((a, b) => a - b);
+    const key = own.join(",");
+    let form = shared.get(key);
+    if (form) return form;
     const ownLinks = own.flatMap((indicatorId) => linksOf.get(indicatorId) ?? []);
     const measureIds = [...new Set(ownLinks.map((l) => l.measureId))].sort((a, b) => a - b);
-    forms.set(contractId, {
+    form = {
       measures: measureIds.map((id) => measures.get(id)!).map(({ id, code, name, unit, minValue, maxValue }) => ({ id, code, name, unit, minValue, maxValue })),
       ratios: own.map((indicatorId) => ({
         indicatorCode: indicatorById.get(indicatorId)!.code,
         numerator: (linksOf.get(indicatorId) ?? []).filter((l) => l.role === MeasureRole.NUMERATOR).map((l) => l.measureId),
         denominator: (linksOf.get(indicatorId) ?? []).filter((l) => l.role === MeasureRole.DENOMINATOR).map((l) => l.measureId),
       })),
-    });
-  }
+    };
+    shared.set(key, form);
+    return form;
+  };
+  const forms = new Map<number, ReturnForm>();
+  for (const contractId of new Set(contractIds)) forms.set(contractId, formOf(kpisByContract.get(contractId) ?? []));
   return forms;
 }
 

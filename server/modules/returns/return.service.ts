@@ -36,7 +36,7 @@ export interface ReturnChange {
 export { canSeeReturn } from "../../auth/access.js";
 
 /** The provider holding the contract, or the office's commissioning staff on its behalf. */
-export function canFillIn(user: User, contract: Contract): boolean {
+export function canFillIn(user: User, contract: Pick<Contract, "providerId" | "officeId">): boolean {
   if (user.role === Role.PROVIDER) return user.providerId === contract.providerId;
   return canWriteOffice(user, contract.officeId);
 }

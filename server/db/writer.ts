@@ -248,11 +248,16 @@ export class Writer {
     if (!Number.isFinite(deadline)) return void (await runner.query("BEGIN IMMEDIATE"));
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw storeUnavailable("BUSY", FAULT_MESSAGES.BUSY);
-    await runner.query(`PRAGMA busy_timeout = ${Math.ceil(remaining)}`);
+    // One trip to the database thread, not three: set the wait, begin, restore the wait. A BEGIN that fails
+    // stops the batch before the restore, which then runs on its own.
+    const connection = (await runner.connect()) as { exec(sql: string, done: (error: Error | null) => void): void };
     try {
-      await runner.query("BEGIN IMMEDIATE");
-    } finally {
+      await new Promise<void>((resolve, reject) =>
+        connection.exec(`PRAGMA busy_timeout = ${Math.ceil(remaining)}; BEGIN IMMEDIATE; PRAGMA busy_timeout = ${this.busyTimeoutMs}`, (error) => (error ? reject(error) : resolve())),
+      );
+    } catch (error) {
       await runner.query(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
+      throw error;
     }
   }
 

@@ -109,3 +109,23 @@ export async function upsertRows(manager: EntityManager, table: string, columns:
     await manager.query(sql, chunk.flat());
   }
 }
+
+/**
+ * Statements that must run one after another, in one trip to the database where the driver allows it: on SQLite
+ * one exec of them all (so they carry no bound values; callers write in only integers, see `integers`), on
+ * PostgreSQL one query each. Inside the caller's transaction; the first that fails stops the rest.
+ */
+export async function runInOrder(manager: EntityManager, statements: readonly string[]): Promise<void> {
+  if (manager.connection.options.type !== "sqlite") {
+    for (const sql of statements) await manager.query(sql);
+    return;
+  }
+  const connection = (await (manager.queryRunner ?? manager.connection.createQueryRunner()).connect()) as { exec(sql: string, done: (error: Error | null) => void): void };
+  await new Promise<void>((resolve, reject) => connection.exec(statements.join(";\n"), (error) => (error ? reject(error) : resolve())));
+}
+
+/** A list of integers written into a statement's text (for `runInOrder`); anything else is refused. */
+export function integers(values: readonly number[]): string {
+  for (const value of values) if (!Number.isSafeInteger(value)) throw new Error(`Not an integer: ${value}`);
+  return values.join(", ");
+}

@@ -57,22 +57,52 @@ export async function readScorecards(
    * rowsOfEveryQuarter: with `periodIds`, still give every row the whole view has (a portfolio × indicator due in
    * any quarter), its cells in these quarters blank where nothing is due: the cells a full read shows there.
    */
-  options: { rowsOfEveryQuarter?: boolean } = {},
+  options: {
+    rowsOfEveryQuarter?: boolean;
+    /** Only these groups' scorecards (portfolio ids, 0 for the office total), instead of the scope's. */
+    groups?: readonly number[];
+    /** The office's quarters, oldest first, when the caller has them already (filtered here to `periodIds`). */
+    officePeriods?: readonly ReportingPeriod[];
+  } = {},
 ): Promise<{ periods: ReportingPeriod[]; indicators: Indicator[]; scorecards: ScorecardData[] }> {
   if (scope.contractId != null) return computeScorecards(manager, scope);
-  const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
-  if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
-  const periods = (await periodQuery.getMany()).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
-  if (!periods.length) return { periods, indicators: [], scorecards: [] };
-
-  const p = placeholders(manager);
-  let where = `"officeId" = ${p.add(scope.officeId)}`;
-  if (scope.portfolioId != null) where += ` AND "portfolioId" = ${p.add(scope.portfolioId)}`;
-  if (scope.periodIds) where += ` AND "periodId" IN (${p.list(periods.map((x) => x.id))})`;
+  const scopeGroups = (where: string, p: ReturnType<typeof placeholders>) => {
+    if (options.groups) return `${where} AND "portfolioId" IN (${p.list(options.groups.length ? options.groups : [-1])})`;
+    return scope.portfolioId != null ? `${where} AND "portfolioId" = ${p.add(scope.portfolioId)}` : where;
+  };
   // Only the parts this view adds up: the accepted-only view never needs the submitted columns.
   const wanted = scope.includeSubmitted ? PART_COLUMNS : PART_COLUMNS.filter((c) => !c.startsWith("submitted"));
-  const rows: Record<string, unknown>[] = await manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${wanted.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0`, p.values);
-  if (!rows.length && !(options.rowsOfEveryQuarter && scope.periodIds)) return { periods, indicators: [], scorecards: [] };
+  const cellQuery = (periodIds: readonly number[] | null) => {
+    const p = placeholders(manager);
+    let where = scopeGroups(`"officeId" = ${p.add(scope.officeId)}`, p);
+    if (periodIds) where += ` AND "periodId" IN (${p.list(periodIds)})`;
+    return manager.query(`SELECT "portfolioId", "indicatorId", "periodId", ${wanted.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0`, p.values) as Promise<Record<string, unknown>[]>;
+  };
+  const distinctQuery = () => {
+    const all = placeholders(manager);
+    const whereAll = scopeGroups(`"officeId" = ${all.add(scope.officeId)}`, all);
+    return manager.query(`SELECT DISTINCT "portfolioId", "indicatorId" FROM ${T(manager, "scorecard_cell")} WHERE ${whereAll} AND "returnsDue" > 0`, all.values) as Promise<Record<string, unknown>[]>;
+  };
+  const everyQuarter = Boolean(options.rowsOfEveryQuarter && scope.periodIds);
+  let periods: ReportingPeriod[];
+  let rows: Record<string, unknown>[];
+  let everyRow: Record<string, unknown>[] = [];
+  if (options.officePeriods) {
+    // The quarters are known: the cells (and every row's keys) are read side by side, in one round trip.
+    const ids = scope.periodIds ? new Set(scope.periodIds) : null;
+    periods = options.officePeriods.filter((x) => !ids || ids.has(x.id));
+    if (!periods.length) return { periods, indicators: [], scorecards: [] };
+    [rows, everyRow] = await Promise.all([cellQuery(scope.periodIds ? periods.map((x) => x.id) : null), everyQuarter ? distinctQuery() : Promise.resolve([])]);
+  } else {
+    const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
+    if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
+    periods = (await periodQuery.getMany()).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+    if (!periods.length) return { periods, indicators: [], scorecards: [] };
+    rows = await cellQuery(scope.periodIds ? periods.map((x) => x.id) : null);
+    if (!rows.length && !everyQuarter) return { periods, indicators: [], scorecards: [] };
+    if (everyQuarter) everyRow = await distinctQuery();
+  }
+  if (!rows.length && !everyQuarter) return { periods, indicators: [], scorecards: [] };
 
   // group (portfolio, 0 for the office) → indicator → period → parts
   const groups = new Map<number, Map<number, Map<number, Parts>>>();
@@ -87,11 +117,8 @@ export async function readScorecards(
     for (const column of PART_COLUMNS) parts[column] = row[column] === undefined ? 0 : Number(row[column]);
     byPeriod.set(Number(row.periodId), parts);
   }
-  if (options.rowsOfEveryQuarter && scope.periodIds) {
-    const all = placeholders(manager);
-    let whereAll = `"officeId" = ${all.add(scope.officeId)}`;
-    if (scope.portfolioId != null) whereAll += ` AND "portfolioId" = ${all.add(scope.portfolioId)}`;
-    for (const row of await manager.query(`SELECT DISTINCT "portfolioId", "indicatorId" FROM ${T(manager, "scorecard_cell")} WHERE ${whereAll} AND "returnsDue" > 0`, all.values)) {
+  if (everyQuarter) {
+    for (const row of everyRow) {
       const portfolioId = Number(row.portfolioId);
       let byIndicator = groups.get(portfolioId);
       if (!byIndicator) groups.set(portfolioId, (byIndicator = new Map()));
@@ -111,7 +138,7 @@ export async function readScorecards(
 
   const scorecards: ScorecardData[] = [];
   for (const portfolioId of [...groups.keys()].sort((a, b) => a - b)) {
-    if (scope.portfolioId != null && portfolioId === 0) continue;
+    if (scope.portfolioId != null && !options.groups && portfolioId === 0) continue;
     const byIndicator = groups.get(portfolioId)!;
     const out: RowData[] = [];
     for (const indicator of indicators) {

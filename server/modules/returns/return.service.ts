@@ -65,9 +65,10 @@ export interface Loaded {
 
 async function loadReturn(uow: UnitOfWork | { manager: EntityManager }, user: User, returnId: number): Promise<Loaded> {
   const ret = await uow.manager.findOneBy(PerformanceReturn, { id: returnId });
-  const contract = ret && (await uow.manager.findOneBy(Contract, { id: ret.contractId }));
+  // The contract and the quarter together (one wait); the quarter is only handed on once the return is visible.
+  const [contract, period] = ret ? await Promise.all([uow.manager.findOneBy(Contract, { id: ret.contractId }), uow.manager.findOneBy(ReportingPeriod, { id: ret.periodId })]) : [null, null];
   if (!ret || !contract || !canSeeReturn(user, contract, ret.state)) throw notFound("Return", returnId);
-  const period = await uow.manager.findOneByOrFail(ReportingPeriod, { id: ret.periodId });
+  if (!period) throw new Error(`Return ${ret.id} has no reporting period ${ret.periodId}.`);
   return { ret, contract, period };
 }
 
@@ -226,9 +227,8 @@ async function review(
     if (!canWriteOffice(user, contract.officeId)) throw forbidden("Only the office's commissioning staff review returns.");
     if (!canMove(ret.state, to) || (kind === "REOPENED") !== (ret.state === ReturnState.ACCEPTED)) throw conflict(`A ${ret.state.toLowerCase()} return cannot be ${kind.toLowerCase()}.`);
     const now = new Date();
-    const revision = await uow.manager.findOneByOrFail(ReturnRevision, { returnId: ret.id, number: ret.revisionCount });
-    if (kind !== "REOPENED") {
-      const form = await loadForm(uow.manager, contract.id);
+    const [revision, form] = await Promise.all([uow.manager.findOneByOrFail(ReturnRevision, { returnId: ret.id, number: ret.revisionCount }), kind !== "REOPENED" ? loadForm(uow.manager, contract.id) : null]);
+    if (form) {
       const measureIds = new Set(form.measures.map((m) => m.id));
       const stray = (details.measureComments ?? []).filter((c) => !measureIds.has(c.measureId));
       if (stray.length) throw badInput("Comments must be on measures of this return.", stray.map((c) => ({ field: `measureComments.${c.measureId}`, rule: "inForm", message: `Measure ${c.measureId} is not on this return.` })));

@@ -129,3 +129,18 @@ export function integers(values: readonly number[]): string {
   for (const value of values) if (!Number.isSafeInteger(value)) throw new Error(`Not an integer: ${value}`);
   return values.join(", ");
 }
+
+type Results<T extends readonly (() => Promise<unknown>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/**
+ * Independent reads sent together: on SQLite one wait for all (the driver queues them on its thread) instead of
+ * one per statement. On one PostgreSQL client (a transaction's) they run one after another, as pg wants.
+ */
+export async function together<T extends readonly (() => Promise<unknown>)[]>(manager: EntityManager, reads: T): Promise<Results<T>> {
+  if (manager.connection.options.type === "postgres" && manager.queryRunner) {
+    const out: unknown[] = [];
+    for (const read of reads) out.push(await read());
+    return out as Results<T>;
+  }
+  return (await Promise.all(reads.map((read) => read()))) as Results<T>;
+}

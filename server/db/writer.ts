@@ -18,7 +18,7 @@ import { FAULT_MESSAGES, freeBytes, isRaceFailure, storeFault, type StoreFault }
 export class UnitOfWork {
   readonly published: PublishedEvent[] = [];
   /** What this unit of work audited: derived state (the maintained scorecards) is refreshed from it before commit. */
-  readonly changes: { action: string; type: string; id: number }[] = [];
+  readonly changes: { action: string; type: string; id: number; officeId?: number | null }[] = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -27,7 +27,7 @@ export class UnitOfWork {
 
   /** Records who changed what; returns the audit row's id. */
   async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<number> {
-    this.changes.push({ action, type: entity.type, id: entity.id });
+    this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId });
     const result = await this.manager.insert(AuditEvent, {
       officeId: entity.officeId,
       userId: this.actor?.id ?? null,
@@ -44,7 +44,7 @@ export class UnitOfWork {
   /** Many audit rows in a few statements (a bulk import's); the same rows `audit()` would write one by one. */
   async auditMany(entries: { action: string; entity: { type: string; id: number; officeId: number | null }; before: unknown; after: unknown }[]): Promise<void> {
     const at = new Date();
-    for (const { action, entity } of entries) this.changes.push({ action, type: entity.type, id: entity.id });
+    for (const { action, entity } of entries) this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId });
     await insertEntities(
       this.manager,
       AuditEvent,

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { Cron } from "croner";
 import nodemailer, { type Transporter } from "nodemailer";
 import { In, type DataSource } from "typeorm";
+import { together } from "../../db/bulk.js";
 import type { UnitOfWork, Writer } from "../../db/writer.js";
 import { Topic, type AppPubSub } from "../../realtime/pubsub.js";
 import { Contract } from "../contracts/contract.entities.js";
@@ -109,11 +110,11 @@ export class MailRuntime {
     const { contract, period, ret } = reviewed;
     const ids = reviewed.kind === "RETURNED" ? (reviewed.measureComments ?? []).map((c) => c.measureId) : [];
     // Independent reads, sent together (each is a wait inside the write transaction).
-    const [facts, measures, users] = await Promise.all([
-      this.facts(uow.manager, contract, period),
-      ids.length ? uow.manager.findBy(Measure, { id: In(ids) }) : Promise.resolve([]),
-      reportingUsers(uow.manager, [contract.providerId]),
-    ]);
+    const [facts, measures, users] = await together(uow.manager, [
+      () => this.facts(uow.manager, contract, period),
+      () => (ids.length ? uow.manager.findBy(Measure, { id: In(ids) }) : Promise.resolve([])),
+      () => reportingUsers(uow.manager, [contract.providerId]),
+    ] as const);
     const link = (path: string) => `${this.config.publicUrl}${path}`;
     let mail;
     if (reviewed.kind === "RETURNED") {

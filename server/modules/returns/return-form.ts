@@ -1,6 +1,7 @@
 import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
 import type { Context } from "../../context.js";
+import { tableName, together } from "../../db/bulk.js";
 import type { ReturnForm } from "./return.rules.js";
 
 /** Keys per IN list: well inside SQLite's and PostgreSQL's limits on bound parameters. */
@@ -16,12 +17,35 @@ export async function findIn<T extends ObjectLiteral>(manager: EntityManager, en
   return rows;
 }
 
-/** The forms of many contracts in a fixed number of statements: the measures behind each contract's KPIs, and their ratios. */
-export async function loadForms(manager: EntityManager, contractIds: readonly number[]): Promise<Map<number, ReturnForm>> {
-  const kpis = await findIn(manager, ContractKpi, "contractId", contractIds);
+/**
+ * The rows behind some contracts' forms. Up to one chunk of contracts, the four reads go together (the links,
+ * indicators and measures found by subquery from the contract ids): one wait instead of three in a row, which
+ * counts inside a write transaction (a review). More contracts: chunked reads, one table after another.
+ */
+async function formRows(manager: EntityManager, contractIds: readonly number[]): Promise<{ kpis: ContractKpi[]; links: IndicatorMeasure[]; indicators: Indicator[]; measureRows: Measure[] }> {
+  const unique = [...new Set(contractIds)];
+  if (unique.length && unique.length <= CHUNK) {
+    const ids = { ids: unique };
+    const ofKpis = `SELECT k."indicatorId" FROM ${tableName(manager, "contract_kpi")} k WHERE k."contractId" IN (:...ids)`;
+    const [kpis, links, indicators, measureRows] = await together(manager, [
+      () => manager.createQueryBuilder(ContractKpi, "k").where("k.contractId IN (:...ids)", ids).getMany(),
+      () => manager.createQueryBuilder(IndicatorMeasure, "im").where(`im.indicatorId IN (${ofKpis})`, ids).getMany(),
+      () => manager.createQueryBuilder(Indicator, "i").where(`i.id IN (${ofKpis})`, ids).getMany(),
+      () => manager.createQueryBuilder(Measure, "m").where(`m.id IN (SELECT l."measureId" FROM ${tableName(manager, "indicator_measure")} l WHERE l."indicatorId" IN (${ofKpis}))`, ids).getMany(),
+    ] as const);
+    return { kpis, links, indicators, measureRows };
+  }
+  const kpis = await findIn(manager, ContractKpi, "contractId", unique);
   const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
   const [links, indicators] = await Promise.all([findIn(manager, IndicatorMeasure, "indicatorId", indicatorIds), findIn(manager, Indicator, "id", indicatorIds)]);
-  const measures = new Map((await findIn(manager, Measure, "id", links.map((l) => l.measureId))).map((m) => [m.id, m]));
+  const measureRows = await findIn(manager, Measure, "id", links.map((l) => l.measureId));
+  return { kpis, links, indicators, measureRows };
+}
+
+/** The forms of many contracts in a fixed number of statements: the measures behind each contract's KPIs, and their ratios. */
+export async function loadForms(manager: EntityManager, contractIds: readonly number[]): Promise<Map<number, ReturnForm>> {
+  const { kpis, links, indicators, measureRows } = await formRows(manager, contractIds);
+  const measures = new Map(measureRows.map((m) => [m.id, m]));
   links.sort((a, b) => a.indicatorId - b.indicatorId || a.measureId - b.measureId);
   const indicatorById = new Map(indicators.map((i) => [i.id, i]));
   // Grouped once, so building n forms is linear in the rows rather than n × all KPIs.

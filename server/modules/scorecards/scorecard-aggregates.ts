@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { chunks, insertRows, integers, placeholders, runInOrder, tableName as T } from "../../db/bulk.js";
+import { chunks, insertRows, integers, placeholders, runInOrder, tableName as T, together } from "../../db/bulk.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import type { ContractStatus } from "../contracts/contract.entities.js";
 import { MeasureRole, Target } from "../kpis/kpi.entities.js";
@@ -99,14 +99,14 @@ async function contractRows(manager: EntityManager, contractIds: readonly number
       p.values,
     ) as Promise<Record<string, unknown>[]>;
   };
-  const [contractRecords, periodRecords, kpiRecords, denominatorRecords, targets, sums] = await Promise.all([
-    contractsOf(),
-    periodsOf(),
-    kpiRead(),
-    denominatorsOf(),
-    manager.createQueryBuilder(Target, "t").where("t.contractId IN (:...ids)", { ids: contractIds }).getMany(),
-    sumsOf(),
-  ]);
+  const [contractRecords, periodRecords, kpiRecords, denominatorRecords, targets, sums] = await together(manager, [
+    contractsOf,
+    periodsOf,
+    kpiRead,
+    denominatorsOf,
+    () => manager.createQueryBuilder(Target, "t").where("t.contractId IN (:...ids)", { ids: contractIds }).getMany(),
+    sumsOf,
+  ] as const);
   const contracts: ({ id: number; officeId: number; portfolioId: number; status: string } & ScheduledContract)[] = contractRecords.map((r: Record<string, unknown>) => ({
     id: Number(r.id),
     officeId: Number(r.officeId),
@@ -181,8 +181,8 @@ export async function refreshContracts(manager: EntityManager, contractIds: read
     const p = placeholders(manager);
     const where = `"contractId" IN (${p.list(chunk)})${periodIds ? ` AND "periodId" IN (${p.list(periodIds)})` : ""}`;
     // The rows being replaced and their replacements are read together (the new ones never read this table).
-    const [previous, rows] = await Promise.all([manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values), contractRows(manager, chunk, periodIds)]);
-    for (const old of previous) moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
+    const [previous, rows] = await together(manager, [() => manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values), () => contractRows(manager, chunk, periodIds)] as const);
+    for (const old of previous as Record<string, unknown>[]) moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
     await manager.query(`DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values);
     for (const row of rows) moved(affected, row[3] as number, row[4] as number, row[2] as number);
     await insertRows(manager, CONTRACT_TABLE, CONTRACT_COLUMNS, rows);
@@ -242,14 +242,25 @@ const DRAFT_ONLY = new Set(["return.create", "return.save"]);
  * knowing about scorecards.
  */
 export async function maintainScorecards(uow: UnitOfWork): Promise<void> {
-  const movedCells = await refreshChanged(uow);
-  // Read once for both steps below: nothing between them opens a quarter.
+  // The quarters of the offices whose cells may move are read once, alongside the refresh's first reads (the
+  // quarters a unit of work opens are in before this runs), for both steps after the refresh.
   const periodsOf = officePeriodsOnce(uow.manager);
+  // (SQLite only: on PostgreSQL a transaction's client takes one statement at a time.)
+  if (uow.manager.connection.options.type === "sqlite") {
+    for (const change of uow.changes) if (change.officeId != null && movesCells(change)) void periodsOf(change.officeId).catch(() => undefined);
+  }
+  const movedCells = await refreshChanged(uow);
   // The cells just re-summed decide what is announced: any of them no scorecard event of this unit of work
   // covers gets its own event (a KPI set, a new quarter, an indicator's direction), whatever the mutation emitted.
   await announceMovedCells(uow, movedCells, periodsOf);
   // The events announcing the change carry the cells just re-summed (scorecard-changes.ts).
   await carryChangedCells(uow.manager, uow.published, periodsOf);
+}
+
+/** Whether refreshChanged refreshes anything for this audited change. */
+function movesCells(change: { action: string; type: string }): boolean {
+  if (change.type === "Return") return !DRAFT_ONLY.has(change.action);
+  return change.type === "Contract" || change.type === "Target" || change.type === "Indicator" || (change.type === "ReportingPeriod" && change.action === "period.open");
 }
 
 function mergeMoved(into: MovedCells, from: MovedCells): void {
@@ -277,9 +288,8 @@ async function refreshChanged(uow: UnitOfWork): Promise<MovedCells> {
   const openedPeriods: number[] = [];
   for (const change of changes) {
     // Saving a draft never moves a cell: only submitted and accepted returns count, and neither can be edited.
-    if (change.type === "Return") {
-      if (!DRAFT_ONLY.has(change.action)) returnIds.push(change.id);
-    }
+    if (!movesCells(change)) continue;
+    if (change.type === "Return") returnIds.push(change.id);
     else if (change.type === "Contract") allPeriods.add(change.id);
     else if (change.type === "Target") targetIds.push(change.id);
     else if (change.type === "Indicator") indicatorIds.push(change.id);

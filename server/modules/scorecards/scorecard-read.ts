@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { placeholders, tableName as T } from "../../db/bulk.js";
+import { placeholders, tableName as T, together } from "../../db/bulk.js";
 import { Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.entities.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
@@ -87,12 +87,27 @@ export async function readScorecards(
   let periods: ReportingPeriod[];
   let rows: Record<string, unknown>[];
   let everyRow: Record<string, unknown>[] = [];
+  let known: [Indicator[], IndicatorMeasure[], Target[]] | null = null;
   if (options.officePeriods) {
     // The quarters are known: the cells (and every row's keys) are read side by side, in one round trip.
     const ids = scope.periodIds ? new Set(scope.periodIds) : null;
     periods = options.officePeriods.filter((x) => !ids || ids.has(x.id));
     if (!periods.length) return { periods, indicators: [], scorecards: [] };
-    [rows, everyRow] = await Promise.all([cellQuery(scope.periodIds ? periods.map((x) => x.id) : null), everyQuarter ? distinctQuery() : Promise.resolve([])]);
+    // With the groups known too, the office's indicators, their denominators and the groups' targets go along.
+    const groupPortfolios = options.groups?.filter((id) => id !== 0) ?? [];
+    const reference = options.groups
+      ? () =>
+          together(manager, [
+          () => manager.find(Indicator, { where: { officeId: scope.officeId }, order: { code: "ASC" } }),
+          () => manager
+            .createQueryBuilder(IndicatorMeasure, "im")
+            .where("im.role = :role", { role: MeasureRole.DENOMINATOR })
+            .andWhere(`im.indicatorId IN (SELECT i.id FROM ${T(manager, "indicator")} i WHERE i."officeId" = :officeId)`, { officeId: scope.officeId })
+            .getMany(),
+          () => (groupPortfolios.length ? manager.find(Target, { where: { portfolioId: In(groupPortfolios) } }) : Promise.resolve([])),
+        ] as const)
+      : async () => null;
+    [rows, everyRow, known] = await together(manager, [() => cellQuery(scope.periodIds ? periods.map((x) => x.id) : null), () => (everyQuarter ? distinctQuery() : Promise.resolve([])), reference] as const);
   } else {
     const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
     if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
@@ -128,11 +143,14 @@ export async function readScorecards(
   }
   const indicatorIds = [...new Set([...groups.values()].flatMap((byIndicator) => [...byIndicator.keys()]))];
   const portfolioIds = [...groups.keys()].filter((id) => id !== 0);
-  const [indicators, denominators, targets] = await Promise.all([
-    manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),
-    manager.find(IndicatorMeasure, { where: { indicatorId: In(indicatorIds), role: MeasureRole.DENOMINATOR } }),
-    portfolioIds.length ? manager.find(Target, { where: { indicatorId: In(indicatorIds), portfolioId: In(portfolioIds) } }) : Promise.resolve([]),
-  ]);
+  const shown = new Set(indicatorIds);
+  const [indicators, denominators, targets] = known
+    ? [known[0].filter((indicator) => shown.has(indicator.id)), known[1], known[2]]
+    : await Promise.all([
+        manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),
+        manager.find(IndicatorMeasure, { where: { indicatorId: In(indicatorIds), role: MeasureRole.DENOMINATOR } }),
+        portfolioIds.length ? manager.find(Target, { where: { indicatorId: In(indicatorIds), portfolioId: In(portfolioIds) } }) : Promise.resolve([]),
+      ]);
   const withDenominator = new Set(denominators.map((d) => d.indicatorId));
   const targetsOf = targetSeries(targets, periods, withDenominator);
 

@@ -145,3 +145,38 @@ export async function upsertRows(manager: EntityManager, table: string, columns:
     await manager.query(sql, chunk.flat());
   }
 }
+
+/**
+ * Statements that must run one after another, in one trip to the database where the driver allows it: on SQLite
+ * one exec of them all (so they carry no bound values; callers write in only integers, see `integers`), on
+ * PostgreSQL one query each. Inside the caller's transaction; the first that fails stops the rest.
+ */
+export async function runInOrder(manager: EntityManager, statements: readonly string[]): Promise<void> {
+  if (manager.connection.options.type !== "sqlite") {
+    for (const sql of statements) await manager.query(sql);
+    return;
+  }
+  const connection = (await (manager.queryRunner ?? manager.connection.createQueryRunner()).connect()) as { exec(sql: string, done: (error: Error | null) => void): void };
+  await new Promise<void>((resolve, reject) => connection.exec(statements.join(";\n"), (error) => (error ? reject(error) : resolve())));
+}
+
+/** A list of integers written into a statement's text (for `runInOrder`); anything else is refused. */
+export function integers(values: readonly number[]): string {
+  for (const value of values) if (!Number.isSafeInteger(value)) throw new Error(`Not an integer: ${value}`);
+  return values.join(", ");
+}
+
+type Results<T extends readonly (() => Promise<unknown>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/**
+ * Independent reads sent together: on SQLite one wait for all (the driver queues them on its thread) instead of
+ * one per statement. On one PostgreSQL client (a transaction's) they run one after another, as pg wants.
+ */
+export async function together<T extends readonly (() => Promise<unknown>)[]>(manager: EntityManager, reads: T): Promise<Results<T>> {
+  if (manager.connection.options.type === "postgres" && manager.queryRunner) {
+    const out: unknown[] = [];
+    for (const read of reads) out.push(await read());
+    return out as Results<T>;
+  }
+  return (await Promise.all(reads.map((read) => read()))) as Results<T>;
+}

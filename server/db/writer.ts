@@ -23,7 +23,7 @@ export class JsonText {
 export class UnitOfWork {
   readonly published: PublishedEvent[] = [];
   /** What this unit of work audited: derived state (the maintained scorecards) is refreshed from it before commit. */
-  readonly changes: { action: string; type: string; id: number }[] = [];
+  readonly changes: { action: string; type: string; id: number; officeId?: number | null }[] = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -32,7 +32,7 @@ export class UnitOfWork {
 
   /** Records who changed what; returns the audit row's id. */
   async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<number> {
-    this.changes.push({ action, type: entity.type, id: entity.id });
+    this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId });
     const result = await this.manager.insert(AuditEvent, {
       officeId: entity.officeId,
       userId: this.actor?.id ?? null,
@@ -61,7 +61,7 @@ export class UnitOfWork {
     const at = driver.preparePersistentValue(new Date(), column("at"));
     const userId = this.actor?.id ?? null;
     const rows = entries.map(({ action, entity, before, after }) => {
-      this.changes.push({ action, type: entity.type, id: entity.id });
+      this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId });
       return [entity.officeId, userId, action, entity.type, entity.id, json(before, beforeColumn), json(after, afterColumn), at];
     });
     const columns = (["officeId", "userId", "action", "entityType", "entityId", "before", "after", "at"] as const).map((p) => column(p).databaseName);
@@ -264,11 +264,16 @@ export class Writer {
     if (!Number.isFinite(deadline)) return void (await runner.query("BEGIN IMMEDIATE"));
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw storeUnavailable("BUSY", FAULT_MESSAGES.BUSY);
-    await runner.query(`PRAGMA busy_timeout = ${Math.ceil(remaining)}`);
+    // One trip to the database thread, not three: set the wait, begin, restore the wait. A BEGIN that fails
+    // stops the batch before the restore, which then runs on its own.
+    const connection = (await runner.connect()) as { exec(sql: string, done: (error: Error | null) => void): void };
     try {
-      await runner.query("BEGIN IMMEDIATE");
-    } finally {
+      await new Promise<void>((resolve, reject) =>
+        connection.exec(`PRAGMA busy_timeout = ${Math.ceil(remaining)}; BEGIN IMMEDIATE; PRAGMA busy_timeout = ${this.busyTimeoutMs}`, (error) => (error ? reject(error) : resolve())),
+      );
+    } catch (error) {
       await runner.query(`PRAGMA busy_timeout = ${this.busyTimeoutMs}`);
+      throw error;
     }
   }
 

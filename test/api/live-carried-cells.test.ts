@@ -70,6 +70,24 @@ describe("cells carried in the event", () => {
     board.unsubscribe();
   }, 60_000);
 
+  it("give a portfolio's quarter subscription (scorecardChanged) exactly the one-quarter read, with no statement on the live connection", async () => {
+    const pending = (await server.run<any>(OFFICER, "{ returns(state: SUBMITTED, first: 1) { items { id version period { id } contract { portfolio { id } } } } }")).data!.returns.items[0];
+    const CELLS = "portfolioId rows { indicatorId cells { periodId label actual numerator denominator target rag change returnsIn returnsDue provisional } }";
+    const portfolioFeed = feed(client, `subscription($p: Int!, $per: Int!) { scorecardChanged(portfolioId: $p, periodId: $per) { seq reason scorecard { ${CELLS} } } }`, { p: pending.contract.portfolio.id, per: pending.period.id });
+    await new Promise((r) => setTimeout(r, 500));
+    const before = liveStatements;
+    const accepted = await server.run(OFFICER, "mutation($id: Int!, $v: Int!) { acceptReturn(id: $id, version: $v) { state } }", { id: pending.id, v: pending.version });
+    expect(accepted.errors).toBeUndefined();
+    await portfolioFeed.until((items) => items.length >= 1);
+    expect(liveStatements - before).toBe(0);
+    const update = portfolioFeed.items[0].data.scorecardChanged;
+    expect(update.reason).toBe("RETURN_ACCEPTED");
+    const read = (await server.run<any>(OFFICER, `query($p: Int!, $per: [Int!]) { scorecards(portfolioId: $p, periodIds: $per) { ${CELLS} } }`, { p: pending.contract.portfolio.id, per: [pending.period.id] })).data!.scorecards;
+    expect(update.scorecard.rows.length).toBeGreaterThan(0);
+    expect(update.scorecard).toEqual(read[0]);
+    portfolioFeed.unsubscribe();
+  }, 60_000);
+
   it("reach a board of the following quarter (its change moves), and not a board of a later one", async () => {
     const manager = server.services.db.manager;
     const [portfolio] = await manager.find(Portfolio, { where: { officeId: wiltshire }, order: { id: "ASC" } });

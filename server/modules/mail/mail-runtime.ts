@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { Cron } from "croner";
 import nodemailer, { type Transporter } from "nodemailer";
 import { In, type DataSource } from "typeorm";
+import { together } from "../../db/bulk.js";
 import type { UnitOfWork, Writer } from "../../db/writer.js";
 import { Topic, type AppPubSub } from "../../realtime/pubsub.js";
 import { Contract } from "../contracts/contract.entities.js";
@@ -107,17 +108,20 @@ export class MailRuntime {
   /** The provider's reporting users hear that their return was sent back (with the reasons) or accepted. */
   async onReturnReviewed(uow: UnitOfWork, reviewed: ReviewedReturn): Promise<void> {
     const { contract, period, ret } = reviewed;
-    const facts = await this.facts(uow.manager, contract, period);
+    const ids = reviewed.kind === "RETURNED" ? (reviewed.measureComments ?? []).map((c) => c.measureId) : [];
+    // Independent reads, sent together (each is a wait inside the write transaction).
+    const [facts, measures, users] = await together(uow.manager, [
+      () => this.facts(uow.manager, contract, period),
+      () => (ids.length ? uow.manager.findBy(Measure, { id: In(ids) }) : Promise.resolve([])),
+      () => reportingUsers(uow.manager, [contract.providerId]),
+    ] as const);
     const link = (path: string) => `${this.config.publicUrl}${path}`;
     let mail;
     if (reviewed.kind === "RETURNED") {
-      const ids = (reviewed.measureComments ?? []).map((c) => c.measureId);
-      const measures = ids.length ? await uow.manager.findBy(Measure, { id: In(ids) }) : [];
       const names = new Map(measures.map((m) => [m.id, m.name]));
       mail = composeSentBack(facts, reviewed.reason ?? "", (reviewed.measureComments ?? []).map((c) => ({ measure: names.get(c.measureId) ?? `Measure ${c.measureId}`, comment: c.comment })), link);
     } else mail = composeAccepted(facts, link);
     const kind = reviewed.kind === "RETURNED" ? MailKind.SENT_BACK : MailKind.ACCEPTED;
-    const users = await reportingUsers(uow.manager, [contract.providerId]);
     const items: Outgoing[] = (users.get(contract.providerId) ?? []).map((recipient) => ({ recipient, officeId: contract.officeId, kind, key: `return-${ret.id}:v${reviewed.version}`, returnId: ret.id, mail }));
     await enqueue(uow, this.config, this.secret, items, this.clock.now());
   }

@@ -2,6 +2,7 @@ import { In, type EntityManager } from "typeorm";
 import { canSee, canSeeReturn, canWriteOffice, requireUser, scopeToContracts } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { toPage, type PageArgs, type PageResult } from "../../common/pagination.js";
+import { together } from "../../db/bulk.js";
 import { updateVersioned } from "../../db/versioned.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, type FieldProblem } from "../../errors.js";
@@ -64,11 +65,20 @@ export interface Loaded {
 }
 
 async function loadReturn(uow: UnitOfWork | { manager: EntityManager }, user: User, returnId: number): Promise<Loaded> {
+  return (await loadReturnWith(uow, user, returnId, async () => null)).loaded;
+}
+
+/**
+ * The return, its contract and quarter, and whatever else `more` reads from the return's row, with the contract,
+ * the quarter and `more` read together (one wait). Nothing is handed on unless the return is visible to the user.
+ */
+async function loadReturnWith<X>(uow: UnitOfWork | { manager: EntityManager }, user: User, returnId: number, more: (ret: PerformanceReturn) => Promise<X>): Promise<{ loaded: Loaded; more: X }> {
   const ret = await uow.manager.findOneBy(PerformanceReturn, { id: returnId });
-  const contract = ret && (await uow.manager.findOneBy(Contract, { id: ret.contractId }));
-  if (!ret || !contract || !canSeeReturn(user, contract, ret.state)) throw notFound("Return", returnId);
-  const period = await uow.manager.findOneByOrFail(ReportingPeriod, { id: ret.periodId });
-  return { ret, contract, period };
+  if (!ret) throw notFound("Return", returnId);
+  const [contract, period, extra] = await together(uow.manager, [() => uow.manager.findOneBy(Contract, { id: ret.contractId }), () => uow.manager.findOneBy(ReportingPeriod, { id: ret.periodId }), () => more(ret)] as const);
+  if (!contract || !canSeeReturn(user, contract, ret.state)) throw notFound("Return", returnId);
+  if (!period) throw new Error(`Return ${ret.id} has no reporting period ${ret.periodId}.`);
+  return { loaded: { ret, contract, period }, more: extra };
 }
 
 function change(loaded: Loaded, state: ReturnState, kind: ReturnChange["change"]): ReturnChange {
@@ -221,14 +231,15 @@ async function review(
 ): Promise<PerformanceReturn> {
   const user = requireUser(ctx);
   return ctx.services.writer.run(user, async (uow) => {
-    const loaded = await loadReturn(uow, user, returnId);
+    // The revision under review and the form are read with the contract (one wait), checked after the rules below.
+    const { loaded, more } = await loadReturnWith(uow, user, returnId, (r) => together(uow.manager, [() => uow.manager.findOneBy(ReturnRevision, { returnId: r.id, number: r.revisionCount }), async () => (kind !== "REOPENED" ? loadForm(uow.manager, r.contractId) : null)] as const));
     const { ret, contract } = loaded;
     if (!canWriteOffice(user, contract.officeId)) throw forbidden("Only the office's commissioning staff review returns.");
     if (!canMove(ret.state, to) || (kind === "REOPENED") !== (ret.state === ReturnState.ACCEPTED)) throw conflict(`A ${ret.state.toLowerCase()} return cannot be ${kind.toLowerCase()}.`);
     const now = new Date();
-    const revision = await uow.manager.findOneByOrFail(ReturnRevision, { returnId: ret.id, number: ret.revisionCount });
-    if (kind !== "REOPENED") {
-      const form = await loadForm(uow.manager, contract.id);
+    const [revision, form] = more;
+    if (!revision) throw new Error(`Return ${ret.id} has no revision ${ret.revisionCount}.`);
+    if (form) {
       const measureIds = new Set(form.measures.map((m) => m.id));
       const stray = (details.measureComments ?? []).filter((c) => !measureIds.has(c.measureId));
       if (stray.length) throw badInput("Comments must be on measures of this return.", stray.map((c) => ({ field: `measureComments.${c.measureId}`, rule: "inForm", message: `Measure ${c.measureId} is not on this return.` })));

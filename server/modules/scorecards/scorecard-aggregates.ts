@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { chunks, insertRows, placeholders, tableName as T } from "../../db/bulk.js";
+import { chunks, insertRows, integers, placeholders, runInOrder, tableName as T, together } from "../../db/bulk.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import type { ContractStatus } from "../contracts/contract.entities.js";
 import { MeasureRole, Target } from "../kpis/kpi.entities.js";
@@ -9,7 +9,7 @@ import type { Quarter } from "../periods/financial-year.js";
 import { isoOrNull, NOT_REPORTING } from "../returns/completeness.js";
 import { ReturnState } from "../returns/return.entities.js";
 import { PART_COLUMNS } from "./scorecard-aggregate.entities.js";
-import { announceMovedCells, carryChangedCells, type MovedCells } from "./scorecard-changes.js";
+import { announceMovedCells, carryChangedCells, officePeriodsOnce, type MovedCells } from "./scorecard-changes.js";
 import { targetSeries } from "./scorecard.service.js";
 
 /*
@@ -58,43 +58,72 @@ function moved(affected: Affected, officeId: number, portfolioId: number, period
 
 /** The raw inputs of a set of contracts' rows, read in a fixed number of statements. */
 async function contractRows(manager: EntityManager, contractIds: readonly number[], periodIds: readonly number[] | null): Promise<unknown[][]> {
-  let p = placeholders(manager);
-  const contracts: ({ id: number; officeId: number; portfolioId: number; status: string } & ScheduledContract)[] = (
-    await manager.query(`SELECT id, "officeId", "portfolioId", status, "reportingSchedule", "startDate", "endDate" FROM ${T(manager, "contract")} WHERE id IN (${p.list(contractIds)})`, p.values)
-  ).map((r: Record<string, unknown>) => ({ id: Number(r.id), officeId: Number(r.officeId), portfolioId: Number(r.portfolioId), status: String(r.status), reportingSchedule: String(r.reportingSchedule), startDate: isoOrNull(r.startDate), endDate: isoOrNull(r.endDate) }));
+  // Six independent reads, sent together: one wait for the database instead of six in a row (each table's rows
+  // are found from the contract ids alone, the offices and indicators by subquery).
+  const contractsOf = () => {
+    const p = placeholders(manager);
+    return manager.query(`SELECT id, "officeId", "portfolioId", status, "reportingSchedule", "startDate", "endDate" FROM ${T(manager, "contract")} WHERE id IN (${p.list(contractIds)})`, p.values);
+  };
+  const periodsOf = () => {
+    const p = placeholders(manager);
+    return manager.query(
+      `SELECT id, "officeId", year, quarter FROM ${T(manager, "reporting_period")} WHERE "officeId" IN (SELECT "officeId" FROM ${T(manager, "contract")} WHERE id IN (${p.list(contractIds)}))${periodIds ? ` AND id IN (${p.list(periodIds.length ? periodIds : [-1])})` : ""}`,
+      p.values,
+    );
+  };
+  const kpiRead = () => {
+    const p = placeholders(manager);
+    return manager.query(`SELECT "contractId", "indicatorId" FROM ${T(manager, "contract_kpi")} WHERE "contractId" IN (${p.list(contractIds)})`, p.values);
+  };
+  const denominatorsOf = () => {
+    const p = placeholders(manager);
+    // Placeholders are numbered in the order they are added: build the clauses in the order they appear.
+    const role = p.add(MeasureRole.DENOMINATOR);
+    return manager.query(
+      `SELECT DISTINCT "indicatorId" FROM ${T(manager, "indicator_measure")} WHERE role = ${role} AND "indicatorId" IN (SELECT "indicatorId" FROM ${T(manager, "contract_kpi")} WHERE "contractId" IN (${p.list(contractIds)}))`,
+      p.values,
+    );
+  };
+  const sumsOf = () => {
+    const p = placeholders(manager);
+    const contractList = p.list(contractIds);
+    const states = p.list([ReturnState.ACCEPTED, ReturnState.SUBMITTED]);
+    return manager.query(
+      `SELECT r."contractId" AS "contractId", r."periodId" AS "periodId", r.state AS state, im."indicatorId" AS "indicatorId", im.role AS role, SUM(v.value) AS total
+         FROM ${T(manager, "return_value")} v
+         JOIN ${T(manager, "performance_return")} r ON r.id = v."returnId"
+         JOIN ${T(manager, "contract_kpi")} k ON k."contractId" = r."contractId"
+         JOIN ${T(manager, "indicator_measure")} im ON im."indicatorId" = k."indicatorId" AND im."measureId" = v."measureId"
+        WHERE r."contractId" IN (${contractList}) AND r.state IN (${states})${periodIds ? ` AND r."periodId" IN (${p.list(periodIds.length ? periodIds : [-1])})` : ""}
+        GROUP BY r."contractId", r."periodId", r.state, im."indicatorId", im.role`,
+      p.values,
+    ) as Promise<Record<string, unknown>[]>;
+  };
+  const [contractRecords, periodRecords, kpiRecords, denominatorRecords, targets, sums] = await together(manager, [
+    contractsOf,
+    periodsOf,
+    kpiRead,
+    denominatorsOf,
+    () => manager.createQueryBuilder(Target, "t").where("t.contractId IN (:...ids)", { ids: contractIds }).getMany(),
+    sumsOf,
+  ] as const);
+  const contracts: ({ id: number; officeId: number; portfolioId: number; status: string } & ScheduledContract)[] = contractRecords.map((r: Record<string, unknown>) => ({
+    id: Number(r.id),
+    officeId: Number(r.officeId),
+    portfolioId: Number(r.portfolioId),
+    status: String(r.status),
+    reportingSchedule: String(r.reportingSchedule),
+    startDate: isoOrNull(r.startDate),
+    endDate: isoOrNull(r.endDate),
+  }));
   if (!contracts.length) return [];
   const officeIds = [...new Set(contracts.map((c) => c.officeId))];
-  p = placeholders(manager);
-  const periods: Pick<ReportingPeriod, "id" | "officeId" | "year" | "quarter">[] = (
-    await manager.query(`SELECT id, "officeId", year, quarter FROM ${T(manager, "reporting_period")} WHERE "officeId" IN (${p.list(officeIds)})${periodIds ? ` AND id IN (${p.list(periodIds.length ? periodIds : [-1])})` : ""}`, p.values)
-  ).map((r: Record<string, unknown>) => ({ id: Number(r.id), officeId: Number(r.officeId), year: String(r.year), quarter: Number(r.quarter) }));
+  const periods: Pick<ReportingPeriod, "id" | "officeId" | "year" | "quarter">[] = periodRecords.map((r: Record<string, unknown>) => ({ id: Number(r.id), officeId: Number(r.officeId), year: String(r.year), quarter: Number(r.quarter) }));
   if (!periods.length) return [];
-  p = placeholders(manager);
-  const kpis: { contractId: number; indicatorId: number }[] = (await manager.query(`SELECT "contractId", "indicatorId" FROM ${T(manager, "contract_kpi")} WHERE "contractId" IN (${p.list(contractIds)})`, p.values)).map(
-    (r: Record<string, unknown>) => ({ contractId: Number(r.contractId), indicatorId: Number(r.indicatorId) }),
-  );
+  const kpis: { contractId: number; indicatorId: number }[] = kpiRecords.map((r: Record<string, unknown>) => ({ contractId: Number(r.contractId), indicatorId: Number(r.indicatorId) }));
   if (!kpis.length) return [];
-  const indicatorIds = [...new Set(kpis.map((k) => k.indicatorId))];
-  p = placeholders(manager);
-  const withDenominator = new Set<number>(
-    (await manager.query(`SELECT DISTINCT "indicatorId" FROM ${T(manager, "indicator_measure")} WHERE role = ${p.add(MeasureRole.DENOMINATOR)} AND "indicatorId" IN (${p.list(indicatorIds)})`, p.values)).map((r: Record<string, unknown>) => Number(r.indicatorId)),
-  );
-  const targets = await manager.createQueryBuilder(Target, "t").where("t.contractId IN (:...ids)", { ids: contractIds }).getMany();
+  const withDenominator = new Set<number>(denominatorRecords.map((r: Record<string, unknown>) => Number(r.indicatorId)));
 
-  p = placeholders(manager);
-  // Placeholders are numbered in the order they are added: build the clauses in the order they appear.
-  const contractList = p.list(contractIds);
-  const states = p.list([ReturnState.ACCEPTED, ReturnState.SUBMITTED]);
-  const sums: Record<string, unknown>[] = await manager.query(
-    `SELECT r."contractId" AS "contractId", r."periodId" AS "periodId", r.state AS state, im."indicatorId" AS "indicatorId", im.role AS role, SUM(v.value) AS total
-       FROM ${T(manager, "return_value")} v
-       JOIN ${T(manager, "performance_return")} r ON r.id = v."returnId"
-       JOIN ${T(manager, "contract_kpi")} k ON k."contractId" = r."contractId"
-       JOIN ${T(manager, "indicator_measure")} im ON im."indicatorId" = k."indicatorId" AND im."measureId" = v."measureId"
-      WHERE r."contractId" IN (${contractList}) AND r.state IN (${states})${periodIds ? ` AND r."periodId" IN (${p.list(periodIds.length ? periodIds : [-1])})` : ""}
-      GROUP BY r."contractId", r."periodId", r.state, im."indicatorId", im.role`,
-    p.values,
-  );
   // contract:indicator:period → [accepted?, numerator, denominator]
   const reported = new Map<string, { accepted: boolean; numerator: number; denominator: number }>();
   for (const row of sums) {
@@ -151,11 +180,10 @@ export async function refreshContracts(manager: EntityManager, contractIds: read
   for (const chunk of chunks(ids, 400)) {
     const p = placeholders(manager);
     const where = `"contractId" IN (${p.list(chunk)})${periodIds ? ` AND "periodId" IN (${p.list(periodIds)})` : ""}`;
-    for (const old of await manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values)) {
-      moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
-    }
+    // The rows being replaced and their replacements are read together (the new ones never read this table).
+    const [previous, rows] = await together(manager, [() => manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values), () => contractRows(manager, chunk, periodIds)] as const);
+    for (const old of previous as Record<string, unknown>[]) moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
     await manager.query(`DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values);
-    const rows = await contractRows(manager, chunk, periodIds);
     for (const row of rows) moved(affected, row[3] as number, row[4] as number, row[2] as number);
     await insertRows(manager, CONTRACT_TABLE, CONTRACT_COLUMNS, rows);
   }
@@ -170,25 +198,25 @@ async function resumCells(manager: EntityManager, affected: Affected): Promise<v
   const periods = [...affected.periods];
   const sums = PART_COLUMNS.map((c) => `SUM(${q(c)})`).join(", ");
   const columns = [...GROUP_KEYS, ...PART_COLUMNS].map(q).join(", ");
+  const cells = T(manager, GROUP_TABLE);
+  // Four statements in order, in one trip to the database (the ids are integers, written in).
+  const inOffices = `"officeId" IN (${integers(offices)})`;
+  const inPeriods = `"periodId" IN (${integers(periods)})`;
+  const statements: string[] = [];
   if (affected.portfolios.size) {
-    const portfolios = [...affected.portfolios];
-    let p = placeholders(manager);
-    await manager.query(`DELETE FROM ${T(manager, GROUP_TABLE)} WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" IN (${p.list(portfolios)}) AND "periodId" IN (${p.list(periods)})`, p.values);
-    p = placeholders(manager);
-    await manager.query(
-      `INSERT INTO ${T(manager, GROUP_TABLE)} (${columns}) SELECT "officeId", "portfolioId", "indicatorId", "periodId", ${sums} FROM ${T(manager, CONTRACT_TABLE)}
-        WHERE "portfolioId" IN (${p.list(portfolios)}) AND "periodId" IN (${p.list(periods)}) GROUP BY "officeId", "portfolioId", "indicatorId", "periodId"`,
-      p.values,
+    const inPortfolios = `"portfolioId" IN (${integers([...affected.portfolios])})`;
+    statements.push(
+      `DELETE FROM ${cells} WHERE ${inOffices} AND ${inPortfolios} AND ${inPeriods}`,
+      `INSERT INTO ${cells} (${columns}) SELECT "officeId", "portfolioId", "indicatorId", "periodId", ${sums} FROM ${T(manager, CONTRACT_TABLE)}
+        WHERE ${inPortfolios} AND ${inPeriods} GROUP BY "officeId", "portfolioId", "indicatorId", "periodId"`,
     );
   }
-  let p = placeholders(manager);
-  await manager.query(`DELETE FROM ${T(manager, GROUP_TABLE)} WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" = 0 AND "periodId" IN (${p.list(periods)})`, p.values);
-  p = placeholders(manager);
-  await manager.query(
-    `INSERT INTO ${T(manager, GROUP_TABLE)} (${columns}) SELECT "officeId", 0, "indicatorId", "periodId", ${sums} FROM ${T(manager, GROUP_TABLE)}
-      WHERE "officeId" IN (${p.list(offices)}) AND "portfolioId" <> 0 AND "periodId" IN (${p.list(periods)}) GROUP BY "officeId", "indicatorId", "periodId"`,
-    p.values,
+  statements.push(
+    `DELETE FROM ${cells} WHERE ${inOffices} AND "portfolioId" = 0 AND ${inPeriods}`,
+    `INSERT INTO ${cells} (${columns}) SELECT "officeId", 0, "indicatorId", "periodId", ${sums} FROM ${cells}
+      WHERE ${inOffices} AND "portfolioId" <> 0 AND ${inPeriods} GROUP BY "officeId", "indicatorId", "periodId"`,
   );
+  await runInOrder(manager, statements);
 }
 
 /** Every office's rows and cells from scratch: for the migration, after a bulk load, and after seeding. */
@@ -214,12 +242,25 @@ const DRAFT_ONLY = new Set(["return.create", "return.save"]);
  * knowing about scorecards.
  */
 export async function maintainScorecards(uow: UnitOfWork): Promise<void> {
+  // The quarters of the offices whose cells may move are read once, alongside the refresh's first reads (the
+  // quarters a unit of work opens are in before this runs), for both steps after the refresh.
+  const periodsOf = officePeriodsOnce(uow.manager);
+  // (SQLite only: on PostgreSQL a transaction's client takes one statement at a time.)
+  if (uow.manager.connection.options.type === "sqlite") {
+    for (const change of uow.changes) if (change.officeId != null && movesCells(change)) void periodsOf(change.officeId).catch(() => undefined);
+  }
   const movedCells = await refreshChanged(uow);
   // The cells just re-summed decide what is announced: any of them no scorecard event of this unit of work
   // covers gets its own event (a KPI set, a new quarter, an indicator's direction), whatever the mutation emitted.
-  await announceMovedCells(uow, movedCells);
+  await announceMovedCells(uow, movedCells, periodsOf);
   // The events announcing the change carry the cells just re-summed (scorecard-changes.ts).
-  await carryChangedCells(uow.manager, uow.published);
+  await carryChangedCells(uow.manager, uow.published, periodsOf);
+}
+
+/** Whether refreshChanged refreshes anything for this audited change. */
+function movesCells(change: { action: string; type: string }): boolean {
+  if (change.type === "Return") return !DRAFT_ONLY.has(change.action);
+  return change.type === "Contract" || change.type === "Target" || change.type === "Indicator" || (change.type === "ReportingPeriod" && change.action === "period.open");
 }
 
 function mergeMoved(into: MovedCells, from: MovedCells): void {
@@ -247,9 +288,8 @@ async function refreshChanged(uow: UnitOfWork): Promise<MovedCells> {
   const openedPeriods: number[] = [];
   for (const change of changes) {
     // Saving a draft never moves a cell: only submitted and accepted returns count, and neither can be edited.
-    if (change.type === "Return") {
-      if (!DRAFT_ONLY.has(change.action)) returnIds.push(change.id);
-    }
+    if (!movesCells(change)) continue;
+    if (change.type === "Return") returnIds.push(change.id);
     else if (change.type === "Contract") allPeriods.add(change.id);
     else if (change.type === "Target") targetIds.push(change.id);
     else if (change.type === "Indicator") indicatorIds.push(change.id);

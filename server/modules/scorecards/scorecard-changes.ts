@@ -31,14 +31,14 @@ const CARRIED_BYTES = 32 * 1024;
  * CARRIED_EVENTS (a bulk import), are left without: subscribers then compute their cells after commit, once per
  * event per instance (`changedCells`). Events of one transaction all carry its final cells.
  */
-export async function carryChangedCells(manager: EntityManager, published: PublishedEvent[]): Promise<void> {
+export async function carryChangedCells(manager: EntityManager, published: PublishedEvent[], periodsOf: OfficePeriods = officePeriodsOnce(manager)): Promise<void> {
   const events = published.filter((e) => e.topic === Topic.SCORECARD_CHANGED) as PublishedEvent<CarriedChange>[];
   if (!events.length || events.length > CARRIED_EVENTS) return;
   const byOffice = new Map<number, PublishedEvent<CarriedChange>[]>();
   for (const event of events) byOffice.set(event.officeId, [...(byOffice.get(event.officeId) ?? []), event]);
   for (const [officeId, officeEvents] of byOffice) {
     // One read of the office's cells for all its events in this transaction.
-    const cells = await officeChangedCells(manager, officeId, officeEvents.map((e) => e.payload));
+    const cells = await officeChangedCells(manager, officeId, officeEvents.map((e) => e.payload), await periodsOf(officeId));
     for (const [i, event] of officeEvents.entries()) {
       if (Buffer.byteLength(JSON.stringify(cells[i])) > CARRIED_BYTES) continue;
       event.payload = { ...event.payload, cells: cells[i] };
@@ -85,6 +85,18 @@ export async function officePeriods(manager: EntityManager, officeId: number): P
   return (await manager.findBy(ReportingPeriod, { officeId })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
 }
 
+/** An office's quarters, oldest first, read at most once (within one step of a unit of work, when none is opened). */
+export type OfficePeriods = (officeId: number) => Promise<ReportingPeriod[]>;
+
+export function officePeriodsOnce(manager: EntityManager): OfficePeriods {
+  const read = new Map<number, Promise<ReportingPeriod[]>>();
+  return (officeId) => {
+    let periods = read.get(officeId);
+    if (!periods) read.set(officeId, (periods = officePeriods(manager, officeId)));
+    return periods;
+  };
+}
+
 /** office → portfolio → quarters whose maintained cells a unit of work re-summed. */
 export type MovedCells = Map<number, Map<number, Set<number>>>;
 
@@ -93,9 +105,9 @@ export type MovedCells = Map<number, Map<number, Set<number>>>;
  * event of this unit of work touches get one CELLS_CHANGED event per portfolio naming their quarters, so which
  * mutation made the change (a KPI set, a new quarter, an indicator's direction) never decides what a board sees.
  */
-export async function announceMovedCells(uow: UnitOfWork, moved: MovedCells): Promise<void> {
+export async function announceMovedCells(uow: UnitOfWork, moved: MovedCells, periodsOf: OfficePeriods = officePeriodsOnce(uow.manager)): Promise<void> {
   for (const [officeId, portfolios] of moved) {
-    const periods = await officePeriods(uow.manager, officeId);
+    const periods = await periodsOf(officeId);
     const byId = new Map(periods.map((p) => [p.id, p]));
     const events = uow.published.filter((e) => e.topic === Topic.SCORECARD_CHANGED && e.officeId === officeId).map((e) => e.payload as ScorecardChange);
     for (const [portfolioId, periodIds] of [...portfolios].sort((a, b) => a[0] - b[0])) {
@@ -113,8 +125,8 @@ async function computeChangedCells(manager: EntityManager, officeId: number, cha
 }
 
 /** The changed cells of several changes of one office, from one read of its maintained cells. */
-async function officeChangedCells(manager: EntityManager, officeId: number, changes: readonly ScorecardChange[]): Promise<ChangedCells[]> {
-  const periods = await officePeriods(manager, officeId);
+async function officeChangedCells(manager: EntityManager, officeId: number, changes: readonly ScorecardChange[], known?: readonly ReportingPeriod[]): Promise<ChangedCells[]> {
+  const periods = known ?? (await officePeriods(manager, officeId));
   // The quarters a change touches and the quarter after each: that one's "change from the previous quarter" moves too.
   const touchedOf = changes.map((change) => periods.filter((p, i) => changeMoves(change, p, periods[i - 1] ?? null)));
   // Each carried quarter with the one before it, so "change from the previous quarter" is right: in the union of
@@ -126,7 +138,9 @@ async function officeChangedCells(manager: EntityManager, officeId: number, chan
     if (i > 0) wanted.add(periods[i - 1].id);
   });
   // From the maintained cells: an index lookup, not a recomputation.
-  const { scorecards } = wanted.size ? await readScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false }, { rowsOfEveryQuarter: true }) : { scorecards: [] };
+  // Only the changed portfolios' cells and the office total's: the other portfolios' are not carried.
+  const groups = [0, ...new Set(changes.map((change) => change.portfolioId))];
+  const { scorecards } = wanted.size ? await readScorecards(manager, { officeId, periodIds: [...wanted], includeSubmitted: false }, { rowsOfEveryQuarter: true, groups, officePeriods: periods }) : { scorecards: [] };
   return changes.map((change, i) => {
     const touchedIds = new Set(touchedOf[i].map((p) => p.id));
     const keep = touchedIds.size

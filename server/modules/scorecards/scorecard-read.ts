@@ -1,5 +1,5 @@
 import { In, type EntityManager } from "typeorm";
-import { placeholders, tableName as T } from "../../db/bulk.js";
+import { placeholders, tableName as T, together } from "../../db/bulk.js";
 import { Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.entities.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
@@ -181,26 +181,71 @@ export async function readScorecards(
    * rowsOfEveryQuarter: with `periodIds`, still give every row the whole view has (a portfolio × indicator due in
    * any quarter), its cells in these quarters blank where nothing is due: the cells a full read shows there.
    */
-  options: { rowsOfEveryQuarter?: boolean; /** Read the cells row by row, as on PostgreSQL (tests compare both reads). */ rowByRow?: boolean } = {},
+  options: {
+    rowsOfEveryQuarter?: boolean;
+    /** Only these groups' scorecards (portfolio ids, 0 for the office total), instead of the scope's. */
+    groups?: readonly number[];
+    /** The office's quarters, oldest first, when the caller has them already (filtered here to `periodIds`). */
+    officePeriods?: readonly ReportingPeriod[];
+    /** Read the cells row by row, as on PostgreSQL (tests compare both reads). */
+    rowByRow?: boolean;
+  } = {},
 ): Promise<{ periods: ReportingPeriod[]; indicators: Indicator[]; scorecards: ScorecardData[] }> {
   if (scope.contractId != null) return computeScorecards(manager, scope);
-  const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
-  if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
-  const periods = (await periodQuery.getMany()).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
-  if (!periods.length) return { periods, indicators: [], scorecards: [] };
-
-  const p = placeholders(manager);
-  let where = `"officeId" = ${p.add(scope.officeId)}`;
-  if (scope.portfolioId != null) where += ` AND "portfolioId" = ${p.add(scope.portfolioId)}`;
-  if (scope.periodIds) where += ` AND "periodId" IN (${p.list(periods.map((x) => x.id))})`;
+  const scopeGroups = (where: string, p: ReturnType<typeof placeholders>) => {
+    if (options.groups) return `${where} AND "portfolioId" IN (${p.list(options.groups.length ? options.groups : [-1])})`;
+    return scope.portfolioId != null ? `${where} AND "portfolioId" = ${p.add(scope.portfolioId)}` : where;
+  };
   // group (portfolio, 0 for the office) → indicator → period → parts
-  const groups = (manager.connection.options.type === "sqlite" && !options.rowByRow ? await packedParts(manager, where, p.values, scope.includeSubmitted) : null) ?? (await rowParts(manager, where, p.values, scope.includeSubmitted));
-  if (!groups.size && !(options.rowsOfEveryQuarter && scope.periodIds)) return { periods, indicators: [], scorecards: [] };
-  if (options.rowsOfEveryQuarter && scope.periodIds) {
+  const cellGroups = async (periodIds: readonly number[] | null): Promise<Groups> => {
+    const p = placeholders(manager);
+    let where = scopeGroups(`"officeId" = ${p.add(scope.officeId)}`, p);
+    if (periodIds) where += ` AND "periodId" IN (${p.list(periodIds)})`;
+    const packed = manager.connection.options.type === "sqlite" && !options.rowByRow ? await packedParts(manager, where, p.values, scope.includeSubmitted) : null;
+    return packed ?? rowParts(manager, where, p.values, scope.includeSubmitted);
+  };
+  const distinctQuery = () => {
     const all = placeholders(manager);
-    let whereAll = `"officeId" = ${all.add(scope.officeId)}`;
-    if (scope.portfolioId != null) whereAll += ` AND "portfolioId" = ${all.add(scope.portfolioId)}`;
-    for (const row of await manager.query(`SELECT DISTINCT "portfolioId", "indicatorId" FROM ${T(manager, "scorecard_cell")} WHERE ${whereAll} AND "returnsDue" > 0`, all.values)) {
+    const whereAll = scopeGroups(`"officeId" = ${all.add(scope.officeId)}`, all);
+    return manager.query(`SELECT DISTINCT "portfolioId", "indicatorId" FROM ${T(manager, "scorecard_cell")} WHERE ${whereAll} AND "returnsDue" > 0`, all.values) as Promise<Record<string, unknown>[]>;
+  };
+  const everyQuarter = Boolean(options.rowsOfEveryQuarter && scope.periodIds);
+  let periods: ReportingPeriod[];
+  let groups: Groups;
+  let everyRow: Record<string, unknown>[] = [];
+  let known: [Indicator[], IndicatorMeasure[], Target[]] | null = null;
+  if (options.officePeriods) {
+    // The quarters are known: the cells (and every row's keys) are read side by side, in one round trip.
+    const ids = scope.periodIds ? new Set(scope.periodIds) : null;
+    periods = options.officePeriods.filter((x) => !ids || ids.has(x.id));
+    if (!periods.length) return { periods, indicators: [], scorecards: [] };
+    // With the groups known too, the office's indicators, their denominators and the groups' targets go along.
+    const groupPortfolios = options.groups?.filter((id) => id !== 0) ?? [];
+    const reference = options.groups
+      ? () =>
+          together(manager, [
+          () => manager.find(Indicator, { where: { officeId: scope.officeId }, order: { code: "ASC" } }),
+          () => manager
+            .createQueryBuilder(IndicatorMeasure, "im")
+            .where("im.role = :role", { role: MeasureRole.DENOMINATOR })
+            .andWhere(`im.indicatorId IN (SELECT i.id FROM ${T(manager, "indicator")} i WHERE i."officeId" = :officeId)`, { officeId: scope.officeId })
+            .getMany(),
+          () => (groupPortfolios.length ? manager.find(Target, { where: { portfolioId: In(groupPortfolios) } }) : Promise.resolve([])),
+        ] as const)
+      : async () => null;
+    [groups, everyRow, known] = await together(manager, [() => cellGroups(scope.periodIds ? periods.map((x) => x.id) : null), () => (everyQuarter ? distinctQuery() : Promise.resolve([])), reference] as const);
+  } else {
+    const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
+    if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
+    periods = (await periodQuery.getMany()).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+    if (!periods.length) return { periods, indicators: [], scorecards: [] };
+    groups = await cellGroups(scope.periodIds ? periods.map((x) => x.id) : null);
+    if (!groups.size && !everyQuarter) return { periods, indicators: [], scorecards: [] };
+    if (everyQuarter) everyRow = await distinctQuery();
+  }
+  if (!groups.size && !everyQuarter) return { periods, indicators: [], scorecards: [] };
+  if (everyQuarter) {
+    for (const row of everyRow) {
       const portfolioId = Number(row.portfolioId);
       let byIndicator = groups.get(portfolioId);
       if (!byIndicator) groups.set(portfolioId, (byIndicator = new Map()));
@@ -210,17 +255,20 @@ export async function readScorecards(
   }
   const indicatorIds = [...new Set([...groups.values()].flatMap((byIndicator) => [...byIndicator.keys()]))];
   const portfolioIds = [...groups.keys()].filter((id) => id !== 0);
-  const [indicators, denominators, targets] = await Promise.all([
-    manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),
-    manager.find(IndicatorMeasure, { where: { indicatorId: In(indicatorIds), role: MeasureRole.DENOMINATOR } }),
-    portfolioIds.length ? manager.find(Target, { where: { indicatorId: In(indicatorIds), portfolioId: In(portfolioIds) } }) : Promise.resolve([]),
-  ]);
+  const shown = new Set(indicatorIds);
+  const [indicators, denominators, targets] = known
+    ? [known[0].filter((indicator) => shown.has(indicator.id)), known[1], known[2]]
+    : await Promise.all([
+        manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),
+        manager.find(IndicatorMeasure, { where: { indicatorId: In(indicatorIds), role: MeasureRole.DENOMINATOR } }),
+        portfolioIds.length ? manager.find(Target, { where: { indicatorId: In(indicatorIds), portfolioId: In(portfolioIds) } }) : Promise.resolve([]),
+      ]);
   const withDenominator = new Set(denominators.map((d) => d.indicatorId));
   const targetsOf = targetSeries(targets, periods, withDenominator);
 
   const scorecards: ScorecardData[] = [];
   for (const portfolioId of [...groups.keys()].sort((a, b) => a - b)) {
-    if (scope.portfolioId != null && portfolioId === 0) continue;
+    if (scope.portfolioId != null && !options.groups && portfolioId === 0) continue;
     const byIndicator = groups.get(portfolioId)!;
     const out: RowData[] = [];
     for (const indicator of indicators) {

@@ -13,8 +13,8 @@ import { PortfolioRecord } from "../portfolios/portfolio.service.js";
 import { OFFICE_READERS, Role } from "../users/role.js";
 import type { ScorecardChange } from "./scorecard-events.js";
 import { provenance } from "./provenance.js";
-import { changedCells, changeMoves, officePeriods } from "./scorecard-changes.js";
-import { computeScorecards } from "./scorecard.service.js";
+import { changedCells, changeMoves, officePeriods, type ChangedCells } from "./scorecard-changes.js";
+import { computeScorecards, type ScorecardData } from "./scorecard.service.js";
 import { readScorecards } from "./scorecard-read.js";
 import { isComparable } from "./scorecard.rules.js";
 import { IndicatorStatus, ProvenanceEntry, Scorecard, ScorecardRow } from "./scorecard.types.js";
@@ -128,6 +128,8 @@ export class ScorecardResolver {
     @Arg("periodId", () => Int) periodId: number,
     @Arg("since", () => Int, { nullable: true }) _since?: number | null,
   ): Promise<ScorecardUpdate> {
+    const carried = carriedScorecard(event, portfolioId, periodId);
+    if (carried) return { seq: event.seq, reason: event.payload.reason, scorecard: carried };
     const { scorecards } = await readScorecards(ctx.services.db.manager, { officeId: event.officeId, portfolioId, periodIds: [periodId], includeSubmitted: false });
     return { seq: event.seq, reason: event.payload.reason, scorecard: scorecards[0] ?? { portfolioId, contractId: null, rows: [] } };
   }
@@ -192,6 +194,23 @@ export class IndicatorStatusResolver {
   async indicator(@Root() status: IndicatorStatus, @Ctx() ctx: Context): Promise<Indicator> {
     return (await ctx.loaders.byId(Indicator).load(status.indicatorId))!;
   }
+}
+
+/**
+ * The portfolio's scorecard for one quarter from the cells the write transaction put in the event (no statement
+ * per event), exactly as the read of that one quarter gives it: its rows due in the quarter, and no change from
+ * the previous quarter (a one-quarter read has none). Null when the event carries no cells for it.
+ */
+function carriedScorecard(event: PublishedEvent<ScorecardChange & { cells?: ChangedCells }>, portfolioId: number, periodId: number): ScorecardData | null {
+  const cells = event.payload.cells;
+  if (!cells || cells.portfolioId !== portfolioId || !cells.periodIds.includes(periodId)) return null;
+  const scorecard = cells.scorecards.find((s) => s.portfolioId === portfolioId && s.contractId == null);
+  if (!scorecard) return { portfolioId, contractId: null, rows: [] };
+  const rows = scorecard.rows.flatMap((row) => {
+    const cell = row.cells.find((c) => c.periodId === periodId);
+    return cell && cell.returnsDue > 0 ? [{ indicatorId: row.indicatorId, cells: [{ ...cell, change: null }] }] : [];
+  });
+  return { portfolioId, contractId: null, rows };
 }
 
 /** The quarter before this one in its office (whose changes move this one's "change from the previous quarter"). */

@@ -18,6 +18,7 @@ import { attachmentRouter } from "./modules/attachments/attachment.routes.js";
 import { unsubscribeRouter } from "./modules/mail/unsubscribe.routes.js";
 import { liveSubscribe, openLiveSession, sharedParse, subscriptionContext } from "./realtime/live-transport.js";
 import { createSchema } from "./schema.js";
+import { compressSmallAnswers } from "./small-answers.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
 import { securityHeaders } from "./security/headers.js";
 import { bodyErrors, chargeRequest, checkBeforeParsing, limitsPlugin, rememberClient } from "./security/http-guard.js";
@@ -63,7 +64,8 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   const app = express();
   app.disable("x-powered-by");
   app.use(securityHeaders());
-  // Brotli or gzip for whatever the client accepts: the dashboard's scripts, its pages and GraphQL answers alike.
+  // Brotli or gzip for whatever the client accepts: the dashboard's scripts, its pages and GraphQL answers alike
+  // (small GraphQL answers are compressed before they get here: see compressSmallAnswers below).
   app.use(compression());
   // Stopping answers every request already taken and refuses new ones cleanly (server/http-drain.ts).
   const httpDrain = createHttpDrain();
@@ -153,6 +155,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   });
   app.use(
     "/graphql",
+    compressSmallAnswers() /* a board's answer in one synchronous call, not a zlib stream each (small-answers.ts) */,
     chargeRequest(services, budgets),
     largeJsonBodies(config.security.maxBodyBytes) /* parsed off the event loop (json-body.ts) */,
     express.json({ limit: config.security.maxBodyBytes }) /* a 10 MB CSV upload, as JSON */,

@@ -1,6 +1,6 @@
-import { In, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { placeholders, tableName as T } from "../../db/bulk.js";
-import { Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.entities.js";
+import { Indicator, MeasureRole, Target } from "../kpis/kpi.entities.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { PART_COLUMNS } from "./scorecard-aggregate.entities.js";
@@ -101,12 +101,7 @@ export async function readScorecards(
   }
   const indicatorIds = [...new Set([...groups.values()].flatMap((byIndicator) => [...byIndicator.keys()]))];
   const portfolioIds = [...groups.keys()].filter((id) => id !== 0);
-  const [indicators, denominators, targets] = await Promise.all([
-    manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),
-    manager.find(IndicatorMeasure, { where: { indicatorId: In(indicatorIds), role: MeasureRole.DENOMINATOR } }),
-    portfolioIds.length ? manager.find(Target, { where: { indicatorId: In(indicatorIds), portfolioId: In(portfolioIds) } }) : Promise.resolve([]),
-  ]);
-  const withDenominator = new Set(denominators.map((d) => d.indicatorId));
+  const [indicators, withDenominator, targets] = await Promise.all([indicatorsOf(manager, indicatorIds), withDenominators(manager, indicatorIds), groupTargets(manager, indicatorIds, portfolioIds)]);
   const targetsOf = targetSeries(targets, periods, withDenominator);
 
   const scorecards: ScorecardData[] = [];
@@ -134,3 +129,44 @@ export async function readScorecards(
   return { periods, indicators, scorecards };
 }
 
+
+/*
+ * The indicators, denominators and group targets of a read: three small statements written out by hand. As TypeORM
+ * finds, building each statement and hydrating its few rows cost more CPU than SQLite took to run it (a board's
+ * read is one portfolio, a handful of indicators). Every column of each entity is read, so the objects are the
+ * ones a find gives (the indicators are primed into the request's loader and answered as `indicator`).
+ */
+const INDICATOR_COLUMNS = ["id", "officeId", "code", "name", "factor", "unit", "direction", "amberTolerance", "version"] as const;
+const TARGET_COLUMNS = ["id", "indicatorId", "contractId", "portfolioId", "year", "quarter", "value", "version"] as const;
+const NUMERIC = new Set(["id", "officeId", "factor", "amberTolerance", "version", "indicatorId", "value"]);
+const NULLABLE_NUMERIC = new Set(["contractId", "portfolioId", "quarter"]);
+
+function hydrate<T extends object>(entity: new () => T, columns: readonly string[], row: Record<string, unknown>): T {
+  const out = new entity() as Record<string, unknown>;
+  for (const column of columns) {
+    const value = row[column];
+    out[column] = NUMERIC.has(column) ? Number(value) : NULLABLE_NUMERIC.has(column) ? (value == null ? null : Number(value)) : value;
+  }
+  return out as T;
+}
+
+async function indicatorsOf(manager: EntityManager, ids: number[]): Promise<Indicator[]> {
+  if (!ids.length) return [];
+  const p = placeholders(manager);
+  const rows: Record<string, unknown>[] = await manager.query(`SELECT ${INDICATOR_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "indicator")} WHERE "id" IN (${p.list(ids)}) ORDER BY "code" ASC`, p.values);
+  return rows.map((row) => hydrate(Indicator, INDICATOR_COLUMNS, row));
+}
+
+async function withDenominators(manager: EntityManager, indicatorIds: number[]): Promise<Set<number>> {
+  if (!indicatorIds.length) return new Set();
+  const p = placeholders(manager);
+  const rows: { indicatorId: unknown }[] = await manager.query(`SELECT DISTINCT "indicatorId" FROM ${T(manager, "indicator_measure")} WHERE "indicatorId" IN (${p.list(indicatorIds)}) AND "role" = ${p.add(MeasureRole.DENOMINATOR)}`, p.values);
+  return new Set(rows.map((row) => Number(row.indicatorId)));
+}
+
+async function groupTargets(manager: EntityManager, indicatorIds: number[], portfolioIds: number[]): Promise<Target[]> {
+  if (!indicatorIds.length || !portfolioIds.length) return [];
+  const p = placeholders(manager);
+  const rows: Record<string, unknown>[] = await manager.query(`SELECT ${TARGET_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "target")} WHERE "indicatorId" IN (${p.list(indicatorIds)}) AND "portfolioId" IN (${p.list(portfolioIds)})`, p.values);
+  return rows.map((row) => hydrate(Target, TARGET_COLUMNS, row));
+}

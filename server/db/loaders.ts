@@ -1,5 +1,63 @@
 import DataLoader from "dataloader";
-import { In, type EntityManager, type EntityTarget, type FindOptionsOrder, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
+import { In, type EntityManager, type EntityMetadata, type EntityTarget, type FindOptionsOrder, type FindOptionsWhere, type ObjectLiteral } from "typeorm";
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata.js";
+import { placeholders, tableName } from "./bulk.js";
+
+/*
+ * Rows by id are most of a small request's statements (the policies' look-ups, a root field's record). Through
+ * findBy, TypeORM builds the statement (aliases, find options, property names) and hydrates through its general
+ * transformer on every call, which costs more CPU than SQLite's work for one or a few rows. For a plain entity
+ * the statement is written once here and each column hydrated as TypeORM's transformer does it
+ * (driver.prepareHydratedValue, then the column sets it): the same columns (not those marked select: false), the
+ * same values, the same class. Anything else (embedded columns, eager relations, soft deletion, inheritance, trees,
+ * a key other than a single `id`) keeps findBy.
+ */
+interface ByIdRead {
+  table: string;
+  columns: ColumnMetadata[];
+  select: string;
+}
+const byIdReads = new WeakMap<EntityMetadata, ByIdRead | null>();
+
+function byIdRead(manager: EntityManager, metadata: EntityMetadata): ByIdRead | null {
+  let read = byIdReads.get(metadata);
+  if (read !== undefined) return read;
+  const plain =
+    metadata.tableType === "regular" &&
+    !metadata.embeddeds.length &&
+    !metadata.eagerRelations.length &&
+    !metadata.deleteDateColumn &&
+    !metadata.childEntityMetadatas.length &&
+    !metadata.discriminatorColumn &&
+    !metadata.treeType &&
+    metadata.primaryColumns.length === 1 &&
+    metadata.primaryColumns[0].propertyName === "id";
+  if (plain) {
+    const columns = metadata.columns.filter((column) => !column.isVirtual && column.isSelect && !column.embeddedMetadata);
+    read = { table: tableName(manager, metadata.tableName), columns, select: columns.map((column) => `"${column.databaseName}"`).join(", ") };
+  } else read = null;
+  byIdReads.set(metadata, read);
+  return read;
+}
+
+async function findByIds<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
+  const metadata = manager.connection.getMetadata(entity);
+  const read = byIdRead(manager, metadata);
+  if (!read) return manager.getRepository(entity).findBy({ id: In([...ids]) } as unknown as FindOptionsWhere<T>);
+  // Integer keys are written into the statement, as TypeORM does on SQLite: a batch of any size stays one statement.
+  const p = placeholders(manager);
+  const list = ids.every((id) => Number.isSafeInteger(id)) ? ids.join(", ") : p.list(ids);
+  const rows: Record<string, unknown>[] = await manager.query(`SELECT ${read.select} FROM ${read.table} WHERE "${metadata.primaryColumns[0].databaseName}" IN (${list})`, p.values);
+  const driver = manager.connection.driver;
+  return rows.map((row) => {
+    const out = metadata.create(undefined, { fromDeserializer: true }) as T;
+    for (const column of read.columns) {
+      const value = row[column.databaseName];
+      if (value !== undefined) column.setEntityValue(out, driver.prepareHydratedValue(value, column));
+    }
+    return out;
+  });
+}
 
 /**
  * Per-request batching: every field resolver that needs rows by id, or children by a foreign key, asks
@@ -28,7 +86,7 @@ export class Loaders {
   byId<T extends { id: number }>(entity: EntityTarget<T>): DataLoader<number, T | null> {
     return this.get(`${this.name(entity)}#id`, () =>
       new DataLoader<number, T | null>(async (ids) => {
-        const rows = await this.manager.getRepository(entity).findBy({ id: In([...ids]) } as FindOptionsWhere<T>);
+        const rows = await findByIds<T>(this.manager, entity, ids);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),

@@ -7,20 +7,20 @@ import { placeholders, tableName } from "./bulk.js";
  * Rows by id are most of a small request's statements (the policies' look-ups, a root field's record). Through
  * findBy, TypeORM builds the statement (aliases, find options, property names) and hydrates through its general
  * transformer on every call, which costs more CPU than SQLite's work for one or a few rows. For a plain entity
- * the statement is written once here and each column hydrated as TypeORM's transformer does it
+ * the column list is worked out once here and each column hydrated as TypeORM's transformer does it
  * (driver.prepareHydratedValue, then the column sets it): the same columns (not those marked select: false), the
- * same values, the same class. Anything else (embedded columns, eager relations, soft deletion, inheritance, trees,
- * a key other than a single `id`) keeps findBy.
+ * same values, the same class. Anything else (embedded columns, eager relations, soft deletion, inheritance, trees)
+ * keeps TypeORM's own path.
  */
-interface ByIdRead {
+interface PlainRead {
   table: string;
   columns: ColumnMetadata[];
   select: string;
 }
-const byIdReads = new WeakMap<EntityMetadata, ByIdRead | null>();
+const plainReads = new WeakMap<EntityMetadata, PlainRead | null>();
 
-function byIdRead(manager: EntityManager, metadata: EntityMetadata): ByIdRead | null {
-  let read = byIdReads.get(metadata);
+function plainRead(manager: EntityManager, metadata: EntityMetadata): PlainRead | null {
+  let read = plainReads.get(metadata);
   if (read !== undefined) return read;
   const plain =
     metadata.tableType === "regular" &&
@@ -29,25 +29,16 @@ function byIdRead(manager: EntityManager, metadata: EntityMetadata): ByIdRead | 
     !metadata.deleteDateColumn &&
     !metadata.childEntityMetadatas.length &&
     !metadata.discriminatorColumn &&
-    !metadata.treeType &&
-    metadata.primaryColumns.length === 1 &&
-    metadata.primaryColumns[0].propertyName === "id";
+    !metadata.treeType;
   if (plain) {
     const columns = metadata.columns.filter((column) => !column.isVirtual && column.isSelect && !column.embeddedMetadata);
     read = { table: tableName(manager, metadata.tableName), columns, select: columns.map((column) => `"${column.databaseName}"`).join(", ") };
   } else read = null;
-  byIdReads.set(metadata, read);
+  plainReads.set(metadata, read);
   return read;
 }
 
-async function findByIds<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
-  const metadata = manager.connection.getMetadata(entity);
-  const read = byIdRead(manager, metadata);
-  if (!read) return manager.getRepository(entity).findBy({ id: In([...ids]) } as unknown as FindOptionsWhere<T>);
-  // Integer keys are written into the statement, as TypeORM does on SQLite: a batch of any size stays one statement.
-  const p = placeholders(manager);
-  const list = ids.every((id) => Number.isSafeInteger(id)) ? ids.join(", ") : p.list(ids);
-  const rows: Record<string, unknown>[] = await manager.query(`SELECT ${read.select} FROM ${read.table} WHERE "${metadata.primaryColumns[0].databaseName}" IN (${list})`, p.values);
+function hydrate<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, read: PlainRead, rows: Record<string, unknown>[]): T[] {
   const driver = manager.connection.driver;
   return rows.map((row) => {
     const out = metadata.create(undefined, { fromDeserializer: true }) as T;
@@ -57,6 +48,30 @@ async function findByIds<T extends ObjectLiteral>(manager: EntityManager, entity
     }
     return out;
   });
+}
+
+/**
+ * Whole rows of a plain entity (see above) by a hand-written condition on its columns (`"officeId" = ?`, with
+ * `values` for its placeholders), as TypeORM would give them; null for an entity that is not plain.
+ */
+export async function selectPlain<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, where: string, values: unknown[], orderBy?: string): Promise<T[] | null> {
+  const metadata = manager.connection.getMetadata(entity);
+  const read = plainRead(manager, metadata);
+  if (!read) return null;
+  const rows: Record<string, unknown>[] = await manager.query(`SELECT ${read.select} FROM ${read.table} WHERE ${where}${orderBy ? ` ORDER BY ${orderBy}` : ""}`, values);
+  return hydrate<T>(manager, metadata, read, rows);
+}
+
+async function findByIds<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
+  const metadata = manager.connection.getMetadata(entity);
+  if (metadata.primaryColumns.length === 1 && metadata.primaryColumns[0].propertyName === "id") {
+    // Integer keys are written into the statement, as TypeORM does on SQLite: a batch of any size stays one statement.
+    const p = placeholders(manager);
+    const list = ids.every((id) => Number.isSafeInteger(id)) ? ids.join(", ") : p.list(ids);
+    const rows = await selectPlain<T>(manager, entity, `"${metadata.primaryColumns[0].databaseName}" IN (${list})`, p.values);
+    if (rows) return rows;
+  }
+  return manager.getRepository(entity).findBy({ id: In([...ids]) } as unknown as FindOptionsWhere<T>);
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { EntityManager } from "typeorm";
+import type { EntityManager, ObjectLiteral } from "typeorm";
 import { placeholders, tableName as T } from "../../db/bulk.js";
+import { selectPlain } from "../../db/loaders.js";
 import { Indicator, MeasureRole, Target } from "../kpis/kpi.entities.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
@@ -60,9 +61,7 @@ export async function readScorecards(
   options: { rowsOfEveryQuarter?: boolean } = {},
 ): Promise<{ periods: ReportingPeriod[]; indicators: Indicator[]; scorecards: ScorecardData[] }> {
   if (scope.contractId != null) return computeScorecards(manager, scope);
-  const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
-  if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
-  const periods = (await periodQuery.getMany()).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+  const periods = (await periodsOf(manager, scope.officeId, scope.periodIds)).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
   if (!periods.length) return { periods, indicators: [], scorecards: [] };
 
   const p = placeholders(manager);
@@ -131,30 +130,28 @@ export async function readScorecards(
 
 
 /*
- * The indicators, denominators and group targets of a read: three small statements written out by hand. As TypeORM
- * finds, building each statement and hydrating its few rows cost more CPU than SQLite took to run it (a board's
- * read is one portfolio, a handful of indicators). Every column of each entity is read, so the objects are the
- * ones a find gives (the indicators are primed into the request's loader and answered as `indicator`).
+ * The quarters, indicators, denominators and group targets of a read: small statements written out by hand. As
+ * TypeORM queries, building each statement and hydrating its few rows cost more CPU than SQLite took to run it (a
+ * board's read is one portfolio, a handful of indicators). The rows are hydrated as TypeORM does (selectPlain), so
+ * they are the objects a find gives (the indicators are primed into the request's loader and answered as `indicator`).
  */
-const INDICATOR_COLUMNS = ["id", "officeId", "code", "name", "factor", "unit", "direction", "amberTolerance", "version"] as const;
-const TARGET_COLUMNS = ["id", "indicatorId", "contractId", "portfolioId", "year", "quarter", "value", "version"] as const;
-const NUMERIC = new Set(["id", "officeId", "factor", "amberTolerance", "version", "indicatorId", "value"]);
-const NULLABLE_NUMERIC = new Set(["contractId", "portfolioId", "quarter"]);
+async function plain<T extends ObjectLiteral>(manager: EntityManager, entity: new () => T, where: string, values: unknown[], orderBy?: string): Promise<T[]> {
+  const rows = await selectPlain(manager, entity, where, values, orderBy);
+  if (!rows) throw new Error(`${entity.name} is no longer a plain entity: read it through TypeORM in scorecard-read.ts.`);
+  return rows;
+}
 
-function hydrate<T extends object>(entity: new () => T, columns: readonly string[], row: Record<string, unknown>): T {
-  const out = new entity() as Record<string, unknown>;
-  for (const column of columns) {
-    const value = row[column];
-    out[column] = NUMERIC.has(column) ? Number(value) : NULLABLE_NUMERIC.has(column) ? (value == null ? null : Number(value)) : value;
-  }
-  return out as T;
+async function periodsOf(manager: EntityManager, officeId: number, periodIds: number[] | null | undefined): Promise<ReportingPeriod[]> {
+  const p = placeholders(manager);
+  let where = `"officeId" = ${p.add(officeId)}`;
+  if (periodIds) where += ` AND "id" IN (${periodIds.length ? p.list(periodIds) : p.add(-1)})`;
+  return plain(manager, ReportingPeriod, where, p.values);
 }
 
 async function indicatorsOf(manager: EntityManager, ids: number[]): Promise<Indicator[]> {
   if (!ids.length) return [];
   const p = placeholders(manager);
-  const rows: Record<string, unknown>[] = await manager.query(`SELECT ${INDICATOR_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "indicator")} WHERE "id" IN (${p.list(ids)}) ORDER BY "code" ASC`, p.values);
-  return rows.map((row) => hydrate(Indicator, INDICATOR_COLUMNS, row));
+  return plain(manager, Indicator, `"id" IN (${p.list(ids)})`, p.values, `"code" ASC`);
 }
 
 async function withDenominators(manager: EntityManager, indicatorIds: number[]): Promise<Set<number>> {
@@ -167,6 +164,5 @@ async function withDenominators(manager: EntityManager, indicatorIds: number[]):
 async function groupTargets(manager: EntityManager, indicatorIds: number[], portfolioIds: number[]): Promise<Target[]> {
   if (!indicatorIds.length || !portfolioIds.length) return [];
   const p = placeholders(manager);
-  const rows: Record<string, unknown>[] = await manager.query(`SELECT ${TARGET_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM ${T(manager, "target")} WHERE "indicatorId" IN (${p.list(indicatorIds)}) AND "portfolioId" IN (${p.list(portfolioIds)})`, p.values);
-  return rows.map((row) => hydrate(Target, TARGET_COLUMNS, row));
+  return plain(manager, Target, `"indicatorId" IN (${p.list(indicatorIds)}) AND "portfolioId" IN (${p.list(portfolioIds)})`, p.values);
 }

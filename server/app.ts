@@ -153,8 +153,13 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
       res.status(503).json({ status: "unavailable", reason, message: FAULT_MESSAGES[reason] });
     }
   });
-  app.use(
-    "/graphql",
+  // GraphQL answers carry no ETag: they are POSTed or sent no-store, so nothing would ever revalidate one, and
+  // express would hash every answer for it. Its own express app, so only these answers lose it.
+  const graphqlApp = express();
+  graphqlApp.disable("x-powered-by");
+  graphqlApp.set("etag", false);
+  app.use("/graphql", graphqlApp);
+  graphqlApp.use(
     compressSmallAnswers() /* a board's answer in one synchronous call, not a zlib stream each (small-answers.ts) */,
     chargeRequest(services, budgets),
     largeJsonBodies(config.security.maxBodyBytes) /* parsed off the event loop (json-body.ts) */,

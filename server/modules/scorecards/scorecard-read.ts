@@ -100,7 +100,7 @@ export async function readScorecards(
   }
   const indicatorIds = [...new Set([...groups.values()].flatMap((byIndicator) => [...byIndicator.keys()]))];
   const portfolioIds = [...groups.keys()].filter((id) => id !== 0);
-  const [indicators, withDenominator, targets] = await Promise.all([indicatorsOf(manager, indicatorIds), withDenominators(manager, indicatorIds), groupTargets(manager, indicatorIds, portfolioIds)]);
+  const [indicators, withDenominator, targets] = await Promise.all([indicatorsOf(manager, indicatorIds), withDenominators(manager, indicatorIds), groupTargets(manager, indicatorIds, portfolioIds, periods)]);
   const targetsOf = targetSeries(targets, periods, withDenominator);
 
   const scorecards: ScorecardData[] = [];
@@ -161,8 +161,10 @@ async function withDenominators(manager: EntityManager, indicatorIds: number[]):
   return new Set(rows.map((row) => Number(row.indicatorId)));
 }
 
-async function groupTargets(manager: EntityManager, indicatorIds: number[], portfolioIds: number[]): Promise<Target[]> {
+/** Only the years in view: targetSeries uses no other (a board shows six quarters of the office's many years). */
+async function groupTargets(manager: EntityManager, indicatorIds: number[], portfolioIds: number[], periods: ReportingPeriod[]): Promise<Target[]> {
   if (!indicatorIds.length || !portfolioIds.length) return [];
   const p = placeholders(manager);
-  return plain(manager, Target, `"indicatorId" IN (${p.list(indicatorIds)}) AND "portfolioId" IN (${p.list(portfolioIds)})`, p.values);
+  const years = [...new Set(periods.map((period) => period.year))];
+  return plain(manager, Target, `"indicatorId" IN (${p.list(indicatorIds)}) AND "portfolioId" IN (${p.list(portfolioIds)}) AND "year" IN (${p.list(years)})`, p.values);
 }

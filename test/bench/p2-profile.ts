@@ -9,7 +9,8 @@ import path from "node:path";
  * A profiling aid for P2: one server process (run this under `node --cpu-prof`) with the demo data, and the load
  * in a child process, so the profile holds the server's work only.
  *   P2_PROFILE=/tmp/p2.cpuprofile npx tsx test/bench/p2-profile.ts [concurrency=50] [seconds=10]
- * (without P2_PROFILE: only the rate and the server's CPU time per request).
+ * (without P2_PROFILE: only the rate and the server's CPU time per request). P2_ACCEPT_ENCODING: the load's
+ * accept-encoding header (fetch's own, gzip and deflate, by default).
  */
 const { startApp } = await import("../../server/app.js");
 const { loadConfig } = await import("../../server/config.js");
@@ -45,16 +46,23 @@ if (process.env.P2_DUMP) {
 }
 const client = `
 const [url, token, body, concurrency, seconds] = process.argv.slice(1);
-let done = 0; const until = Date.now() + Number(seconds) * 1000;
+const headers = { "content-type": "application/json", authorization: "Bearer " + token, ...(process.env.P2_ACCEPT_ENCODING ? { "accept-encoding": process.env.P2_ACCEPT_ENCODING } : {}) };
+let done = 0; const until = Date.now() + Number(seconds) * 1000; const cpu = process.cpuUsage();
 await Promise.all(Array.from({ length: Number(concurrency) }, async () => {
-  while (Date.now() < until) { const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer " + token }, body }); await r.text(); done++; }
+  while (Date.now() < until) { const r = await fetch(url, { method: "POST", headers, body }); JSON.parse(await r.text()); done++; }
 }));
-console.log(JSON.stringify({ concurrency: Number(concurrency), rps: done / Number(seconds) }));`;
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ concurrency: Number(concurrency), rps: done / Number(seconds), clientMs: (used.user + used.system) / 1000 / done }));`;
+let clientMs = 0;
 const run = (c: number, s: number) => new Promise<number>((resolve) => {
   const child = spawn(process.execPath, ["--input-type=module", "-e", client, `${app.url}/graphql`, token, body, String(c), String(s)], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d) => void (out += d));
-  child.on("exit", () => resolve(JSON.parse(out).rps as number));
+  child.on("exit", () => {
+    const result = JSON.parse(out) as { rps: number; clientMs: number };
+    clientMs = result.clientMs;
+    resolve(result.rps);
+  });
 });
 await run(10, 2); // warm up
 const session = new inspector.Session();
@@ -70,7 +78,7 @@ const t0 = process.cpuUsage();
 const rps = await run(concurrency, seconds);
 const cpu = process.cpuUsage(t0);
 if (profileTo) fs.writeFileSync(profileTo, JSON.stringify((await post("Profiler.stop")).profile));
-console.log(`concurrency ${concurrency}: ${rps.toFixed(0)} req/s, server CPU ${((cpu.user + cpu.system) / 1000 / (rps * seconds)).toFixed(2)} ms per request, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`concurrency ${concurrency}: ${rps.toFixed(0)} req/s, server CPU ${((cpu.user + cpu.system) / 1000 / (rps * seconds)).toFixed(2)} ms per request (the load generator ${clientMs.toFixed(2)} ms), load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 await app.stop();
 await services.close();
 fs.rmSync(dir, { recursive: true, force: true });

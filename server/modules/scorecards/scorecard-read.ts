@@ -1,5 +1,6 @@
-import { In, type EntityManager } from "typeorm";
+import { In, type EntityManager, type ObjectLiteral } from "typeorm";
 import { placeholders, tableName as T, together } from "../../db/bulk.js";
+import { selectPlain } from "../../db/loaders.js";
 import { Indicator, IndicatorMeasure, MeasureRole, Target } from "../kpis/kpi.entities.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
@@ -235,9 +236,7 @@ export async function readScorecards(
       : async () => null;
     [groups, everyRow, known] = await together(manager, [() => cellGroups(scope.periodIds ? periods.map((x) => x.id) : null), () => (everyQuarter ? distinctQuery() : Promise.resolve([])), reference] as const);
   } else {
-    const periodQuery = manager.createQueryBuilder(ReportingPeriod, "p").where("p.officeId = :officeId", { officeId: scope.officeId });
-    if (scope.periodIds) periodQuery.andWhere("p.id IN (:...periodIds)", { periodIds: scope.periodIds.length ? scope.periodIds : [-1] });
-    periods = (await periodQuery.getMany()).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+    periods = (await periodsOf(manager, scope.officeId, scope.periodIds)).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
     if (!periods.length) return { periods, indicators: [], scorecards: [] };
     groups = await cellGroups(scope.periodIds ? periods.map((x) => x.id) : null);
     if (!groups.size && !everyQuarter) return { periods, indicators: [], scorecards: [] };
@@ -256,14 +255,9 @@ export async function readScorecards(
   const indicatorIds = [...new Set([...groups.values()].flatMap((byIndicator) => [...byIndicator.keys()]))];
   const portfolioIds = [...groups.keys()].filter((id) => id !== 0);
   const shown = new Set(indicatorIds);
-  const [indicators, denominators, targets] = known
-    ? [known[0].filter((indicator) => shown.has(indicator.id)), known[1], known[2]]
-    : await Promise.all([
-        manager.find(Indicator, { where: { id: In(indicatorIds) }, order: { code: "ASC" } }),
-        manager.find(IndicatorMeasure, { where: { indicatorId: In(indicatorIds), role: MeasureRole.DENOMINATOR } }),
-        portfolioIds.length ? manager.find(Target, { where: { indicatorId: In(indicatorIds), portfolioId: In(portfolioIds) } }) : Promise.resolve([]),
-      ]);
-  const withDenominator = new Set(denominators.map((d) => d.indicatorId));
+  const [indicators, withDenominator, targets] = known
+    ? [known[0].filter((indicator) => shown.has(indicator.id)), new Set(known[1].map((d) => d.indicatorId)), known[2]]
+    : await Promise.all([indicatorsOf(manager, indicatorIds), withDenominators(manager, indicatorIds), groupTargets(manager, indicatorIds, portfolioIds, periods)]);
   const targetsOf = targetSeries(targets, periods, withDenominator);
 
   const scorecards: ScorecardData[] = [];
@@ -291,3 +285,43 @@ export async function readScorecards(
   return { periods, indicators, scorecards };
 }
 
+
+/*
+ * The quarters, indicators, denominators and group targets of a read: small statements written out by hand. As
+ * TypeORM queries, building each statement and hydrating its few rows cost more CPU than SQLite took to run it (a
+ * board's read is one portfolio, a handful of indicators). The rows are hydrated as TypeORM does (selectPlain), so
+ * they are the objects a find gives (the indicators are primed into the request's loader and answered as `indicator`).
+ */
+async function plain<T extends ObjectLiteral>(manager: EntityManager, entity: new () => T, where: string, values: unknown[], orderBy?: string): Promise<T[]> {
+  const rows = await selectPlain(manager, entity, where, values, orderBy);
+  if (!rows) throw new Error(`${entity.name} is no longer a plain entity: read it through TypeORM in scorecard-read.ts.`);
+  return rows;
+}
+
+async function periodsOf(manager: EntityManager, officeId: number, periodIds: number[] | null | undefined): Promise<ReportingPeriod[]> {
+  const p = placeholders(manager);
+  let where = `"officeId" = ${p.add(officeId)}`;
+  if (periodIds) where += ` AND "id" IN (${periodIds.length ? p.list(periodIds) : p.add(-1)})`;
+  return plain(manager, ReportingPeriod, where, p.values);
+}
+
+async function indicatorsOf(manager: EntityManager, ids: number[]): Promise<Indicator[]> {
+  if (!ids.length) return [];
+  const p = placeholders(manager);
+  return plain(manager, Indicator, `"id" IN (${p.list(ids)})`, p.values, `"code" ASC`);
+}
+
+async function withDenominators(manager: EntityManager, indicatorIds: number[]): Promise<Set<number>> {
+  if (!indicatorIds.length) return new Set();
+  const p = placeholders(manager);
+  const rows: { indicatorId: unknown }[] = await manager.query(`SELECT DISTINCT "indicatorId" FROM ${T(manager, "indicator_measure")} WHERE "indicatorId" IN (${p.list(indicatorIds)}) AND "role" = ${p.add(MeasureRole.DENOMINATOR)}`, p.values);
+  return new Set(rows.map((row) => Number(row.indicatorId)));
+}
+
+/** Only the years in view: targetSeries uses no other (a board shows six quarters of the office's many years). */
+async function groupTargets(manager: EntityManager, indicatorIds: number[], portfolioIds: number[], periods: ReportingPeriod[]): Promise<Target[]> {
+  if (!indicatorIds.length || !portfolioIds.length) return [];
+  const p = placeholders(manager);
+  const years = [...new Set(periods.map((period) => period.year))];
+  return plain(manager, Target, `"indicatorId" IN (${p.list(indicatorIds)}) AND "portfolioId" IN (${p.list(portfolioIds)}) AND "year" IN (${p.list(years)})`, p.values);
+}

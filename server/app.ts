@@ -20,7 +20,7 @@ import { attachmentRouter } from "./modules/attachments/attachment.routes.js";
 import { unsubscribeRouter } from "./modules/mail/unsubscribe.routes.js";
 import { liveSubscribe, openLiveSession, sharedParse, subscriptionContext } from "./realtime/live-transport.js";
 import { createSchema } from "./schema.js";
-import { compressSmallAnswers } from "./small-answers.js";
+import { compressSmallAnswers, SMALL_ANSWER_BYTES } from "./small-answers.js";
 import { budgetsFor, closeBudgets } from "./security/budgets.js";
 import { clientAddress } from "./security/client-address.js";
 import { securityHeaders } from "./security/headers.js";
@@ -32,8 +32,11 @@ import { FAULT_MESSAGES, storeFault } from "./db/store-faults.js";
 
 const DASHBOARD_DIST = path.resolve("dashboard/dist");
 
-/** JSON answers from this size up are compressed at the fast settings (see startApp). */
-export const LARGE_JSON_ANSWER_BYTES = 128 * 1024;
+/**
+ * JSON answers from this size up are streamed through compression() at the fast settings (see startApp); smaller
+ * ones are compressed in one call, at fast settings too (small-answers.ts). Only the dashboard's files get the defaults.
+ */
+export const LARGE_JSON_ANSWER_BYTES = SMALL_ANSWER_BYTES;
 
 function largeJsonAnswer(res: http.ServerResponse): boolean {
   const type = String(res.getHeader("Content-Type") ?? "");

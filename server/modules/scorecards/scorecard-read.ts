@@ -101,26 +101,8 @@ async function rowParts(manager: EntityManager, where: string, values: unknown[]
   return groups;
 }
 
-/** The parts' order in a packed cell, after its periodId (packedParts reads them back by these positions). */
-const PACKED_ORDER = [
-  "returnsDue",
-  "targetCount",
-  "targetSum",
-  "acceptedIn",
-  "acceptedNumerator",
-  "acceptedDenominator",
-  "acceptedTargetCount",
-  "acceptedTargetSum",
-  "acceptedWeightedTarget",
-  "acceptedTargetWeight",
-  "submittedIn",
-  "submittedNumerator",
-  "submittedDenominator",
-  "submittedTargetCount",
-  "submittedTargetSum",
-  "submittedWeightedTarget",
-  "submittedTargetWeight",
-] as const satisfies readonly (typeof PART_COLUMNS)[number][];
+/** The parts' order in a packed cell, after its periodId (packedParts reads them back by these positions): the columns' own order. */
+const PACKED_ORDER = PART_COLUMNS;
 
 /**
  * SQLite: the same cells, one row per portfolio × indicator holding its quarters as JSON arrays of numbers

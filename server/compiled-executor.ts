@@ -9,7 +9,9 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
  * compiled plan only replaces graphql-js's interpretation of the document, field by field, which costs most on
  * large answers (a full office's scorecard is 12,240 cells × 11 fields). Results and errors stay graphql-js's:
  *  - variables are coerced by graphql-js first, and its errors answered as they are (Apollo's BAD_USER_INPUT);
- *    operations with input-object variables run on graphql-js (see plainVariables);
+ *    operations with input-object variables run on graphql-js (see plainVariables), and so do requests with an
+ *    explicit null for a defaulted variable (see nullForDefaulted), and operations whose fragments would write out
+ *    more than MAX_PLANNED_FIELDS fields (see plannedFields);
  *  - the compiler's errors become graphql-js GraphQLErrors (same message, field nodes and locations, path,
  *    original error and extensions), so formatError/maskError see what they always saw;
  *  - an operation the compiler refuses runs on graphql-js itself.
@@ -91,6 +93,53 @@ function plainVariables(schema: GraphQLSchema, operation: OperationDefinitionNod
   });
 }
 
+/**
+ * An explicit null for a variable that has a default: the spec lets such a variable feed a non-null argument or a
+ * directive's `if`, and the null must then be refused there. graphql-jit takes it as absent (a field under
+ * `@include(if: $b)` silently left out), so these requests run on graphql-js, which refuses them.
+ */
+function nullForDefaulted(operation: OperationDefinitionNode, variables: Record<string, unknown>): boolean {
+  return (operation.variableDefinitions ?? []).some((definition) => definition.defaultValue !== undefined && variables[definition.variable.name.value] === null);
+}
+
+/**
+ * The most fields a compiled plan may hold. graphql-jit writes every fragment spread out in full where graphql-js
+ * merges them: a fragment that spreads the next one twice, level after level, doubles the plan each level (a
+ * 1 KB document of 30 levels would be 2^30 fields, compiled on the event loop). The product's own operations
+ * hold a few hundred; past this, the operation runs on graphql-js, which collects each fragment once.
+ */
+const MAX_PLANNED_FIELDS = 5000;
+
+/** The fields of the operation with every fragment spread written out, counted without writing them (memoised per fragment). */
+export function plannedFields(document: DocumentNode, operation: OperationDefinitionNode): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const sizes = new Map<string, number>();
+  const open = new Set<string>();
+  const fragmentSize = (name: string): number => {
+    const known = sizes.get(name);
+    if (known !== undefined) return known;
+    if (open.has(name)) return Number.POSITIVE_INFINITY; // a cycle (validation refuses it first)
+    open.add(name);
+    const fragment = fragments.get(name);
+    const size = fragment ? count(fragment.selectionSet.selections) : 0;
+    open.delete(name);
+    sizes.set(name, size);
+    return size;
+  };
+  const count = (selections: readonly SelectionNode[]): number => {
+    let n = 0;
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) n += 1 + (selection.selectionSet ? count(selection.selectionSet.selections) : 0);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) n += count(selection.selectionSet.selections);
+      else n += fragmentSize(selection.name.value);
+      if (n > MAX_PLANNED_FIELDS) return n; // enough to know
+    }
+    return n;
+  };
+  return count(operation.selectionSet.selections);
+}
+
 export function compiledExecutor(schema: GraphQLSchema, options: { compileAfterUses?: number } = {}) {
   const compileAfter = options.compileAfterUses ?? 1;
   // Keyed by Apollo's parsed document (its document store hands the same object to every request with the same
@@ -106,7 +155,8 @@ export function compiledExecutor(schema: GraphQLSchema, options: { compileAfterU
     plan.uses++;
     if (plan.compiled === undefined && plan.uses >= compileAfter) {
       const operation = operationOf(document, operationName);
-      const compiled = operation && plainVariables(schema, operation) ? compileQuery(schema, document, operationName ?? undefined) : null;
+      const compilable = operation && plainVariables(schema, operation) && plannedFields(document, operation) <= MAX_PLANNED_FIELDS;
+      const compiled = compilable ? compileQuery(schema, document, operationName ?? undefined) : null;
       plan.compiled = compiled && isCompiledQuery(compiled) ? compiled : null;
     }
     return plan;
@@ -116,7 +166,7 @@ export function compiledExecutor(schema: GraphQLSchema, options: { compileAfterU
     const { document, operationName, context } = request;
     const variables = request.request.variables ?? {};
     const plan = planFor(document, operationName);
-    if (!plan.compiled || !request.operation) {
+    if (!plan.compiled || !request.operation || nullForDefaulted(request.operation, variables)) {
       return execute({ schema, document, contextValue: context, variableValues: variables, operationName });
     }
     // graphql-js's own coercion decides whether the variables are acceptable, with its own messages.

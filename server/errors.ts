@@ -67,9 +67,26 @@ export function isPublicCode(code: unknown): boolean {
  * Turns an error into what the caller sees. Errors we raised on purpose keep their message and code;
  * anything unexpected is logged in full here and reaches the caller only as a generic message.
  */
+/**
+ * graphql-js's own refusals of an argument's value while executing (values.ts getArgumentValues): a defaulted
+ * variable sent as null where the argument is non-null (the spec's validation allows that usage), including a
+ * directive's `if`. They are the client's input, said in the schema's terms.
+ */
+const ARGUMENT_REFUSAL = /^Argument "[^"]+" (?:of non-null type "[^"]+" must not be null|of required type "[^"]+" was (?:not provided|provided the variable "\$[^"]+" which was not provided a runtime value)|has invalid value .*)\.$/s;
+
+function argumentRefusal(error: unknown): string | null {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { originalError?: unknown }).originalError, depth++) {
+    const message = (e as { message?: unknown }).message;
+    if (e instanceof GraphQLError && !(e as { originalError?: unknown }).originalError && typeof message === "string" && ARGUMENT_REFUSAL.test(message)) return message;
+  }
+  return null;
+}
+
 export function maskError(formatted: GraphQLFormattedError, error: unknown, log: (e: unknown) => void = console.error): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isPublicCode(code)) return formatted;
+  const refused = argumentRefusal(error);
+  if (refused) return { message: refused, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   log(error);
   // A read (or anything outside the writer) that failed because the store cannot be reached is retryable, not a bug.
   const fault = faultBehind(error);

@@ -77,7 +77,7 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   const schema = await createSchema();
   const app = express();
   app.disable("x-powered-by");
-  // req.ip (address budgets) honours X-Forwarded-For only from the proxies TRUST_PROXY names.
+  // req.ip honours X-Forwarded-For only from the proxies TRUST_PROXY names (address budgets use clientAddress).
   app.set("trust proxy", config.security.trustProxy ?? false);
   app.use(securityHeaders());
   // Brotli or gzip for whatever the client accepts: the dashboard's scripts, its pages and GraphQL answers alike

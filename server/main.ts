@@ -4,7 +4,17 @@ import { loadConfig } from "./config.js";
 import { seedDemoData } from "./db/seed/demo-seed.js";
 import { createServices } from "./services.js";
 
-const config = loadConfig();
+function configOrExit(): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig();
+  } catch (error) {
+    // A setting that cannot be read: say which, once, without a stack trace, and do not start.
+    console.error(`Commissioning Hub cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+const config = configOrExit();
 const services = await createServices(config);
 if (config.seedDemoData) await seedDemoData(services.writer.dataSource);
 services.mail.start();

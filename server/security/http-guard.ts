@@ -6,6 +6,7 @@ import type { Context } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import type { Services } from "../services.js";
 import { spend, type Budgets } from "./budgets.js";
+import { clientAddress } from "./client-address.js";
 import { checkOperationLimits } from "./operation-limits.js";
 import { mayIntrospect, parseWithinLimits, withoutSuggestions } from "./request-limits.js";
 
@@ -33,7 +34,7 @@ export function rememberClient<C extends object>(res: Response, context: C): C {
 async function clientKey(services: Services, req: Request): Promise<string> {
   const token = bearerToken(req.headers.authorization);
   const claims = token ? await verifyToken(token, services.config) : null;
-  return claims ? `user:${claims.userId}` : `addr:${req.ip ?? req.socket.remoteAddress ?? "unknown"}`;
+  return claims ? `user:${claims.userId}` : `addr:${clientAddress(req, services.config.security.trustProxy)}`;
 }
 
 /**

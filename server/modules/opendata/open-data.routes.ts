@@ -3,6 +3,7 @@ import path from "node:path";
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { publishedOffice } from "../../auth/public-access.js";
+import { clientAddress } from "../../security/client-address.js";
 import type { Services } from "../../services.js";
 import { grantsCsv, grantsXlsx } from "./grant-files.js";
 import { ocdsPackageWithHistory } from "./ocds-history.js";
@@ -24,7 +25,7 @@ export function openDataRouter(services: Services): Router {
   const limiter = limit > 0 ? new RateLimiterMemory({ points: limit, duration: 60 }) : null;
   router.use((req, res, next) => {
     if (!limiter) return next();
-    limiter.consume(req.ip ?? "unknown").then(
+    limiter.consume(clientAddress(req, services.config.security.trustProxy)).then(
       () => next(),
       (refusal: { msBeforeNext?: number }) => {
         res.set("Retry-After", String(Math.ceil((refusal.msBeforeNext ?? 60_000) / 1000)));

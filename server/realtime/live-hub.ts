@@ -9,6 +9,7 @@ import { DomainEvent } from "./domain-event.entity.js";
 import { resyncRequired, Topic, type AppPubSub, type PublishedEvent } from "./pubsub.js";
 import { Sequencer } from "./sequencer.js";
 import { SessionRegistry } from "./sessions.js";
+import { sendJoined } from "./ws-frames.js";
 
 /** The live path's bounds (LIVE_* variables). */
 export interface LiveConfig {
@@ -114,9 +115,6 @@ abstract class Member {
   abstract end(): void;
 }
 
-const FIRST_FRAGMENT = { binary: false, fin: false } as const;
-const LAST_FRAGMENT = { binary: false, fin: true } as const;
-
 /** A subscription on a WebSocket: results are written straight to the socket, already serialised. */
 class SocketMember extends Member {
   private finish: ((result: IteratorResult<ExecutionResult>) => void) | null = null;
@@ -142,13 +140,8 @@ class SocketMember extends Member {
       this.resync(this.hub.head);
       return;
     }
-    // Two fragments of one text message: this subscriber's envelope, then the bytes every member shares, so
-    // nothing is copied per socket. Corked together, they leave in one write.
-    const tcp = (this.socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    tcp?.cork();
-    this.socket.send(this.prefix, FIRST_FRAGMENT);
-    this.socket.send(message, LAST_FRAGMENT);
-    tcp?.uncork();
+    // This subscriber's envelope, then the bytes every member shares: one frame, one write (ws-frames.ts).
+    sendJoined(this.socket, this.prefix, message);
   }
 
   resync(seq: number): void {

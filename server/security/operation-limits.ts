@@ -21,6 +21,12 @@ const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequi
  */
 /** Validation answers per document object (the parse caches, ours and Apollo's, hand back the same object for the same text). */
 const checked = new WeakMap<DocumentNode, Map<string, Checked>>();
+/**
+ * What the rules (introspection, depth, aliases, graphql-js's own, the operation name) say of a document: they
+ * never look at variables, so they run once per document, however its variables change from request to request
+ * (every accept sends another return id and version). Only the cost, which does read them, is reckoned per set.
+ */
+const ruled = new WeakMap<DocumentNode, Map<string, readonly GraphQLError[]>>();
 
 interface Checked {
   errors: readonly GraphQLError[];
@@ -60,27 +66,43 @@ function check(
   limits: Limits,
   options: { allowIntrospection: boolean; specifiedRules?: boolean },
 ): Checked {
+  const key = `${options.allowIntrospection}|${options.specifiedRules === true}|${operationName ?? ""}|${limits.maxDepth}|${limits.maxAliases}`;
+  const answers = ruled.get(document) ?? new Map<string, readonly GraphQLError[]>();
+  let errors = answers.get(key);
+  if (!errors) {
+    errors = ruleErrors(schema, document, operationName, limits, options);
+    if (answers.size > 50) answers.clear();
+    answers.set(key, errors);
+    ruled.set(document, answers);
+  }
+  if (errors.length) return { errors };
+  return costed(schema, document, variables, operationName, limits);
+}
+
+function ruleErrors(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, limits: Limits, options: { allowIntrospection: boolean; specifiedRules?: boolean }): readonly GraphQLError[] {
   if (!options.allowIntrospection) {
     const introspection = validate(schema, document, [NoSchemaIntrospectionCustomRule]);
-    if (introspection.length) return { errors: introspection.map((p) => new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } })) };
+    if (introspection.length) return introspection.map((p) => new GraphQLError(p.message, { extensions: { code: ErrorCode.FORBIDDEN } }));
   }
   // The armor rules throw by default, which would surface as an internal error; report through the context instead.
   const report = { propagateOnRejection: false, exposeLimits: true, onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, "")))] };
   // A fragment spread is no level of the answer: flattened, a fragment counts for the depth of the fields it holds.
-  const rules: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })];
-  if (options.specifiedRules) rules.unshift(...specifiedRules);
-  const problems = validate(schema, document, rules, { maxErrors: 20 });
+  const checks: ValidationRule[] = [maxDepthRule({ n: limits.maxDepth, flattenFragments: true, ...report }), maxAliasesRule({ n: limits.maxAliases, ...report })];
+  if (options.specifiedRules) checks.unshift(...specifiedRules);
+  const problems = validate(schema, document, checks, { maxErrors: 20 });
   if (problems.length) {
-    return {
-      errors: problems.map((p) =>
-        p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
-      ),
-    };
+    return problems.map((p) =>
+      p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+    );
   }
   // An operation name the document does not have (or none, with several operations) is the caller's mistake.
   if (!getOperationAST(document, operationName ?? undefined)) {
-    return { errors: [new GraphQLError(operationName ? `The document has no operation named "${operationName}".` : "Name the operation to run (operationName).", { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } })] };
+    return [new GraphQLError(operationName ? `The document has no operation named "${operationName}".` : "Name the operation to run (operationName).", { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } })];
   }
+  return [];
+}
+
+function costed(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined, limits: Limits): Checked {
   let cost: number;
   try {
     cost = getComplexity({

@@ -209,7 +209,19 @@ describe("one subscriber's failure", () => {
     const commissioner = await m().findOneByOrFail(User, { email: COMMISSIONER });
     const sockets = server.services.live.sessions.socketsOf(commissioner.id);
     expect(sockets.length).toBeGreaterThan(0);
-    for (const socket of sockets) socket.send = () => { throw new Error("simulated failure writing to this socket"); };
+    // The hub writes its frames beneath ws, straight to the TCP socket (server/realtime/ws-frames.ts): the next
+    // such write fails (ws's own close frame, later, goes through), and so does every send through ws.
+    const fail = () => { throw new Error("simulated failure writing to this socket"); };
+    for (const socket of sockets) {
+      socket.send = fail;
+      const tcp = (socket as unknown as { _socket: { write: (...args: unknown[]) => boolean } })._socket;
+      const write = tcp.write;
+      tcp.write = () => {
+        tcp.write = write;
+        fail();
+        return false;
+      };
+    }
 
     const [ret] = await submittedReturns();
     await ok(OFFICER, ACCEPT, { id: ret.id, v: ret.version });

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { fork, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import inspector from "node:inspector";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -30,7 +31,7 @@ const NO_BUDGETS = { RATE_LIMIT_PER_MINUTE: "0", WS_CONNECTIONS_PER_USER: "0", W
  * machines have two cores shared with other work: client and server processes compete for them, in both the
  * product's run and its baseline alike.
  *   BENCH_LIVE_CLIENTS="5000,1000" (default)   BENCH_LIVE_ROUNDS=5   BENCH_LIVE_P8_CLIENTS=300   BENCH_LIVE_P8=0 skips P8
- *   BENCH_SCALE=small: 500 and 100 clients, P8 with 60.
+ *   BENCH_SCALE=small: 500 and 100 clients, P8 with 60.   BENCH_LIVE_PROFILE=/tmp/p6: see startProfile.
  */
 
 const small = process.env.BENCH_SCALE === "small";
@@ -171,6 +172,25 @@ function stats(times: number[], t0: number): RoundStats {
 
 const summary = (rounds: RoundStats[]) => ({ p99Ms: +median(rounds.map((r) => r.p99)).toFixed(2), maxMs: +median(rounds.map((r) => r.max)).toFixed(2), rounds: rounds.map((r) => +r.p99.toFixed(1)) });
 
+/**
+ * BENCH_LIVE_PROFILE=/tmp/p6: a CPU profile of the server process (this one) over the product's rounds only, one
+ * file per N (/tmp/p6-1000.cpuprofile), sampled every 100 µs. The client workers are other processes.
+ */
+async function startProfile(n: number): Promise<() => Promise<void>> {
+  const to = process.env.BENCH_LIVE_PROFILE;
+  if (!to) return async () => {};
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<{ profile?: unknown }>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve((result ?? {}) as { profile?: unknown }))));
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 100 });
+  await post("Profiler.start");
+  return async () => {
+    fs.writeFileSync(`${to}-${n}.cpuprofile`, JSON.stringify((await post("Profiler.stop")).profile));
+    session.disconnect();
+  };
+}
+
 async function mainPart(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "commissioning-hub-bench-live-"));
   const config = loadConfig({ ...process.env, ...NO_BUDGETS, DATABASE_PATH: path.join(dir, "bench.sqlite"), SEED_DEMO_DATA: "false" });
@@ -208,6 +228,7 @@ async function mainPart(): Promise<void> {
     const product: RoundStats[] = [];
     const toExecuted: number[] = [];
     const writeLoop: number[] = [];
+    const profile = await startProfile(n);
     for (let r = 0; r <= ROUNDS; r++) {
       const t0 = await accept(app.url, officerToken, db, returnIds[next++]);
       const times = await clients.arrived(r);
@@ -217,6 +238,7 @@ async function mainPart(): Promise<void> {
       toExecuted.push(fan.executedAt - t0);
       writeLoop.push(fan.writtenAt - fan.executedAt);
     }
+    await profile();
     const executions = services.live.executions - executionsBefore;
     const bytes = Buffer.byteLength(clients.sample);
     await clients.close();

@@ -47,7 +47,7 @@ export async function createServices(config: Config): Promise<Services> {
   const readers = new ReadPool(readSources);
   const users = new UserCache(config.userCacheMs);
   const pubSub = createAppPubSub(config.redisUrl, config.redisPrefix);
-  const writer = new Writer(writeSource, (event) => pubSub.publish(event.topic, event), { committed: (uow) => users.forget(uow.changes.filter((c) => c.type === "User").map((c) => c.id)) });
+  const writer = new Writer(writeSource, (events) => pubSub.publishMany(events), { committed: (uow) => users.forget(uow.changes.filter((c) => c.type === "User").map((c) => c.id)) });
   const live = new LiveHub(pubSub, liveSource, config.live);
   await live.start();
   // Started by main.ts once the store is seeded (mail.start()); tests drive it or start it themselves.

@@ -163,7 +163,8 @@ export class Writer {
 
   constructor(
     dataSource: DataSource,
-    private readonly publish: (event: PublishedEvent) => void,
+    /** Told of every committed unit of work's events, in seq order (the bus sends them as one message). */
+    private readonly publish: (events: readonly PublishedEvent[]) => void,
     options: WriterOptions = {},
   ) {
     this.source = dataSource;
@@ -239,7 +240,7 @@ export class Writer {
       throw this.translate(error);
     }
     this.committed(uow);
-    for (const event of uow.published) this.publish(event);
+    this.publish(uow.published);
     return result;
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import { Redis } from "ioredis";
 
@@ -27,6 +28,9 @@ export interface PublishedEvent<P = unknown> {
 
 export type BusListener = (event: PublishedEvent) => void;
 
+/** What travels on the Redis channel, one message per event: the event, and which instance published it. */
+type BusMessage = PublishedEvent & { origin?: string };
+
 /**
  * The event bus: in-memory by default, Redis when REDIS_URL is set so several server instances share events.
  *
@@ -34,9 +38,18 @@ export type BusListener = (event: PublishedEvent) => void;
  * own bounded queues); `subscribe` gives an async iterator with a bounded queue that ends with RESYNC_REQUIRED
  * when its reader falls more than `limit` events behind. A throwing listener is logged, never rethrown: the
  * library this replaces threw past 1,024 queued events inside an EventTarget listener, which ended the process.
+ *
+ * With Redis, this instance's own events reach its listeners at once, as on the in-memory bus, and the copy Redis
+ * echoes back is recognised by its origin and dropped: the instance that made a change does not wait for a round
+ * trip to Redis, nor parse its own events again. A unit of work's events leave in one write (a pipeline), so the
+ * other instances usually read them in one wake-up. Each is still its own message in the format of old, so an
+ * instance of the previous version hears them during a rolling upgrade. Order is not the bus's job (Redis keeps
+ * none across publishers): the live hub's Sequencer restores it and fills gaps from the event log.
  */
 export interface AppPubSub {
   publish(topic: Topic, event: PublishedEvent): void;
+  /** One committed unit of work's events, in seq order: heard here at once, and sent to the other instances in one write. */
+  publishMany(events: readonly PublishedEvent[]): void;
   listen(listener: BusListener): () => void;
   subscribe(topic: Topic, limit?: number): AsyncIterable<PublishedEvent>;
   /** Resolves once the bus can receive (the Redis subscription is confirmed). */
@@ -70,14 +83,17 @@ export function createAppPubSub(redisUrl?: string, prefix = "ch"): AppPubSub {
   const subscribe = (topic: Topic, limit = SUBSCRIBE_QUEUE_LIMIT) => boundedSubscription(listen, topic, limit);
 
   if (!redisUrl) {
-    return { publish: (_topic, event) => dispatch(event), listen, subscribe, ready: Promise.resolve(), close: async () => listeners.clear() };
+    return { publish: (_topic, event) => dispatch(event), publishMany: (events) => events.forEach(dispatch), listen, subscribe, ready: Promise.resolve(), close: async () => listeners.clear() };
   }
+  const origin = randomUUID();
   const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   subscribeClient.on("message", (_channel: string, message: string) => {
     let event: PublishedEvent;
     try {
-      event = JSON.parse(message) as PublishedEvent;
+      const { origin: from, ...rest } = JSON.parse(message) as BusMessage;
+      if (from === origin) return; // this instance's own, heard when it was published
+      event = rest;
     } catch {
       return;
     }
@@ -85,8 +101,19 @@ export function createAppPubSub(redisUrl?: string, prefix = "ch"): AppPubSub {
   });
   const ready = subscribeClient.subscribe(channel).then(() => undefined);
   ready.catch((error) => console.error("Could not subscribe to the Redis event channel.", error));
+  const failed = (error: unknown) => console.error("Could not publish a live event to Redis.", error);
+  const publishMany = (events: readonly PublishedEvent[]) => {
+    if (events.length === 1) publishClient.publish(channel, JSON.stringify({ ...events[0], origin })).catch(failed);
+    else if (events.length) {
+      const pipeline = publishClient.pipeline();
+      for (const event of events) pipeline.publish(channel, JSON.stringify({ ...event, origin }));
+      pipeline.exec().then((replies) => replies?.forEach(([error]) => error && failed(error)), failed);
+    }
+    events.forEach(dispatch);
+  };
   return {
-    publish: (_topic, event) => void publishClient.publish(channel, JSON.stringify(event)).catch((error) => console.error("Could not publish a live event to Redis.", error)),
+    publish: (_topic, event) => publishMany([event]),
+    publishMany,
     listen,
     subscribe,
     ready,

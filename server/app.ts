@@ -98,6 +98,8 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
     server: httpServer,
     path: "/graphql",
     maxPayload: wsGuard.maxPayload,
+    // Pings are answered by the guard, within the socket's message budget (ws-guard.ts).
+    autoPong: false,
     verifyClient: ({ origin, req }, done) => {
       if (!originAllowed(origin, req.headers.host, config.allowedOrigins)) return done(false, 403, "Origin not allowed");
       void wsGuard.allowUpgrade(clientAddress(req, config.security.trustProxy)).then((a) => (a.ok ? done(true) : done(false, a.status, a.message, a.headers)), () => done(false, 503));

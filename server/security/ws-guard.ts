@@ -131,7 +131,7 @@ export class WsGuard {
   }
 
   /**
-   * Call before graphql-ws attaches. Every message is charged to the socket's bucket before graphql-ws parses it,
+   * Call before graphql-ws attaches. Every message, ping and pong is charged to the socket's bucket before graphql-ws parses it,
    * and once a socket is over budget nothing more it sends is looked at. A client's protocol errors (oversized
    * frames) are logged in one line, not as stacks.
    */
@@ -143,12 +143,15 @@ export class WsGuard {
       this.addresses.set(socket, clientAddress(request, s.trustProxy));
       const emit = socket.emit.bind(socket);
       socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-        if (event === "message") {
+        // Control frames cost what messages do: a flood of pings is still a flood. The server answers pings itself
+        // (autoPong is off), so one over budget gets no pong, only the close.
+        if (event === "message" || event === "ping" || event === "pong") {
           if (this.closing.has(socket)) return false;
           if (!bucket.take(1)) {
             this.overBudget(socket);
             return false;
           }
+          if (event === "ping") socket.pong(args[0] as Buffer, false, () => {});
         }
         const error = args[0] as { code?: unknown } | undefined;
         if (event === "error" && typeof error?.code === "string" && error.code.startsWith("WS_ERR_")) {

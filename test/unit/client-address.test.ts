@@ -48,6 +48,13 @@ describe("addressKey", () => {
     expect(addressKey("::ffff:127.0.0.1")).toBe("127.0.0.1");
   });
 
+  it("IPv4 octets are decimal, leading zeros and all (never octal), alone and inside IPv6 (outside tester red14)", () => {
+    for (const padded of ["198.18.20.08", "0198.18.20.8", "198.018.20.8", "198.18.020.008", "::ffff:198.018.20.8", "[::ffff:0198.18.20.8]:80", "198.18.20.08:5000"]) {
+      expect(addressKey(padded), padded).toBe("198.18.20.8");
+    }
+    for (const bad of ["198.18.20.256", "0x7f.0.0.1", "127.1", "2130706433", "1.2.3.0000000000004"]) expect(addressKey(bad), bad).toBe("invalid");
+  });
+
   it("what is not an address shares one key, so junk in X-Forwarded-For buys no fresh budget", () => {
     for (const junk of ["", "   ", "unknown", "example.com", "999.1.1.1", "1.2.3.4.5", "<script>", "::gg", "a".repeat(10_000)]) {
       expect(["invalid", "unknown"]).toContain(addressKey(junk));
@@ -64,8 +71,13 @@ describe("TRUST_PROXY", () => {
     expect(parseProxyTrust("2")!("1.2.3.4", 2)).toBe(false);
     expect(parseProxyTrust("loopback, 10.0.0.0/8")!("10.1.2.3", 0)).toBe(true);
     expect(parseProxyTrust("loopback, 10.0.0.0/8")!("11.1.2.3", 0)).toBe(false);
-    for (const bad of ["loopbak", "10.0.0.0/33", "loopback,300.1.1.1", "yes"]) {
-      expect(() => parseProxyTrust(bad)).toThrow(/^TRUST_PROXY: "[^"]+" is not an address/);
+    // A trusted hop is trusted however it is written: with a port, brackets, a zone, IPv4-mapped (red14).
+    const loopback = parseProxyTrust("loopback")!;
+    for (const hop of ["127.0.0.2:8080", "[::1]:8080", "[::ffff:127.0.0.1]:80", "::1%lo", "127.000.000.001"]) expect(loopback(hop, 1), hop).toBe(true);
+    expect(loopback("203.0.113.1:80", 1)).toBe(false);
+    // Ambiguous spellings (octal, hex, a bare number in a list), empty entries and absurd hop counts are refused.
+    for (const bad of ["loopbak", "10.0.0.0/33", "loopback,300.1.1.1", "yes", "010.0.0.1", "0xa.0.0.1", "1, loopback", "loopback,,", ",", "::ffff:010.0.0.1", "99999999999999999999", "2130706433"]) {
+      expect(() => parseProxyTrust(bad), bad).toThrow(/^TRUST_PROXY: "[^"]*" is (not an address|more hops)/);
     }
   });
 });

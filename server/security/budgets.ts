@@ -106,14 +106,21 @@ export class LoginThrottle {
     return state != null && state.remainingPoints <= 0;
   }
 
-  async failed(account: string): Promise<void> {
-    let remaining = 0;
+  /**
+   * Before the password is checked: counts this attempt as a failure until it proves the password, so guesses sent
+   * at once are counted at once (40 in parallel were all tried before the first failure was counted). False when
+   * the account is locked, or this attempt is past the allowance: the password is then not looked at. The last
+   * allowed attempt starts the lock; proving the password (succeeded) lifts it.
+   */
+  async attempt(account: string): Promise<boolean> {
+    let remaining: number;
     try {
       remaining = (await this.failures.consume(account, 1)).remainingPoints;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return false;
     }
-    if (remaining > 0) return;
+    if (remaining > 0) return true;
     let lockNumber = 1;
     try {
       lockNumber = (await this.locks.consume(account, 1)).consumedPoints;
@@ -122,6 +129,7 @@ export class LoginThrottle {
     }
     const seconds = Math.min(this.maxLockSeconds, this.lockSeconds * 2 ** Math.min(20, lockNumber - 1));
     await this.failures.block(account, Math.max(1, seconds));
+    return true;
   }
 
   async succeeded(account: string): Promise<void> {

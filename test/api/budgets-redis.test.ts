@@ -26,8 +26,8 @@ describe.skipIf(!reachable && !process.env.CI)("budgets in Redis (REDIS_URL)", (
   it("are shared between instances: a lock taken on one holds on the other, and so does a spent rate budget", async () => {
     await Promise.all([one.whenConnected(), two.whenConnected()]);
     const account = `someone-${prefix}@demo.example`;
-    await one.logins.failed(account);
-    await two.logins.failed(account);
+    await one.logins.attempt(account);
+    await two.logins.attempt(account);
     expect(await one.logins.isLocked(account)).toBe(true);
     expect(await two.logins.isLocked(account)).toBe(true);
     const client = `user:test-${prefix}`;

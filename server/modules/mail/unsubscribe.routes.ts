@@ -1,4 +1,5 @@
 import express, { type Request, type Response } from "express";
+import { perAddressBudget } from "../../security/address-budget.js";
 import type { Services } from "../../services.js";
 import { User } from "../users/user.entity.js";
 import { savePreferences } from "./mail.service.js";
@@ -22,6 +23,8 @@ function page(res: Response, status: number, title: string, body: string): void 
  */
 export function unsubscribeRouter(services: Services): express.Router {
   const router = express.Router();
+  // Public: each check costs a signature and a database read, so a per-address budget like /graphql's.
+  router.use(perAddressBudget(services));
   const check = async (req: Request) => {
     const userId = Number(req.query.u);
     const preference = String(req.query.p ?? "");

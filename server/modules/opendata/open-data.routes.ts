@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Router, type NextFunction, type Request, type Response } from "express";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import { publishedOffice } from "../../auth/public-access.js";
-import { clientAddress } from "../../security/client-address.js";
+import { perAddressBudget } from "../../security/address-budget.js";
 import type { Services } from "../../services.js";
 import { grantsCsv, grantsXlsx } from "./grant-files.js";
 import { ocdsPackageWithHistory } from "./ocds-history.js";
@@ -20,19 +19,8 @@ const DASHBOARD_INDEX = path.resolve("dashboard/dist/index.html");
 
 export function openDataRouter(services: Services): Router {
   const router = Router();
-  // Public and unauthenticated, and each file is built from the database: the same per-address budget as /graphql.
-  const limit = services.config.rateLimitPerMinute;
-  const limiter = limit > 0 ? new RateLimiterMemory({ points: limit, duration: 60 }) : null;
-  router.use((req, res, next) => {
-    if (!limiter) return next();
-    limiter.consume(clientAddress(req, services.config.security.trustProxy)).then(
-      () => next(),
-      (refusal: { msBeforeNext?: number }) => {
-        res.set("Retry-After", String(Math.ceil((refusal.msBeforeNext ?? 60_000) / 1000)));
-        res.status(429).json({ error: { code: "TOO_MANY_REQUESTS", message: "Too many requests; slow down." } });
-      },
-    );
-  });
+  // Public and unauthenticated, and each file is built from the database: a per-address budget like /graphql's.
+  router.use(perAddressBudget(services));
   const notFound = (res: Response, message = "Nothing is published here.") => res.status(404).json({ error: { code: "NOT_FOUND", message } });
 
   async function withRecords(req: Request, res: Response, send: (records: OfficeRecords) => Promise<void> | void) {

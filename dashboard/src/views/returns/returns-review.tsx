@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { useMutation, useQuery } from "urql";
 import { describeError, errorCode } from "../../errors";
@@ -184,21 +184,41 @@ export default function ReturnsReview() {
     detailOpener.current = { element: document.activeElement as HTMLElement | null, returnId: id };
     setDetail(id);
   };
+  // The View button that opened the detail, as it is in the page now (a shown one: rows may have been rebuilt).
+  const detailOpenerNow = () => {
+    const from = detailOpener.current;
+    if (!from) return null;
+    const shown = (el: HTMLElement | null | undefined) => !!el && el.isConnected && el.getClientRects().length > 0;
+    return shown(from.element) ? from.element : ([...document.querySelectorAll<HTMLElement>(`[data-view-return="${from.returnId}"]`)].find(shown) ?? null);
+  };
   const closeDetail = () => {
     refocusDetailOpener.current = true;
+    // The dialog is already closed (Escape or Close), and the browser has put focus back where it was before it
+    // opened, which may be a button no longer in the page: at once to the opener, not after the address change.
+    detailOpenerNow()?.focus();
     setDetail(null);
   };
-  // The address change that closes the detail renders later (a transition) and may rebuild the table's rows, so focus
-  // goes back once the detail is gone, to the View button of that return as it is in the page then.
-  useEffect(() => {
+  // The address change that closes the detail renders later (a transition), and the table's rows may be rebuilt after
+  // it (a refetch), so focus goes back once the detail is gone, to the View button of that return as it is in the
+  // page then (a shown one), and again for up to a second whenever focus falls to nowhere or to something hidden
+  // while the page settles. Anything the user focuses meanwhile is left alone. A layout effect: focus is back in the
+  // same frame as the detail goes, never on the page's body for a paint.
+  useLayoutEffect(() => {
     if (detailId != null || !refocusDetailOpener.current) return;
     refocusDetailOpener.current = false;
-    const from = detailOpener.current;
-    const target = () => (from?.element?.isConnected ? from.element : from ? document.querySelector<HTMLElement>(`[data-view-return="${from.returnId}"]`) : null);
+    const target = detailOpenerNow;
+    const lost = () => {
+      const active = document.activeElement as HTMLElement | null;
+      return !active || active === document.body || !active.isConnected || active.getClientRects().length === 0;
+    };
     target()?.focus();
-    const frame = requestAnimationFrame(() => {
-      if (document.activeElement === document.body) target()?.focus();
-    });
+    const until = performance.now() + 1000;
+    let frame = 0;
+    const watch = () => {
+      if (lost()) target()?.focus();
+      if (performance.now() < until) frame = requestAnimationFrame(watch);
+    };
+    frame = requestAnimationFrame(watch);
     return () => cancelAnimationFrame(frame);
   }, [detailId]);
 

@@ -106,6 +106,9 @@ const STATE_ICONS: Record<string, string> = { DRAFT: "✎", SUBMITTED: "➜", RE
 const HIGHLIGHT_MS = 10_000;
 
 /** The officer's returns board for a quarter: status counts, every return by state, accept or send back. */
+/** In the page and laid out (not in a tree React keeps hidden): somewhere focus can usefully go. */
+const shown = (el: Element | null | undefined): el is HTMLElement => !!el && el.isConnected && el.getClientRects().length > 0;
+
 export default function ReturnsReview() {
   const { user } = useSession();
   const [officeId] = useOfficeId();
@@ -188,7 +191,6 @@ export default function ReturnsReview() {
   const detailOpenerNow = () => {
     const from = detailOpener.current;
     if (!from) return null;
-    const shown = (el: HTMLElement | null | undefined) => !!el && el.isConnected && el.getClientRects().length > 0;
     return shown(from.element) ? from.element : ([...document.querySelectorAll<HTMLElement>(`[data-view-return="${from.returnId}"]`)].find(shown) ?? null);
   };
   const closeDetail = () => {
@@ -207,10 +209,7 @@ export default function ReturnsReview() {
     if (detailId != null || !refocusDetailOpener.current) return;
     refocusDetailOpener.current = false;
     const target = detailOpenerNow;
-    const lost = () => {
-      const active = document.activeElement as HTMLElement | null;
-      return !active || active === document.body || !active.isConnected || active.getClientRects().length === 0;
-    };
+    const lost = () => document.activeElement === document.body || !shown(document.activeElement);
     target()?.focus();
     const until = performance.now() + 1000;
     let frame = 0;

@@ -1,5 +1,5 @@
 import { useCallback } from "react";
-import { useSearchParams } from "react-router";
+import { useLocation, useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { graphql } from "./gql";
 import { useSession } from "./session";
@@ -65,11 +65,19 @@ function parseId(value: string | null): number | null {
 
 type SetParams = ReturnType<typeof useSearchParams>[1];
 
-/** Changes search params in place: a picker's choice replaces the history entry rather than adding one. */
-function useParamWriter(): (change: (params: URLSearchParams) => void) => void {
+/**
+ * Changes search params in place: a picker's choice replaces the history entry rather than adding one.
+ *
+ * A write is dropped once the address bar has left the page that made it. React Router resolves "?…" against the
+ * page as last rendered, so a default written as a query answers (after "Sign out" has already gone to /, say)
+ * would otherwise replace the new address with the old page's.
+ */
+export function useParamWriter(): (change: (params: URLSearchParams) => void) => void {
   const [, setParams] = useSearchParams();
+  const { pathname } = useLocation();
   return useCallback(
-    (change) =>
+    (change) => {
+      if (window.location.pathname !== pathname) return;
       (setParams as SetParams)(
         (previous) => {
           const next = new URLSearchParams(previous);
@@ -77,8 +85,9 @@ function useParamWriter(): (change: (params: URLSearchParams) => void) => void {
           return next;
         },
         { replace: true, preventScrollReset: true },
-      ),
-    [setParams],
+      );
+    },
+    [setParams, pathname],
   );
 }
 

@@ -65,6 +65,36 @@ describe.skipIf(!browserAvailable())("dashboard shell", () => {
     }
   });
 
+  test("signing out just as the quarters arrive stays signed out at /: the board's default quarter does not pull the address back", async () => {
+    // The worst moment to sign out: the quarters have just been drawn into the picker and the picker has not yet
+    // written its default quarter into the address. A MutationObserver fires in that gap (after the DOM changes,
+    // before React's effects run) and presses Sign out there, every time rather than one run in many.
+    const { context, page } = await e2e.open(null, "/");
+    try {
+      await page.evaluate(() => {
+        const observer = new MutationObserver(() => {
+          const quarter = document.querySelector('.picker select option:not([value=""])');
+          const button = [...document.querySelectorAll<HTMLButtonElement>(".site-header button")].find((b) => b.textContent?.trim() === "Sign out");
+          if (!quarter || !button || new URLSearchParams(location.search).has("quarter")) return;
+          observer.disconnect();
+          (window as unknown as { signedOutAt: string }).signedOutAt = location.pathname + location.search;
+          button.click();
+        });
+        observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+      });
+      await signInThroughForm(page, OFFICER);
+      await expect.poll(() => page.evaluate(() => (window as unknown as { signedOutAt?: string }).signedOutAt ?? null)).toBe("/board");
+      await expect.poll(() => page.getByRole("status").filter({ hasText: "You have signed out" }).count()).toBe(1);
+      // Past the picker's effects and any answer still on its way: nothing may write the board's address now.
+      await page.waitForLoadState("networkidle");
+      expect(new URL(page.url()).pathname).toBe("/");
+      expect(new URL(page.url()).search).toBe("");
+      expect(await page.getByRole("heading", { name: "Sign in" }).isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a deep link opened while signed out asks for sign-in, then opens where it pointed", async () => {
     const { context, page } = await e2e.open(null, "/returns?office=1&quarter=3");
     try {

@@ -2,7 +2,7 @@ import { useEffect, useId } from "react";
 import { useSearchParams } from "react-router";
 import { useQuery } from "urql";
 import { useSession } from "../session";
-import { PickerOfficesQuery, PickerPeriodsQuery, useOfficeId, useQuarterId } from "../url-state";
+import { PickerOfficesQuery, PickerPeriodsQuery, useOfficeId, useParamWriter, useQuarterId } from "../url-state";
 
 const STATE_NOTES: Record<string, string> = {
   OPEN: "open",
@@ -20,7 +20,8 @@ export function OfficeQuarterPicker({ quarter = true }: { /** Off for views of a
   const isAdmin = user?.role === "ADMIN";
   const [officeId, setOfficeId] = useOfficeId();
   const [periodId, setPeriodId] = useQuarterId();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
+  const write = useParamWriter();
 
   const [offices] = useQuery({ query: PickerOfficesQuery, pause: !isAdmin });
   const [periods] = useQuery({ query: PickerPeriodsQuery, variables: { officeId: officeId ?? 0 }, pause: officeId === null || !quarter });
@@ -32,16 +33,11 @@ export function OfficeQuarterPicker({ quarter = true }: { /** Off for views of a
     const wantOffice = isAdmin && officeId !== null && urlOffice !== String(officeId);
     const wantQuarter = quarter && periodId !== null && urlQuarter === null;
     if (!wantOffice && !wantQuarter) return;
-    setParams(
-      (previous) => {
-        const next = new URLSearchParams(previous);
-        if (wantOffice) next.set("office", String(officeId));
-        if (wantQuarter) next.set("quarter", String(periodId));
-        return next;
-      },
-      { replace: true, preventScrollReset: true },
-    );
-  }, [isAdmin, officeId, periodId, urlOffice, urlQuarter, setParams, quarter]);
+    write((next) => {
+      if (wantOffice) next.set("office", String(officeId));
+      if (wantQuarter) next.set("quarter", String(periodId));
+    });
+  }, [isAdmin, officeId, periodId, urlOffice, urlQuarter, write, quarter]);
 
   // urql keeps the previous office's data while the next one loads; do not offer its quarters meanwhile.
   const periodsData = periods.operation?.variables.officeId === officeId ? periods.data : undefined;

@@ -88,6 +88,14 @@ export async function spend(limiter: RateLimiterAbstract, key: string, points: n
   }
 }
 
+/** What the throttle said of one login attempt before its password was checked. */
+export interface LoginAttempt {
+  /** False: locked or past the allowance, so the password is not looked at. */
+  allowed: boolean;
+  /** This attempt was the last allowed one and started a lock, which a proved password takes back. */
+  startedLock: boolean;
+}
+
 /**
  * Per-account login throttling: after `maxFailures` wrong passwords within an hour the account is locked for
  * `lockSeconds`, doubling with each lock that day up to `maxLockSeconds`. A success clears the count. Unknown
@@ -112,15 +120,15 @@ export class LoginThrottle {
    * the account is locked, or this attempt is past the allowance: the password is then not looked at. The last
    * allowed attempt starts the lock; proving the password (succeeded) lifts it.
    */
-  async attempt(account: string): Promise<boolean> {
+  async attempt(account: string): Promise<LoginAttempt> {
     let remaining: number;
     try {
       remaining = (await this.failures.consume(account, 1)).remainingPoints;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      return false;
+      return { allowed: false, startedLock: false };
     }
-    if (remaining > 0) return true;
+    if (remaining > 0) return { allowed: true, startedLock: false };
     let lockNumber = 1;
     try {
       lockNumber = (await this.locks.consume(account, 1)).consumedPoints;
@@ -129,10 +137,12 @@ export class LoginThrottle {
     }
     const seconds = Math.min(this.maxLockSeconds, this.lockSeconds * 2 ** Math.min(20, lockNumber - 1));
     await this.failures.block(account, Math.max(1, seconds));
-    return true;
+    return { allowed: true, startedLock: true };
   }
 
-  async succeeded(account: string): Promise<void> {
+  /** The password was proved: the count and any lock this attempt started go, and that lock does not count towards the day's back-off. */
+  async succeeded(account: string, attempt: LoginAttempt): Promise<void> {
     await this.failures.delete(account);
+    if (attempt.startedLock) await this.locks.reward(account, 1);
   }
 }

@@ -161,6 +161,17 @@ describe("the login throttle", () => {
     expect((await login(account, DEMO_PASSWORD)).body.data?.login.token).toEqual(expect.any(String));
   });
 
+  it("the right password on the last allowed attempt signs in and does not count as a lock: the next lock that day is still the first, 1 s", async () => {
+    const account = "commissioner@wiltshire.demo.example";
+    await login(account, "not-the-password-1");
+    await login(account, "not-the-password-2");
+    expect((await login(account, DEMO_PASSWORD)).body.data?.login.token).toEqual(expect.any(String));
+    for (let i = 0; i < 3; i++) await login(account, `wrong-later-${i}-xx`);
+    expect((await login(account, DEMO_PASSWORD)).body.data?.login).toBeUndefined();
+    await sleep(1100); // had the sign-in counted as a lock, this one would be the second of the day: 2 s
+    expect((await login(account, DEMO_PASSWORD)).body.data?.login.token).toEqual(expect.any(String));
+  });
+
   it("throttles unknown accounts like known ones", async () => {
     for (let i = 0; i < 3; i++) await login("ghost@demo.example", "some-password-123");
     const throttle = (await import("../../server/security/budgets.js")).budgetsFor(server.services).logins;

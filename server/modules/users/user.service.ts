@@ -21,13 +21,13 @@ export async function login(ctx: Context, email: string, password: string) {
   const account = email.trim().toLowerCase();
   const throttle = budgetsFor(ctx.services).logins;
   // Counted before the password is checked, so that guesses sent at once are counted at once.
-  const allowed = await throttle.attempt(account);
-  const user = allowed ? await ctx.services.db.manager.findOneBy(User, { email: account }) : null;
+  const attempt = await throttle.attempt(account);
+  const user = attempt.allowed ? await ctx.services.db.manager.findOneBy(User, { email: account }) : null;
   decoyHash ??= hashPassword("no password matches this");
   // A locked, unknown or inactive account costs the same hash and gets the same answer as a wrong password.
   const { ok, rehash } = await checkPassword(password, user?.passwordHash ?? (await decoyHash));
   if (!user || !ok || !user.active) throw unauthenticated("Email or password not recognised.");
-  await throttle.succeeded(account);
+  await throttle.succeeded(account, attempt);
   if (rehash) await upgradePasswordHash(ctx, user, password);
   const { token, expiresAt } = await issueToken({ userId: user.id, tokenVersion: user.tokenVersion }, ctx.services.config);
   return { token, expiresAt, user };

@@ -42,11 +42,21 @@ function isoDate(y: number, monthIndex: number, day: number): string {
   return new Date(Date.UTC(y, monthIndex, day)).toISOString().slice(0, 10);
 }
 
-/** First and last day of a quarter, as ISO dates. */
-export function quarterDates({ year, quarter }: Quarter): { start: string; end: string } {
-  const firstMonth = 3 + (quarter - 1) * 3; // April = 3
-  const y = yearStart(year);
-  return { start: isoDate(y, firstMonth, 1), end: isoDate(y, firstMonth + 3, 0) };
+const datesOf = new Map<string, Readonly<{ start: string; end: string }>>();
+
+/** First and last day of a quarter, as ISO dates (kept once worked out: the aggregates ask for every contract × quarter). */
+export function quarterDates({ year, quarter }: Quarter): Readonly<{ start: string; end: string }> {
+  const key = `${year}:${quarter}`;
+  let dates = datesOf.get(key);
+  if (!dates) {
+    const firstMonth = 3 + (quarter - 1) * 3; // April = 3
+    const y = yearStart(year);
+    dates = Object.freeze({ start: isoDate(y, firstMonth, 1), end: isoDate(y, firstMonth + 3, 0) });
+    // Quarters are few; a caller passing unchecked years cannot grow this without bound.
+    if (datesOf.size >= 4096) datesOf.clear();
+    datesOf.set(key, dates);
+  }
+  return dates;
 }
 
 /** Returns are due one calendar month after the quarter ends (30 June → 30 July; 31 March → 30 April). */

@@ -146,11 +146,13 @@ async function contractRows(manager: EntityManager, contractIds: readonly number
     const targetsOf = targetSeries(targets, officePeriods, withDenominator);
     for (const contract of contracts) {
       if (contract.officeId !== officeId) continue;
+      // Whether each quarter owes a return is the contract's, not the indicator's: asked once per quarter.
+      const owed = officePeriods.map((period) => owesReturn(contract, period));
       for (const indicatorId of kpisOf.get(contract.id) ?? []) {
         const ratio = withDenominator.has(indicatorId);
         const series = targetsOf({ contractId: contract.id }, indicatorId);
         officePeriods.forEach((period, i) => {
-          if (!owesReturn(contract, period)) return;
+          if (!owed[i]) return;
           const t = series?.[i];
           const target = t === undefined || Number.isNaN(t) ? null : t;
           const has = target != null ? 1 : 0;

@@ -69,8 +69,8 @@ type SetParams = ReturnType<typeof useSearchParams>[1];
  * Changes search params in place: a picker's choice replaces the history entry rather than adding one.
  *
  * A write is dropped once the address bar has left the page that made it. React Router resolves "?…" against the
- * page as last rendered, so a default written as a query answers (after "Sign out" has already gone to /, say)
- * would otherwise replace the new address with the old page's.
+ * page as last rendered, so a default written when a query's answer arrives (after "Sign out" has already gone
+ * to /, say) would otherwise put the old page's address back.
  */
 export function useParamWriter(): (change: (params: URLSearchParams) => void) => void {
   const [, setParams] = useSearchParams();

@@ -3,9 +3,10 @@
  * BENCH_P4_ACCEPTS accepts over HTTP one after another, with BENCH_READERS readers (default 0) reading another
  * portfolio's scorecard meanwhile. Prints the accept's time, then the median accept's timeline: every statement
  * from when it was sent to when its answer reached JavaScript, and the JavaScript between statements.
- *   npx tsx test/bench/p4-profile.ts
+ *   npx tsx test/bench/p4-profile.ts      (BENCH_P4_PROFILE=file.cpuprofile: a CPU profile of the accepts alone)
  */
 import fs from "node:fs";
+import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import sqlite3 from "sqlite3";
@@ -61,6 +62,13 @@ let reading = true;
 const readers = Array.from({ length: Number(process.env.BENCH_READERS ?? 0) }, async () => {
   while (reading) await gql(token, `query($p: Int) { scorecards(portfolioId: $p) { rows { cells { actual } } } }`, { p: big.portfolioIds[1] });
 });
+const profiler = process.env.BENCH_P4_PROFILE ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.setSamplingInterval", { interval: 100 });
+  await profiler.post("Profiler.start");
+}
 const runs: { ms: number; steps: Step[]; started: number }[] = [];
 for (const id of ids) {
   const { version } = await db.manager.findOneByOrFail(PerformanceReturn, { id });
@@ -73,6 +81,7 @@ for (const id of ids) {
 }
 reading = false;
 await Promise.all(readers);
+if (profiler) fs.writeFileSync(process.env.BENCH_P4_PROFILE!, JSON.stringify((await profiler.post("Profiler.stop")).profile));
 const sorted = [...runs].sort((a, b) => a.ms - b.ms);
 const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].ms.toFixed(1);
 console.log(`${runs.length} accepts: p50 ${pick(0.5)} ms, p90 ${pick(0.9)} ms, max ${pick(1)} ms; statements per accept ${(runs.reduce((a, r) => a + r.steps.length, 0) / runs.length).toFixed(1)}`);

@@ -62,6 +62,24 @@ export async function selectPlain<T extends ObjectLiteral>(manager: EntityManage
   return hydrate<T>(manager, metadata, read, rows);
 }
 
+/**
+ * findOneBy for a plain entity (see above) and a condition of whole numbers only (ids and foreign keys, the write
+ * paths' look-ups): the same row as TypeORM's, read through the plain path. Anything else goes to findOneBy.
+ */
+export async function findOnePlain<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, where: Partial<Record<keyof T & string, number>>): Promise<T | null> {
+  const metadata = manager.connection.getMetadata(entity);
+  const read = plainRead(manager, metadata);
+  const keys = Object.keys(where) as (keyof T & string)[];
+  const columns = keys.map((key) => metadata.findColumnWithPropertyName(key));
+  if (read && keys.length && keys.every((key, i) => Number.isSafeInteger(where[key]) && columns[i] && !columns[i]!.transformer)) {
+    const p = placeholders(manager);
+    const condition = columns.map((column, i) => `"${column!.databaseName}" = ${p.add(where[keys[i]])}`).join(" AND ");
+    const rows: Record<string, unknown>[] = await manager.query(`SELECT ${read.select} FROM ${read.table} WHERE ${condition} LIMIT 1`, p.values);
+    return rows.length ? hydrate<T>(manager, metadata, read, rows)[0] : null;
+  }
+  return manager.findOneBy(entity, where as FindOptionsWhere<T>);
+}
+
 async function findByIds<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, ids: readonly number[]): Promise<T[]> {
   const metadata = manager.connection.getMetadata(entity);
   if (metadata.primaryColumns.length === 1 && metadata.primaryColumns[0].propertyName === "id") {

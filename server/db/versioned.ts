@@ -1,5 +1,6 @@
 import type { EntityTarget, ObjectLiteral } from "typeorm";
 import { conflict, notFound } from "../errors.js";
+import { findOnePlain } from "./loaders.js";
 import type { UnitOfWork } from "./writer.js";
 
 interface Versioned extends ObjectLiteral {
@@ -9,7 +10,7 @@ interface Versioned extends ObjectLiteral {
 
 /** Loads a row inside the write transaction, or NOT_FOUND. */
 export async function loadForUpdate<T extends Versioned>(uow: UnitOfWork, entity: EntityTarget<T>, id: number, label: string): Promise<T> {
-  const row = await uow.manager.getRepository(entity).findOneBy({ id } as never);
+  const row = await findOnePlain<T>(uow.manager, entity, { id } as never);
   if (!row) throw notFound(label, id);
   return row;
 }
@@ -27,7 +28,7 @@ export async function updateVersioned<T extends Versioned>(uow: UnitOfWork, enti
     .where("id = :id AND version = :version", { id: current.id, version: expectedVersion })
     .execute();
   if (result.affected !== 1) throw stale(label, current.id, current.version, expectedVersion);
-  return uow.manager.getRepository(entity).findOneByOrFail({ id: current.id } as never);
+  return (await findOnePlain<T>(uow.manager, entity, { id: current.id } as never)) ?? uow.manager.getRepository(entity).findOneByOrFail({ id: current.id } as never);
 }
 
 function stale(label: string, id: number, actual: number, expected: number) {

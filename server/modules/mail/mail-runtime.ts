@@ -3,6 +3,7 @@ import { Cron } from "croner";
 import nodemailer, { type Transporter } from "nodemailer";
 import { In, type DataSource } from "typeorm";
 import { together } from "../../db/bulk.js";
+import { findOnePlain } from "../../db/loaders.js";
 import type { UnitOfWork, Writer } from "../../db/writer.js";
 import { Topic, type AppPubSub } from "../../realtime/pubsub.js";
 import { Contract } from "../contracts/contract.entities.js";
@@ -127,7 +128,7 @@ export class MailRuntime {
   }
 
   private async facts(manager: UnitOfWork["manager"], contract: Contract, period: ReportingPeriod, office?: Office): Promise<ReturnFacts> {
-    const o = office ?? (await manager.findOneByOrFail(Office, { id: contract.officeId }));
+    const o = office ?? (await findOnePlain(manager, Office, { id: contract.officeId })) ?? (await manager.findOneByOrFail(Office, { id: contract.officeId }));
     return { office: o.name, contract: contract.title, reference: contract.reference, quarter: `${period.year} Q${period.quarter}`, dueDate: period.dueDate, contractId: contract.id, periodId: period.id };
   }
 

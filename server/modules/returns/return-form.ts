@@ -2,6 +2,7 @@ import { In, type EntityManager, type EntityTarget, type FindOptionsWhere, type 
 import { ContractKpi, Indicator, IndicatorMeasure, Measure, MeasureRole } from "../kpis/kpi.entities.js";
 import type { Context } from "../../context.js";
 import { chunks, placeholders, tableName, together } from "../../db/bulk.js";
+import { selectPlain } from "../../db/loaders.js";
 import type { ReturnForm } from "./return.rules.js";
 
 /** Keys per IN list: well inside SQLite's and PostgreSQL's limits on bound parameters. */
@@ -25,13 +26,20 @@ export async function findIn<T extends ObjectLiteral>(manager: EntityManager, en
 async function formRows(manager: EntityManager, contractIds: readonly number[]): Promise<{ kpis: { contractId: number; indicatorId: number }[]; links: IndicatorMeasure[]; indicators: Indicator[]; measureRows: Measure[] }> {
   const unique = [...new Set(contractIds)];
   if (unique.length && unique.length <= CHUNK) {
-    const ids = { ids: unique };
-    const ofKpis = `SELECT k."indicatorId" FROM ${tableName(manager, "contract_kpi")} k WHERE k."contractId" IN (:...ids)`;
+    // Plain reads (server/db/loaders.ts): inside a review's transaction TypeORM's statement building is most of their cost.
+    const ofKpis = (p: ReturnType<typeof placeholders>) => `SELECT k."indicatorId" FROM ${tableName(manager, "contract_kpi")} k WHERE k."contractId" IN (${p.list(unique)})`;
+    const plain = <T extends ObjectLiteral>(entity: EntityTarget<T>, where: (p: ReturnType<typeof placeholders>) => string) => async () => {
+      const p = placeholders(manager);
+      const rows = await selectPlain<T>(manager, entity, where(p), p.values);
+      // The four are plain entities; one given eager relations or the like would need TypeORM's own read here.
+      if (!rows) throw new Error(`${manager.connection.getMetadata(entity).name} is not a plain entity: read it through TypeORM in formRows.`);
+      return rows;
+    };
     const [kpis, links, indicators, measureRows] = await together(manager, [
-      () => manager.createQueryBuilder(ContractKpi, "k").where("k.contractId IN (:...ids)", ids).getMany(),
-      () => manager.createQueryBuilder(IndicatorMeasure, "im").where(`im.indicatorId IN (${ofKpis})`, ids).getMany(),
-      () => manager.createQueryBuilder(Indicator, "i").where(`i.id IN (${ofKpis})`, ids).getMany(),
-      () => manager.createQueryBuilder(Measure, "m").where(`m.id IN (SELECT l."measureId" FROM ${tableName(manager, "indicator_measure")} l WHERE l."indicatorId" IN (${ofKpis}))`, ids).getMany(),
+      plain(ContractKpi, (p) => `"contractId" IN (${p.list(unique)})`),
+      plain(IndicatorMeasure, (p) => `"indicatorId" IN (${ofKpis(p)})`),
+      plain(Indicator, (p) => `id IN (${ofKpis(p)})`),
+      plain(Measure, (p) => `id IN (SELECT l."measureId" FROM ${tableName(manager, "indicator_measure")} l WHERE l."indicatorId" IN (${ofKpis(p)}))`),
     ] as const);
     return { kpis, links, indicators, measureRows };
   }

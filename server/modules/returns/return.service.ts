@@ -3,6 +3,7 @@ import { canSee, canSeeReturn, canWriteOffice, requireUser, scopeToContracts } f
 import type { Context } from "../../context.js";
 import { toPage, type PageArgs, type PageResult } from "../../common/pagination.js";
 import { together } from "../../db/bulk.js";
+import { findOnePlain } from "../../db/loaders.js";
 import { updateVersioned } from "../../db/versioned.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, type FieldProblem } from "../../errors.js";
@@ -73,9 +74,9 @@ async function loadReturn(uow: UnitOfWork | { manager: EntityManager }, user: Us
  * the quarter and `more` read together (one wait). Nothing is handed on unless the return is visible to the user.
  */
 async function loadReturnWith<X>(uow: UnitOfWork | { manager: EntityManager }, user: User, returnId: number, more: (ret: PerformanceReturn) => Promise<X>): Promise<{ loaded: Loaded; more: X }> {
-  const ret = await uow.manager.findOneBy(PerformanceReturn, { id: returnId });
+  const ret = await findOnePlain(uow.manager, PerformanceReturn, { id: returnId });
   if (!ret) throw notFound("Return", returnId);
-  const [contract, period, extra] = await together(uow.manager, [() => uow.manager.findOneBy(Contract, { id: ret.contractId }), () => uow.manager.findOneBy(ReportingPeriod, { id: ret.periodId }), () => more(ret)] as const);
+  const [contract, period, extra] = await together(uow.manager, [() => findOnePlain(uow.manager, Contract, { id: ret.contractId }), () => findOnePlain(uow.manager, ReportingPeriod, { id: ret.periodId }), () => more(ret)] as const);
   if (!contract || !canSeeReturn(user, contract, ret.state)) throw notFound("Return", returnId);
   if (!period) throw new Error(`Return ${ret.id} has no reporting period ${ret.periodId}.`);
   return { loaded: { ret, contract, period }, more: extra };
@@ -232,7 +233,7 @@ async function review(
   const user = requireUser(ctx);
   return ctx.services.writer.run(user, async (uow) => {
     // The revision under review and the form are read with the contract (one wait), checked after the rules below.
-    const { loaded, more } = await loadReturnWith(uow, user, returnId, (r) => together(uow.manager, [() => uow.manager.findOneBy(ReturnRevision, { returnId: r.id, number: r.revisionCount }), async () => (kind !== "REOPENED" ? loadForm(uow.manager, r.contractId) : null)] as const));
+    const { loaded, more } = await loadReturnWith(uow, user, returnId, (r) => together(uow.manager, [() => findOnePlain(uow.manager, ReturnRevision, { returnId: r.id, number: r.revisionCount }), async () => (kind !== "REOPENED" ? loadForm(uow.manager, r.contractId) : null)] as const));
     const { ret, contract } = loaded;
     if (!canWriteOffice(user, contract.officeId)) throw forbidden("Only the office's commissioning staff review returns.");
     if (!canMove(ret.state, to) || (kind === "REOPENED") !== (ret.state === ReturnState.ACCEPTED)) throw conflict(`A ${ret.state.toLowerCase()} return cannot be ${kind.toLowerCase()}.`);

@@ -1,4 +1,6 @@
 import type { EntityManager } from "typeorm";
+import { placeholders } from "../../db/bulk.js";
+import { selectPlain } from "../../db/loaders.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import { DomainEvent } from "../../realtime/domain-event.entity.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
@@ -82,7 +84,9 @@ export function changeMoves(change: ScorecardChange, period: { id: number; year:
 
 /** An office's quarters, oldest first. */
 export async function officePeriods(manager: EntityManager, officeId: number): Promise<ReportingPeriod[]> {
-  return (await manager.findBy(ReportingPeriod, { officeId })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
+  const p = placeholders(manager);
+  const rows = (await selectPlain(manager, ReportingPeriod, `"officeId" = ${p.add(officeId)}`, p.values)) ?? (await manager.findBy(ReportingPeriod, { officeId }));
+  return rows.sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
 }
 
 /** An office's quarters, oldest first, read at most once (within one step of a unit of work, when none is opened). */

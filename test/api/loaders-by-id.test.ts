@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Loaders } from "../../server/db/loaders.js";
+import { findOnePlain, Loaders } from "../../server/db/loaders.js";
 import { startTestServer, type TestServer } from "./harness.js";
 
 // Loaders.byId reads plain entities with its own statement (server/db/loaders.ts): it must give what findBy gives.
@@ -32,5 +32,29 @@ describe("rows by id through the request's loaders", () => {
       }
     }
     expect(compared).toBeGreaterThan(100);
+  });
+
+  it("findOnePlain gives what findOneBy gives, by id and by each whole-number column, for every entity, on the demo data", async () => {
+    const manager = server.services.db.manager;
+    let compared = 0;
+    for (const metadata of manager.connection.entityMetadatas) {
+      // A row of each table, and a condition on every whole-number column of it at once (ids and foreign keys).
+      const [row] = await manager.getRepository(metadata.target).find({ take: 1 });
+      if (!row) continue;
+      const where: Record<string, number> = {};
+      for (const column of metadata.columns) {
+        const value = column.getEntityValue(row);
+        if (Number.isSafeInteger(value) && !column.transformer) where[column.propertyName] = value;
+      }
+      if (!Object.keys(where).length) continue;
+      for (const condition of [where, { ...where, [Object.keys(where)[0]]: -1 }]) {
+        const want = await manager.findOneBy(metadata.target, condition);
+        const got = await findOnePlain(manager, metadata.target as new () => Record<string, unknown>, condition);
+        expect(got === null ? null : Object.getPrototypeOf(got), metadata.name).toBe(want === null ? null : Object.getPrototypeOf(want));
+        expect(got, metadata.name).toStrictEqual(want);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
   });
 });

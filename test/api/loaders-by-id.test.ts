@@ -48,8 +48,9 @@ describe("rows by id through the request's loaders", () => {
       }
       if (!Object.keys(where).length) continue;
       for (const condition of [where, { ...where, [Object.keys(where)[0]]: -1 }]) {
-        const want = await manager.findOneBy(metadata.target, condition);
-        const got = await findOnePlain(manager, metadata.target as new () => Record<string, unknown>, condition);
+        const entity = metadata.target as new () => Record<string, unknown>;
+        const want = await manager.findOneBy(entity, condition);
+        const got = await findOnePlain(manager, entity, condition);
         expect(got === null ? null : Object.getPrototypeOf(got), metadata.name).toBe(want === null ? null : Object.getPrototypeOf(want));
         expect(got, metadata.name).toStrictEqual(want);
         compared++;

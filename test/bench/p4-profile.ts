@@ -7,30 +7,12 @@
  */
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
-import os from "node:os";
-import path from "node:path";
 import sqlite3 from "sqlite3";
-import { startApp } from "../../server/app.js";
-import { loadConfig } from "../../server/config.js";
-import { seedDemoData } from "../../server/db/seed/demo-seed.js";
 import { PerformanceReturn, ReturnState } from "../../server/modules/returns/return.entities.js";
-import { rebuildScorecardAggregates, refreshContracts } from "../../server/modules/scorecards/scorecard-aggregates.js";
-import { createServices } from "../../server/services.js";
-import { generate } from "./generate.js";
+import { refreshContracts } from "../../server/modules/scorecards/scorecard-aggregates.js";
+import { profileOffice } from "./profile-office.js";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "commissioning-hub-p4-"));
-const config = loadConfig({ ...process.env, DATABASE_PATH: path.join(dir, "p4.sqlite"), RATE_LIMIT_PER_MINUTE: "0", SEED_DEMO_DATA: "false", MAX_QUERY_COST: "100000000" });
-const services = await createServices(config);
-const db = services.writer.dataSource;
-await seedDemoData(db);
-const big = await generate(db, { portfolios: 10, contractsPerPortfolio: 40, measures: 12, quarters: 8 });
-await db.transaction((manager) => rebuildScorecardAggregates(manager, [big.officeId]));
-const app = await startApp(services, 0, "127.0.0.1");
-const gql = async (token: string | null, query: string, variables: Record<string, unknown>) => {
-  const response = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-  return (await response.json()) as any;
-};
-const token = (await gql(null, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", { e: big.officerEmail, p: big.password })).data.login.token;
+const { db, big, gql, token, close } = await profileOffice("p4", { portfolios: 10, contractsPerPortfolio: 40, measures: 12, quarters: 8 }, { MAX_QUERY_COST: "100000000" });
 
 // Every statement on any connection: when it was sent and when its answer reached JavaScript.
 type Step = { sql: string; sent: number; answered: number };
@@ -96,6 +78,4 @@ for (const step of median.steps) {
   last = Math.max(last, step.answered);
 }
 console.log(`median accept ${median.ms.toFixed(1)} ms: ${inSql.toFixed(1)} ms waiting on statements (overlaps counted once each), the rest in JavaScript and HTTP`);
-await app.stop();
-await services.close();
-fs.rmSync(dir, { recursive: true, force: true });
+await close();

@@ -5,28 +5,9 @@
  */
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
-import os from "node:os";
-import path from "node:path";
-import { startApp } from "../../server/app.js";
-import { loadConfig } from "../../server/config.js";
-import { seedDemoData } from "../../server/db/seed/demo-seed.js";
-import { rebuildScorecardAggregates } from "../../server/modules/scorecards/scorecard-aggregates.js";
-import { createServices } from "../../server/services.js";
-import { generate } from "./generate.js";
+import { profileOffice } from "./profile-office.js";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "commissioning-hub-p5-"));
-const config = loadConfig({ ...process.env, DATABASE_PATH: path.join(dir, "p5.sqlite"), RATE_LIMIT_PER_MINUTE: "0", SEED_DEMO_DATA: "false" });
-const services = await createServices(config);
-const db = services.writer.dataSource;
-await seedDemoData(db);
-const big = await generate(db, { portfolios: 42, contractsPerPortfolio: 40, measures: 12, quarters: 1 });
-await db.transaction((manager) => rebuildScorecardAggregates(manager, [big.officeId]));
-const app = await startApp(services, 0, "127.0.0.1");
-const gql = async (token: string | null, query: string, variables: Record<string, unknown>) => {
-  const response = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-  return (await response.json()) as any;
-};
-const token = (await gql(null, "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", { e: big.officerEmail, p: big.password })).data.login.token;
+const { db, big, gql, token, close } = await profileOffice("p5", { portfolios: 42, contractsPerPortfolio: 40, measures: 12, quarters: 1 });
 const contracts: { reference: string }[] = await db.query(`SELECT reference FROM "contract" WHERE "officeId" = ? ORDER BY id`, [big.officeId]);
 const measures: { code: string }[] = await db.query(`SELECT code FROM "measure" WHERE "officeId" = ? ORDER BY id`, [big.officeId]);
 const perFile = Math.min(contracts.length, Math.ceil(20_000 / measures.length));
@@ -75,6 +56,4 @@ if (profiler) {
   const { profile } = await profiler.post("Profiler.stop");
   fs.writeFileSync(process.env.BENCH_P5_PROFILE!, JSON.stringify(profile));
 }
-await app.stop();
-await services.close();
-fs.rmSync(dir, { recursive: true, force: true });
+await close();

@@ -84,6 +84,9 @@ beforeAll(async () => {
   if (code(c) === "OK") await must(url, OFFICER, "mutation($c: Int!, $i: [Int!]!, $v: Int!) { setContractKpis(contractId: $c, indicatorIds: $i, version: $v) { id } }", { c: c.data.createContract.id, i: [indicator], v: c.data.createContract.version });
   // A quarter whose due date has passed: every provider that owes it is late.
   period = (await must(url, OFFICER, 'mutation { openReportingPeriod(quarter: "2024-25 Q2", dueDate: "2026-11-10") { id } }')).openReportingPeriod.id;
+  // Dorset's digest goes out from midnight, so the run at the next start sends it whatever the hour in London
+  // (from the default 08:00, a run between midnight and eight sent Dorset nothing to check).
+  await must(url, DORSET_OFFICER, "mutation { setMailSchedule(input: { version: 0, reminderDays: [14, 3], chaserIntervalDays: 7, digestHour: 0 }) { digestHour } }");
   // The missed run catches up at the next start.
   await stopGracefully(server);
   server = await start(dir, env());

@@ -6,7 +6,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresUnreachable, scratchDatabase, skipWithoutPostgres, type ScratchDatabase } from "../support/services.js";
-import { crash, sleep, startServer, type ServerProcess } from "../support/server-process.js";
+import { crash, gql, login, sleep, startServer, stopGracefully, type ServerProcess } from "../support/server-process.js";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.js";
 
 const BURST = 120;
@@ -29,6 +29,15 @@ describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL mail test"))("m
     // A slow receiver, so the two workers' batches overlap in time.
     sink = await startSmtpSink({ beforeAccept: async () => void (await sleep(5)) });
     const env = { DATABASE_URL: url, SMTP_URL: sink.url, MAIL_SCHEDULE: "on", MAIL_BATCH_SIZE: "3", MAIL_POLL_MS: "100", MAIL_LEASE_MS: "30000" };
+    const first = await Promise.all([0, 1].map(() => startServer({ env, timeoutMs: 90_000 })));
+    servers.push(...first);
+    // Mail from the start-up runs at any hour: Wiltshire's digest from midnight, then both start together again.
+    // (From the default, 08:00 London time, the runs between midnight and eight wrote nothing.)
+    const { token } = await login(first[0].url, "officer@wiltshire.demo.example", "demo-password-2026");
+    const set = await gql(first[0].url, token, "mutation { setMailSchedule(input: { version: 0, reminderDays: [14, 3], chaserIntervalDays: 7, digestHour: 0 }) { digestHour } }");
+    expect(set.errors).toBeUndefined();
+    await Promise.all(first.map((server) => stopGracefully(server)));
+    servers.length = 0;
     const started = await Promise.all([0, 1].map(() => startServer({ env, timeoutMs: 90_000 })));
     servers.push(...started);
 

@@ -6,7 +6,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresUnreachable, scratchDatabase, skipWithoutPostgres, type ScratchDatabase } from "../support/services.js";
-import { crash, gql, login, sleep, startServer, stopGracefully, type ServerProcess } from "../support/server-process.js";
+import { crash, DIGEST_FROM_MIDNIGHT, gql, login, sleep, startServer, stopGracefully, type ServerProcess } from "../support/server-process.js";
 import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.js";
 
 const BURST = 120;
@@ -34,7 +34,7 @@ describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL mail test"))("m
     // Mail from the start-up runs at any hour: Wiltshire's digest from midnight, then both start together again.
     // (From the default, 08:00 London time, the runs between midnight and eight wrote nothing.)
     const { token } = await login(first[0].url, "officer@wiltshire.demo.example", "demo-password-2026");
-    const set = await gql(first[0].url, token, "mutation { setMailSchedule(input: { version: 0, reminderDays: [14, 3], chaserIntervalDays: 7, digestHour: 0 }) { digestHour } }");
+    const set = await gql(first[0].url, token, DIGEST_FROM_MIDNIGHT);
     expect(set.errors).toBeUndefined();
     await Promise.all(first.map((server) => stopGracefully(server)));
     servers.length = 0;

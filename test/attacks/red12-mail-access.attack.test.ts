@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crash, sleep, stopGracefully, type ServerProcess } from "../support/server-process.js";
+import { crash, DIGEST_FROM_MIDNIGHT, sleep, stopGracefully, type ServerProcess } from "../support/server-process.js";
 import { ADMIN, ANALYST, COMMISSIONER, DORSET_OFFICER, OFFICER, PROVIDER_A, PROVIDER_B, code, must, officeReturns, q, start, tmp } from "./red12-kit.js";
 
 const dir = tmp("mailacc");
@@ -20,7 +20,7 @@ beforeAll(async () => {
   // Mail for the outbox to hold at any hour: Dorset's digest from midnight, written by the run at the next start.
   // (The demo's quarter owes no reminder yet, and the default digest hour is 08:00 London time: a run between
   // midnight and eight found the outbox empty.)
-  await must(url, DORSET_OFFICER, "mutation { setMailSchedule(input: { version: 0, reminderDays: [14, 3], chaserIntervalDays: 7, digestHour: 0 }) { digestHour } }");
+  await must(url, DORSET_OFFICER, DIGEST_FROM_MIDNIGHT);
   await stopGracefully(server);
   server = await start(dir, { MAIL_SCHEDULE: "on" });
   url = server.url;

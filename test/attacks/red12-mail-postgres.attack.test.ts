@@ -2,12 +2,12 @@
  * red12: two instances on one PostgreSQL database deliver one outbox through one real SMTP server. Both start
  * together on an empty database (and again once the digest is due at any hour), both run the schedule's catch-up
  * at the same moment (a quarter long overdue), one is killed -9 mid-batch and comes back, the other is stopped
- * with SIGTERM and comes back: every mail is
- * received exactly once (only a mail whose 250 came just before a kill -9 is excused), and no mail is written twice.
+ * with SIGTERM and comes back: every mail is received exactly once (only a mail whose 250 came just before a
+ * kill -9 is excused), and no mail is written twice.
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crash, sleep, startServer, stopGracefully, type ServerProcess } from "../support/server-process.js";
+import { crash, DIGEST_FROM_MIDNIGHT, sleep, startServer, stopGracefully, type ServerProcess } from "../support/server-process.js";
 import { ADMIN_URL as PG_ADMIN_URL, postgresUnreachable, skipWithoutPostgres } from "../support/services.js";
 import { ADMIN, OFFICER, must, sink, type Sink } from "./red12-kit.js";
 
@@ -57,7 +57,7 @@ describe.skipIf(skipWithoutPostgres(unreachable, "red12's two-instance mail atta
     await adminDb.connect();
     // Digests at any hour: Wiltshire's from midnight, then both start together again and race to write it. (From
     // the default, 08:00 London time, a run between midnight and eight had no mail at all to race over.)
-    await must(servers[0]!.url, OFFICER, "mutation { setMailSchedule(input: { version: 0, reminderDays: [14, 3], chaserIntervalDays: 7, digestHour: 0 }) { digestHour } }");
+    await must(servers[0]!.url, OFFICER, DIGEST_FROM_MIDNIGHT);
     await Promise.all([stopGracefully(servers[0]!), stopGracefully(servers[1]!)]);
     await Promise.all([up(0), up(1)]);
   }, 300_000);

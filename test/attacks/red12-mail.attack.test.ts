@@ -7,7 +7,7 @@
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crash, killGroup, sleep, stopGracefully, type ServerProcess } from "../support/server-process.js";
+import { crash, DIGEST_FROM_MIDNIGHT, killGroup, sleep, stopGracefully, type ServerProcess } from "../support/server-process.js";
 import { ADMIN, DORSET_OFFICER, OFFICER, PROVIDER_B, PW, code, must, officeReturns, providerId, q, sink, start, tmp, type Raw, type Sink } from "./red12-kit.js";
 
 const PUBLIC_URL = "https://hub.example.org";
@@ -86,7 +86,7 @@ beforeAll(async () => {
   period = (await must(url, OFFICER, 'mutation { openReportingPeriod(quarter: "2024-25 Q2", dueDate: "2026-11-10") { id } }')).openReportingPeriod.id;
   // Dorset's digest goes out from midnight, so the run at the next start sends it whatever the hour in London
   // (from the default 08:00, a run between midnight and eight sent Dorset nothing to check).
-  await must(url, DORSET_OFFICER, "mutation { setMailSchedule(input: { version: 0, reminderDays: [14, 3], chaserIntervalDays: 7, digestHour: 0 }) { digestHour } }");
+  await must(url, DORSET_OFFICER, DIGEST_FROM_MIDNIGHT);
   // The missed run catches up at the next start.
   await stopGracefully(server);
   server = await start(dir, env());

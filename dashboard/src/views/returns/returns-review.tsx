@@ -105,9 +105,10 @@ const col = tableColumns<ReturnItem>();
 const STATE_ICONS: Record<string, string> = { DRAFT: "✎", SUBMITTED: "➜", RETURNED: "↩", ACCEPTED: "✓" };
 const HIGHLIGHT_MS = 10_000;
 
-/** The officer's returns board for a quarter: status counts, every return by state, accept or send back. */
 /** In the page and laid out (not in a tree React keeps hidden): somewhere focus can usefully go. */
 const shown = (el: Element | null | undefined): el is HTMLElement => !!el && el.isConnected && el.getClientRects().length > 0;
+
+/** The officer's returns board for a quarter: status counts, every return by state, accept or send back. */
 
 export default function ReturnsReview() {
   const { user } = useSession();

@@ -105,18 +105,22 @@ async function rowParts(manager: EntityManager, where: string, values: unknown[]
 const PACKED_ORDER = PART_COLUMNS;
 
 /**
- * SQLite: the same cells, one row per portfolio × indicator holding its quarters as JSON arrays of numbers
+ * The same cells, one row per portfolio × indicator holding its quarters as JSON arrays of numbers
  * ([periodId, ...PACKED_ORDER], 0 for the columns the view does not add up). A full office is 12,240 cells × 13
- * columns, and the driver's building of one object per row, column by column, was most of the read (~45 ms of
- * ~70 ms CPU); JSON.parse builds the same numbers in a fraction of that. printf('%!.17g') writes each value with
- * 17 significant digits, which SQLite (3.43+) renders exactly, so every double reads back as the same double.
- * Null when the text is not JSON (an infinite value, say): the caller then reads the rows.
+ * columns, and the drivers' building of one object per row, column by column, was most of the read (on SQLite
+ * ~45 ms of ~70 ms CPU; on PostgreSQL node-postgres parses every column of every row); JSON.parse builds the same
+ * numbers in a fraction of that. Each value is written so that it reads back as the same double: on SQLite
+ * printf('%!.17g'), 17 significant digits, which SQLite (3.43+) renders exactly; on PostgreSQL float8's own text,
+ * which is what node-postgres parses for the row-by-row read too (shortest exact since PostgreSQL 12).
+ * Null when the text is not JSON (an infinite or NaN value, say): the caller then reads the rows.
  */
 async function packedParts(manager: EntityManager, where: string, values: unknown[], includeSubmitted: boolean): Promise<Groups | null> {
   const wanted = new Set<string>(wantedParts(includeSubmitted));
-  const cell = [`"periodId"`, ...PACKED_ORDER.map((c) => (wanted.has(c) ? `printf('%!.17g', "${c}")` : "0"))].join(" || ',' || ");
+  const postgres = manager.connection.options.type === "postgres";
+  const text = (c: string) => (postgres ? `"${c}"::text` : `printf('%!.17g', "${c}")`);
+  const cell = [`"periodId"`, ...PACKED_ORDER.map((c) => (wanted.has(c) ? text(c) : "'0'"))].join(" || ',' || ");
   const rows: { portfolioId: unknown; indicatorId: unknown; cells: string }[] = await manager.query(
-    `SELECT "portfolioId", "indicatorId", '[[' || group_concat(${cell}, '],[') || ']]' AS cells FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0 GROUP BY "portfolioId", "indicatorId"`,
+    `SELECT "portfolioId", "indicatorId", '[[' || ${postgres ? "string_agg" : "group_concat"}(${cell}, '],[') || ']]' AS cells FROM ${T(manager, "scorecard_cell")} WHERE ${where} AND "returnsDue" > 0 GROUP BY "portfolioId", "indicatorId"`,
     values,
   );
   const groups: Groups = new Map();
@@ -170,7 +174,7 @@ export async function readScorecards(
     groups?: readonly number[];
     /** The office's quarters, oldest first, when the caller has them already (filtered here to `periodIds`). */
     officePeriods?: readonly ReportingPeriod[];
-    /** Read the cells row by row, as on PostgreSQL (tests compare both reads). */
+    /** Read the cells row by row, as when the packed text is not JSON (tests compare both reads). */
     rowByRow?: boolean;
   } = {},
 ): Promise<{ periods: ReportingPeriod[]; indicators: Indicator[]; scorecards: ScorecardData[] }> {
@@ -184,7 +188,7 @@ export async function readScorecards(
     const p = placeholders(manager);
     let where = scopeGroups(`"officeId" = ${p.add(scope.officeId)}`, p);
     if (periodIds) where += ` AND "periodId" IN (${p.list(periodIds)})`;
-    const packed = manager.connection.options.type === "sqlite" && !options.rowByRow ? await packedParts(manager, where, p.values, scope.includeSubmitted) : null;
+    const packed = options.rowByRow ? null : await packedParts(manager, where, p.values, scope.includeSubmitted);
     return packed ?? rowParts(manager, where, p.values, scope.includeSubmitted);
   };
   const distinctQuery = () => {

@@ -58,7 +58,8 @@ describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL mail test"))("m
         if (Date.now() > deadline) throw new Error(`not all sent: ${rows.filter((r) => r.state !== "SENT").length} left\n${servers[0].output().slice(-3000)}`);
         await sleep(200);
       }
-      const scheduled = rows.filter((r) => !r.messageId.startsWith("<burst-"));
+      const isBurst = (r: { messageId: string }) => r.messageId.startsWith("<burst-");
+      const scheduled = rows.filter((r) => !isBurst(r));
       expect(scheduled.length).toBeGreaterThan(0);
       // Both start-up runs wrote the same reminders: once each.
       expect(new Set(scheduled.map((r) => r.messageId)).size).toBe(scheduled.length);
@@ -70,7 +71,7 @@ describe.skipIf(skipWithoutPostgres(unreachable, "the PostgreSQL mail test"))("m
       for (const row of rows) expect(counts.get(row.messageId), `row ${row.id}`).toBe(1);
       // Both running instances did part of the burst. (The first pair, stopped before the burst, may have sent
       // start-up mail of its own under its own lease owners, so only the burst's rows are counted.)
-      const burst = rows.filter((r) => r.messageId.startsWith("<burst-"));
+      const burst = rows.filter(isBurst);
       const owners = new Set(burst.map((r) => r.leaseOwner));
       expect(owners.size).toBe(2);
       console.log(`[mail-postgres] ${rows.length} mails; the burst's ${burst.length} split ${[...owners].map((o) => burst.filter((r) => r.leaseOwner === o).length).join(" + ")} between the two instances, none twice`);

@@ -160,6 +160,21 @@ export async function runInOrder(manager: EntityManager, statements: readonly st
   await new Promise<void>((resolve, reject) => connection.exec(statements.join(";\n"), (error) => (error ? reject(error) : resolve())));
 }
 
+/**
+ * The rows a writing statement hands back (UPDATE or DELETE … RETURNING, SQLite ≥ 3.35 and PostgreSQL). TypeORM's
+ * SQLite runner drops the rows of a statement that begins with INSERT, UPDATE or DELETE, and pg answers one with
+ * [rows, count]: the leading comment and the structured result give the rows on both. In the caller's transaction.
+ */
+export async function returningRows(manager: EntityManager, sql: string, values: readonly unknown[]): Promise<Record<string, unknown>[]> {
+  const own = manager.queryRunner ? null : manager.connection.createQueryRunner();
+  try {
+    const result = await (manager.queryRunner ?? own!).query(`/* returning */ ${sql}`, [...values], true);
+    return (result.records ?? []) as Record<string, unknown>[];
+  } finally {
+    await own?.release();
+  }
+}
+
 /** A list of integers written into a statement's text (for `runInOrder`); anything else is refused. */
 export function integers(values: readonly number[]): string {
   for (const value of values) if (!Number.isSafeInteger(value)) throw new Error(`Not an integer: ${value}`);
@@ -169,14 +184,20 @@ export function integers(values: readonly number[]): string {
 type Results<T extends readonly (() => Promise<unknown>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
 
 /**
- * Independent reads sent together: on SQLite one wait for all (the driver queues them on its thread) instead of
+ * Independent steps sent together: on SQLite one wait for all (the driver queues them on its thread) instead of
  * one per statement. On one PostgreSQL client (a transaction's) they run one after another, as pg wants.
+ * Steps may write, if no step reads what another writes and their order does not matter (different rows, no
+ * sequence numbers between them). A failure is thrown only once every step has settled: nothing of this batch
+ * is still queued on the connection when the writer rolls back, where it would run outside the transaction.
  */
-export async function together<T extends readonly (() => Promise<unknown>)[]>(manager: EntityManager, reads: T): Promise<Results<T>> {
+export async function together<T extends readonly (() => Promise<unknown>)[]>(manager: EntityManager, steps: T): Promise<Results<T>> {
   if (manager.connection.options.type === "postgres" && manager.queryRunner) {
     const out: unknown[] = [];
-    for (const read of reads) out.push(await read());
+    for (const step of steps) out.push(await step());
     return out as Results<T>;
   }
-  return (await Promise.all(reads.map((read) => read()))) as Results<T>;
+  const settled = await Promise.allSettled(steps.map(async (step) => step()));
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as Results<T>;
 }

@@ -51,6 +51,16 @@ function hydrate<T extends ObjectLiteral>(manager: EntityManager, metadata: Enti
 }
 
 /**
+ * For a plain entity (see above): its columns as a RETURNING list and how to hydrate the rows that returns, so a
+ * write can hand back the row it wrote without reading it again; null for an entity that is not plain.
+ */
+export function plainReturning<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>): { columns: string; hydrate(rows: Record<string, unknown>[]): T[] } | null {
+  const metadata = manager.connection.getMetadata(entity);
+  const read = plainRead(manager, metadata);
+  return read && { columns: read.select, hydrate: (rows) => hydrate<T>(manager, metadata, read, rows) };
+}
+
+/**
  * Whole rows of a plain entity (see above) by a hand-written condition on its columns (`"officeId" = ?`, with
  * `values` for its placeholders), as TypeORM would give them; null for an entity that is not plain.
  */

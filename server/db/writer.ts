@@ -16,6 +16,24 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
+/** An event to record in a unit of work (UnitOfWork.emitAll). */
+export interface Emitted {
+  topic: Topic;
+  officeId: number;
+  payload: unknown;
+}
+
+/** The entity an audit row is about. */
+export interface AuditedEntity {
+  type: string;
+  id: number;
+  officeId: number | null;
+  /** A return's contract and quarter, which never change, when the caller has them: the scorecards need not look them up. */
+  within?: { contractId: number; periodId: number };
+}
+
+export type AuditedChange = { action: string; type: string; id: number; officeId?: number | null; within?: AuditedEntity["within"] };
+
 /**
  * One change: the rows it writes, its audit events and its domain events commit together or not at all.
  * Events are numbered inside the transaction and published only after the commit.
@@ -23,7 +41,7 @@ export class JsonText {
 export class UnitOfWork {
   readonly published: PublishedEvent[] = [];
   /** What this unit of work audited: derived state (the maintained scorecards) is refreshed from it before commit. */
-  readonly changes: { action: string; type: string; id: number; officeId?: number | null }[] = [];
+  readonly changes: AuditedChange[] = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -31,8 +49,8 @@ export class UnitOfWork {
   ) {}
 
   /** Records who changed what; returns the audit row's id. */
-  async audit(action: string, entity: { type: string; id: number; officeId: number | null }, before: unknown, after: unknown): Promise<number> {
-    this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId });
+  async audit(action: string, entity: AuditedEntity, before: unknown, after: unknown): Promise<number> {
+    this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId, within: entity.within });
     const result = await this.manager.insert(AuditEvent, {
       officeId: entity.officeId,
       userId: this.actor?.id ?? null,
@@ -50,7 +68,7 @@ export class UnitOfWork {
    * Many audit rows in a few statements (a bulk import's); the same rows `audit()` would write one by one. A state
    * may come as JsonText, already serialised (thousands of near-identical states are cheaper built as text).
    */
-  async auditMany(entries: { action: string; entity: { type: string; id: number; officeId: number | null }; before: unknown; after: unknown }[]): Promise<void> {
+  async auditMany(entries: { action: string; entity: AuditedEntity; before: unknown; after: unknown }[]): Promise<void> {
     if (!entries.length) return;
     const metadata = this.manager.connection.getMetadata(AuditEvent);
     const driver = this.manager.connection.driver;
@@ -61,7 +79,7 @@ export class UnitOfWork {
     const at = driver.preparePersistentValue(new Date(), column("at"));
     const userId = this.actor?.id ?? null;
     const rows = entries.map(({ action, entity, before, after }) => {
-      this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId });
+      this.changes.push({ action, type: entity.type, id: entity.id, officeId: entity.officeId, within: entity.within });
       return [entity.officeId, userId, action, entity.type, entity.id, json(before, beforeColumn), json(after, afterColumn), at];
     });
     const columns = (["officeId", "userId", "action", "entityType", "entityId", "before", "after", "at"] as const).map((p) => column(p).databaseName);
@@ -69,14 +87,19 @@ export class UnitOfWork {
   }
 
   /** Many events of one topic and office, numbered in order, in a few statements. */
-  async emitMany<P>(topic: Topic, officeId: number, payloads: P[]): Promise<PublishedEvent<P>[]> {
-    if (!payloads.length) return [];
+  emitMany<P>(topic: Topic, officeId: number, payloads: P[]): Promise<PublishedEvent<P>[]> {
+    return this.emitAll(payloads.map((payload) => ({ topic, officeId, payload }))) as Promise<PublishedEvent<P>[]>;
+  }
+
+  /** Events of any topics and offices, numbered in the order given, in a few statements (one for a handful). */
+  async emitAll(events: readonly Emitted[]): Promise<PublishedEvent[]> {
+    if (!events.length) return [];
     if (this.manager.connection.options.type === "postgres") await this.manager.query("SELECT pg_advisory_xact_lock(727001)");
     const at = new Date();
-    const seqs = await insertEntities(this.manager, DomainEvent, payloads.map((payload) => ({ topic, officeId, payload: payload as object, at })), "seq");
-    const events = payloads.map((payload, i): PublishedEvent<P> => ({ seq: seqs[i], topic, officeId, at: at.toISOString(), payload }));
-    this.published.push(...events);
-    return events;
+    const seqs = await insertEntities(this.manager, DomainEvent, events.map(({ topic, officeId, payload }) => ({ topic, officeId, payload: payload as object, at })), "seq");
+    const published = events.map(({ topic, officeId, payload }, i): PublishedEvent => ({ seq: seqs[i], topic, officeId, at: at.toISOString(), payload }));
+    this.published.push(...published);
+    return published;
   }
 
   async emit<P>(topic: Topic, officeId: number, payload: P): Promise<PublishedEvent<P>> {

@@ -613,7 +613,7 @@ async function submitBatch(uow: UnitOfWork, user: User, period: ReportingPeriod,
     items.map(({ plan, ret, values }) => {
       const now = updated.get(ret.id)!;
       if (now.state !== ReturnState.SUBMITTED || now.version !== ret.version + 1) throw conflict("Some of these returns changed while the file was being applied. Upload it again.");
-      return { action: "return.submit", entity: { type: "Return", id: ret.id, officeId: plan.contract.officeId }, before: ret, after: { ...now, revision: now.revisionCount, values } };
+      return { action: "return.submit", entity: { type: "Return", id: ret.id, officeId: plan.contract.officeId, within: { contractId: ret.contractId, periodId: ret.periodId } }, before: ret, after: { ...now, revision: now.revisionCount, values } };
     }),
   );
   await uow.emitMany<ReturnChange>(

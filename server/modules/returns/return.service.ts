@@ -5,10 +5,10 @@ import { toPage, type PageArgs, type PageResult } from "../../common/pagination.
 import { together } from "../../db/bulk.js";
 import { findOnePlain } from "../../db/loaders.js";
 import { updateVersioned } from "../../db/versioned.js";
-import type { UnitOfWork } from "../../db/writer.js";
+import type { Emitted, UnitOfWork } from "../../db/writer.js";
 import { badInput, conflict, forbidden, notFound, type FieldProblem } from "../../errors.js";
 import { Topic } from "../../realtime/pubsub.js";
-import { scorecardMayHaveChanged } from "../scorecards/scorecard-events.js";
+import { scorecardEvent } from "../scorecards/scorecard-events.js";
 import { QuarterChangeKind } from "../scorecards/quarter-change.entity.js";
 import { noteQuarterChange } from "../scorecards/quarter-changes.js";
 import { IdempotencyRecord } from "../../realtime/domain-event.entity.js";
@@ -217,7 +217,7 @@ export async function submitLoadedReturn(uow: UnitOfWork, user: User, loaded: Lo
     late: ret.revisionCount === 0 ? late : ret.late,
     reviewReason: null,
   }, "Return");
-  await uow.audit("return.submit", { type: "Return", id: ret.id, officeId: contract.officeId }, ret, { ...updated, revision: number, values });
+  await uow.audit("return.submit", { type: "Return", id: ret.id, officeId: contract.officeId, within: { contractId: ret.contractId, periodId: ret.periodId } }, ret, { ...updated, revision: number, values });
   await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, ReturnState.SUBMITTED, "SUBMITTED"));
   return updated;
 }
@@ -244,13 +244,6 @@ async function review(
       const measureIds = new Set(form.measures.map((m) => m.id));
       const stray = (details.measureComments ?? []).filter((c) => !measureIds.has(c.measureId));
       if (stray.length) throw badInput("Comments must be on measures of this return.", stray.map((c) => ({ field: `measureComments.${c.measureId}`, rule: "inForm", message: `Measure ${c.measureId} is not on this return.` })));
-      await uow.manager.update(ReturnRevision, { id: revision.id }, {
-        outcome: to,
-        reviewedById: user.id,
-        reviewedAt: now,
-        reviewReason: details.reason ?? null,
-        measureComments: details.measureComments?.length ? Object.fromEntries(details.measureComments.map((c) => [String(c.measureId), c.comment])) : null,
-      });
     }
     // Reopening in a closed or frozen quarter opens the return for correction; accepting it again closes that.
     const settled = loaded.period.state !== PeriodState.OPEN;
@@ -260,13 +253,28 @@ async function review(
         : to === ReturnState.ACCEPTED && ret.correctionOpenedAt != null
           ? { correctionReason: null, correctionOpenedById: null, correctionOpenedAt: null }
           : {};
-    const updated = await updateVersioned(uow, PerformanceReturn, ret, version, {
-      state: to,
-      reviewReason: details.reason ?? null,
-      acceptedAt: to === ReturnState.ACCEPTED ? now : null,
-      acceptedById: to === ReturnState.ACCEPTED ? user.id : null,
-      ...correction,
-    }, "Return");
+    // The revision's outcome and the return's new state are different rows: written together (one wait). A stale
+    // version fails the return's update, and the whole unit of work with it.
+    const [updated] = await together(uow.manager, [
+      () =>
+        updateVersioned(uow, PerformanceReturn, ret, version, {
+          state: to,
+          reviewReason: details.reason ?? null,
+          acceptedAt: to === ReturnState.ACCEPTED ? now : null,
+          acceptedById: to === ReturnState.ACCEPTED ? user.id : null,
+          ...correction,
+        }, "Return"),
+      async () => {
+        if (!form) return;
+        await uow.manager.update(ReturnRevision, { id: revision.id }, {
+          outcome: to,
+          reviewedById: user.id,
+          reviewedAt: now,
+          reviewReason: details.reason ?? null,
+          measureComments: details.measureComments?.length ? Object.fromEntries(details.measureComments.map((c) => [String(c.measureId), c.comment])) : null,
+        });
+      },
+    ] as const);
     if (settled && (kind === "REOPENED" || (to === ReturnState.ACCEPTED && ret.correctionOpenedAt != null))) {
       await noteQuarterChange(uow, loaded.period.id, {
         officeId: contract.officeId,
@@ -277,14 +285,20 @@ async function review(
         reason: kind === "REOPENED" ? details.reason : ret.correctionReason,
       });
     }
-    await uow.audit(`return.${kind.toLowerCase()}`, { type: "Return", id: ret.id, officeId: contract.officeId }, ret, { ...updated, ...details });
-    await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, to, kind));
-    // The provider's mail commits with the decision (the outbox, server/modules/mail/).
-    if (kind === "ACCEPTED" || kind === "RETURNED") await ctx.services.mail.onReturnReviewed(uow, { ...loaded, kind, version: updated.version, reason: details.reason, measureComments: details.measureComments });
-    if (to === ReturnState.ACCEPTED || kind === "REOPENED") {
-      const { year, quarter } = loaded.period;
-      await scorecardMayHaveChanged(uow, contract.officeId, { portfolioId: contract.portfolioId, year, quarter, reason: to === ReturnState.ACCEPTED ? "RETURN_ACCEPTED" : "RETURN_REOPENED" });
-    }
+    // The audit row, the events (in their order) and the provider's mail (the outbox, server/modules/mail/) touch
+    // different rows and none reads another's: sent together, they commit with the decision.
+    await together(uow.manager, [
+      () => uow.audit(`return.${kind.toLowerCase()}`, { type: "Return", id: ret.id, officeId: contract.officeId, within: { contractId: ret.contractId, periodId: ret.periodId } }, ret, { ...updated, ...details }),
+      () => {
+        const events: Emitted[] = [{ topic: Topic.RETURN_CHANGED, officeId: contract.officeId, payload: change(loaded, to, kind) satisfies ReturnChange }];
+        const { year, quarter } = loaded.period;
+        if (to === ReturnState.ACCEPTED || kind === "REOPENED") events.push(scorecardEvent(contract.officeId, { portfolioId: contract.portfolioId, year, quarter, reason: to === ReturnState.ACCEPTED ? "RETURN_ACCEPTED" : "RETURN_REOPENED" }));
+        return uow.emitAll(events);
+      },
+      async () => {
+        if (kind === "ACCEPTED" || kind === "RETURNED") await ctx.services.mail.onReturnReviewed(uow, { ...loaded, kind, version: updated.version, reason: details.reason, measureComments: details.measureComments });
+      },
+    ] as const);
     return updated;
   });
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { chunks, insertRows, integers, placeholders, runInOrder, tableName as T, together } from "../../db/bulk.js";
+import { chunks, insertRows, integers, placeholders, returningRows, runInOrder, tableName as T, together } from "../../db/bulk.js";
 import type { UnitOfWork } from "../../db/writer.js";
 import type { ContractStatus } from "../contracts/contract.entities.js";
 import { MeasureRole, Target } from "../kpis/kpi.entities.js";
@@ -182,10 +182,10 @@ export async function refreshContracts(manager: EntityManager, contractIds: read
   for (const chunk of chunks(ids, 400)) {
     const p = placeholders(manager);
     const where = `"contractId" IN (${p.list(chunk)})${periodIds ? ` AND "periodId" IN (${p.list(periodIds)})` : ""}`;
-    // The rows being replaced and their replacements are read together (the new ones never read this table).
-    const [previous, rows] = await together(manager, [() => manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values), () => contractRows(manager, chunk, periodIds)] as const);
-    for (const old of previous as Record<string, unknown>[]) moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
-    await manager.query(`DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where}`, p.values);
+    // The rows being replaced are deleted (saying which cells they were in) while their replacements are read:
+    // the replacements come from the raw values alone and never read this table, so one wait serves both.
+    const [previous, rows] = await together(manager, [() => returningRows(manager, `DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where} RETURNING "officeId", "portfolioId", "periodId"`, p.values), () => contractRows(manager, chunk, periodIds)] as const);
+    for (const old of previous) moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
     for (const row of rows) moved(affected, row[3] as number, row[4] as number, row[2] as number);
     await insertRows(manager, CONTRACT_TABLE, CONTRACT_COLUMNS, rows);
   }
@@ -288,20 +288,23 @@ async function refreshChanged(uow: UnitOfWork): Promise<MovedCells> {
   const targetIds: number[] = [];
   const indicatorIds: number[] = [];
   const openedPeriods: number[] = [];
-  for (const change of changes) {
-    // Saving a draft never moves a cell: only submitted and accepted returns count, and neither can be edited.
-    if (!movesCells(change)) continue;
-    if (change.type === "Return") returnIds.push(change.id);
-    else if (change.type === "Contract") allPeriods.add(change.id);
-    else if (change.type === "Target") targetIds.push(change.id);
-    else if (change.type === "Indicator") indicatorIds.push(change.id);
-    else if (change.type === "ReportingPeriod" && change.action === "period.open") openedPeriods.push(change.id);
-  }
   const inPeriod = (periodId: number, contractId: number) => {
     let set = byPeriod.get(periodId);
     if (!set) byPeriod.set(periodId, (set = new Set()));
     set.add(contractId);
   };
+  for (const change of changes) {
+    // Saving a draft never moves a cell: only submitted and accepted returns count, and neither can be edited.
+    if (!movesCells(change)) continue;
+    if (change.type === "Return") {
+      if (change.within) inPeriod(change.within.periodId, change.within.contractId);
+      else returnIds.push(change.id);
+    }
+    else if (change.type === "Contract") allPeriods.add(change.id);
+    else if (change.type === "Target") targetIds.push(change.id);
+    else if (change.type === "Indicator") indicatorIds.push(change.id);
+    else if (change.type === "ReportingPeriod" && change.action === "period.open") openedPeriods.push(change.id);
+  }
   for (const chunk of chunks([...new Set(returnIds)])) {
     const p = placeholders(manager);
     for (const r of await manager.query(`SELECT "contractId", "periodId" FROM ${T(manager, "performance_return")} WHERE id IN (${p.list(chunk)})`, p.values)) inPeriod(Number(r.periodId), Number(r.contractId));

@@ -1,5 +1,5 @@
-import type { UnitOfWork } from "../../db/writer.js";
-import { Topic } from "../../realtime/pubsub.js";
+import type { Emitted, UnitOfWork } from "../../db/writer.js";
+import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
 
 /** Which portfolio's cells may have moved, and for which quarter (or, for a yearly target, the whole year). */
 export interface ScorecardChange {
@@ -16,6 +16,12 @@ export interface ScorecardChange {
 }
 
 /** Recorded in the same transaction as the change that moves the cells. */
-export function scorecardMayHaveChanged(uow: UnitOfWork, officeId: number, change: ScorecardChange): Promise<unknown> {
-  return uow.emit<ScorecardChange>(Topic.SCORECARD_CHANGED, officeId, change);
+export async function scorecardMayHaveChanged(uow: UnitOfWork, officeId: number, change: ScorecardChange): Promise<PublishedEvent> {
+  const [event] = await uow.emitAll([scorecardEvent(officeId, change)]);
+  return event;
+}
+
+/** The event scorecardMayHaveChanged records, for a unit of work that records it with others (UnitOfWork.emitAll). */
+export function scorecardEvent(officeId: number, change: ScorecardChange): Emitted {
+  return { topic: Topic.SCORECARD_CHANGED, officeId, payload: change };
 }

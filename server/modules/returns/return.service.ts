@@ -200,25 +200,33 @@ export async function submitLoadedReturn(uow: UnitOfWork, user: User, loaded: Lo
   const now = new Date();
   const late = now.toISOString().slice(0, 10) > period.dueDate;
   const number = ret.revisionCount + 1;
-  await uow.manager.insert(ReturnRevision, {
-    returnId: ret.id,
-    number,
-    values: values.map(({ measureId, value, comment }) => ({ measureId, value, comment })),
-    narrative: narrativeOf(ret),
-    submittedById: user.id,
-    submittedAt: now,
-    late,
-  });
-  const updated = await updateVersioned(uow, PerformanceReturn, ret, version, {
-    state: ReturnState.SUBMITTED,
-    revisionCount: number,
-    submittedAt: now,
-    // Timeliness is judged by the first submission; a corrected resubmission does not make it late.
-    late: ret.revisionCount === 0 ? late : ret.late,
-    reviewReason: null,
-  }, "Return");
-  await uow.audit("return.submit", { type: "Return", id: ret.id, officeId: contract.officeId, within: { contractId: ret.contractId, periodId: ret.periodId } }, ret, { ...updated, revision: number, values });
-  await uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, ReturnState.SUBMITTED, "SUBMITTED"));
+  // The new revision and the return's new state are different rows: written together (one wait); a stale version
+  // fails the return's update, and the whole unit of work with it. Then the audit row and the event, likewise.
+  const [updated] = await together(uow.manager, [
+    () =>
+      updateVersioned(uow, PerformanceReturn, ret, version, {
+        state: ReturnState.SUBMITTED,
+        revisionCount: number,
+        submittedAt: now,
+        // Timeliness is judged by the first submission; a corrected resubmission does not make it late.
+        late: ret.revisionCount === 0 ? late : ret.late,
+        reviewReason: null,
+      }, "Return"),
+    () =>
+      uow.manager.insert(ReturnRevision, {
+        returnId: ret.id,
+        number,
+        values: values.map(({ measureId, value, comment }) => ({ measureId, value, comment })),
+        narrative: narrativeOf(ret),
+        submittedById: user.id,
+        submittedAt: now,
+        late,
+      }),
+  ] as const);
+  await together(uow.manager, [
+    () => uow.audit("return.submit", { type: "Return", id: ret.id, officeId: contract.officeId, within: { contractId: ret.contractId, periodId: ret.periodId } }, ret, { ...updated, revision: number, values }),
+    () => uow.emit<ReturnChange>(Topic.RETURN_CHANGED, contract.officeId, change(loaded, ReturnState.SUBMITTED, "SUBMITTED")),
+  ] as const);
   return updated;
 }
 

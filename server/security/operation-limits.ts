@@ -1,9 +1,9 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, specifiedRules, validate, visit, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 import { createRequire } from "node:module";
 import type { Config } from "../config.js";
-import { ErrorCode } from "../errors.js";
+import { badInput, ErrorCode, type FieldProblem } from "../errors.js";
 import { tooComplex, withoutSuggestions } from "./request-limits.js";
 
 export type Limits = Pick<Config, "maxDepth" | "maxAliases" | "maxCost">;
@@ -42,6 +42,10 @@ export function checkOperationLimits(
   limits: Limits,
   options: { allowIntrospection: boolean; specifiedRules?: boolean; onCost?: (cost: number) => void },
 ): readonly GraphQLError[] {
+  // The variables are walked first, without recursion: nested deeper than any input of ours, they are refused before
+  // anything (JSON.stringify for the key below, the cost) recurses through them.
+  const walked = walkVariables(variables);
+  if (walked.tooDeep) return [refusedBeforeRunning(`Variables may nest at most ${MAX_VARIABLE_DEPTH} levels deep.`, [{ field: "variables", rule: "maxDepth", message: `Nested more than ${MAX_VARIABLE_DEPTH} levels deep.` }])];
   // Only small variables make a cache key: a long string (a CSV upload's file) is never serialised just to be dropped.
   const long = variables != null && Object.values(variables).some((v) => typeof v === "string" && v.length > 1024);
   const variablesKey = !long && variables && Object.keys(variables).length ? JSON.stringify(variables) : "";
@@ -55,7 +59,42 @@ export function checkOperationLimits(
     checked.set(document, answers);
   }
   if (answer.cost !== undefined) options.onCost?.(answer.cost);
-  return answer.errors;
+  if (answer.errors.length) return answer.errors;
+  return walked.nul.length ? [refusedBeforeRunning(NUL_RULE.message, walked.nul)] : [];
+}
+
+/** Deeper than any input of the schema (an input object in a list in an input object is three). */
+const MAX_VARIABLE_DEPTH = 32;
+const NUL_RULE = { rule: "noNulCharacter", message: "Text may not contain the NUL character (U+0000)." };
+
+/** BAD_USER_INPUT, answered over HTTP with 400 like the other refusals before execution. */
+function refusedBeforeRunning(message: string, problems: FieldProblem[]): GraphQLError {
+  const error = badInput(message, problems);
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+}
+
+/**
+ * Whether the variables nest deeper than MAX_VARIABLE_DEPTH, and where they hold U+0000 (in a string or a key), at
+ * most ten places. PostgreSQL's text cannot store U+0000 and no field means it, so it is refused on both stores
+ * and both transports alike, before anything runs. Walked with a stack of its own, never recursively.
+ */
+function walkVariables(variables: Record<string, unknown> | undefined): { tooDeep: boolean; nul: FieldProblem[] } {
+  const nul: FieldProblem[] = [];
+  const stack: [unknown, string, number][] = [[variables, "", 0]];
+  while (stack.length) {
+    const [value, path, depth] = stack.pop()!;
+    if (typeof value === "string") {
+      if (nul.length < 10 && value.includes("\u0000")) nul.push({ field: path, ...NUL_RULE });
+    } else if (value && typeof value === "object") {
+      if (depth >= MAX_VARIABLE_DEPTH) return { tooDeep: true, nul };
+      for (const [key, item] of Object.entries(value)) {
+        const at = path ? `${path}.${key}` : key;
+        if (nul.length < 10 && key.includes("\u0000")) nul.push({ field: at, ...NUL_RULE });
+        stack.push([item, at, depth + 1]);
+      }
+    }
+  }
+  return { tooDeep: false, nul };
 }
 
 function check(
@@ -95,6 +134,10 @@ function ruleErrors(schema: GraphQLSchema, document: DocumentNode, operationName
       p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
     );
   }
+  // A string written into the document itself, likewise (nulProblems).
+  let nul = false;
+  visit(document, { StringValue: (node) => void (nul ||= node.value.includes("\u0000")) });
+  if (nul) return [refusedBeforeRunning(NUL_RULE.message, [{ field: "query", ...NUL_RULE }])];
   // An operation name the document does not have (or none, with several operations) is the caller's mistake.
   if (!getOperationAST(document, operationName ?? undefined)) {
     return [new GraphQLError(operationName ? `The document has no operation named "${operationName}".` : "Name the operation to run (operationName).", { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } })];

@@ -252,6 +252,10 @@ async function review(
       const measureIds = new Set(form.measures.map((m) => m.id));
       const stray = (details.measureComments ?? []).filter((c) => !measureIds.has(c.measureId));
       if (stray.length) throw badInput("Comments must be on measures of this return.", stray.map((c) => ({ field: `measureComments.${c.measureId}`, rule: "inForm", message: `Measure ${c.measureId} is not on this return.` })));
+      // One comment per measure: the revision keeps them by measure, so a second would be lost there but not in the audit or the mail.
+      const seen = new Set<number>();
+      const twice = [...new Set((details.measureComments ?? []).filter((c) => seen.has(c.measureId) || !seen.add(c.measureId)).map((c) => c.measureId))];
+      if (twice.length) throw badInput("Give each measure at most one comment.", twice.map((id) => ({ field: `measureComments.${id}`, rule: "oneComment", message: `Measure ${id} has more than one comment.` })));
     }
     // Reopening in a closed or frozen quarter opens the return for correction; accepting it again closes that.
     const settled = loaded.period.state !== PeriodState.OPEN;

@@ -30,6 +30,8 @@ export function owesReturn(contract: { status: ContractStatus | string } & Sched
 }
 
 const CONTRACT_TABLE = "scorecard_contract_cell";
+/** Up to this many contract × quarters, refreshContracts deletes the old rows with RETURNING (see there). */
+const FEW_CONTRACT_QUARTERS = 64;
 const GROUP_TABLE = "scorecard_cell";
 const CONTRACT_COLUMNS = ["contractId", "indicatorId", "periodId", "officeId", "portfolioId", "target", ...PART_COLUMNS] as const;
 const GROUP_KEYS = ["officeId", "portfolioId", "indicatorId", "periodId"] as const;
@@ -182,9 +184,17 @@ export async function refreshContracts(manager: EntityManager, contractIds: read
   for (const chunk of chunks(ids, 400)) {
     const p = placeholders(manager);
     const where = `"contractId" IN (${p.list(chunk)})${periodIds ? ` AND "periodId" IN (${p.list(periodIds)})` : ""}`;
-    // The rows being replaced are deleted (saying which cells they were in) while their replacements are read:
-    // the replacements come from the raw values alone and never read this table, so one wait serves both.
-    const [previous, rows] = await together(manager, [() => returningRows(manager, `DELETE FROM ${T(manager, CONTRACT_TABLE)} WHERE ${where} RETURNING "officeId", "portfolioId", "periodId"`, p.values), () => contractRows(manager, chunk, periodIds)] as const);
+    // The replacements come from the raw values alone and never read this table, so the rows being replaced go
+    // while they are read. A few contract × quarters (an accept, a submit): deleted there and then, the DELETE
+    // naming the cells they were in (one wait for both). Many (a KPI change, a new quarter, a bulk upload): their
+    // cells read as DISTINCT beside the replacements, then deleted, rather than a row back per deleted row.
+    const table = T(manager, CONTRACT_TABLE);
+    const few = periodIds != null && chunk.length * periodIds.length <= FEW_CONTRACT_QUARTERS;
+    const [previous, rows] = await together(manager, [
+      () => (few ? returningRows(manager, `DELETE FROM ${table} WHERE ${where} RETURNING "officeId", "portfolioId", "periodId"`, p.values) : (manager.query(`SELECT DISTINCT "officeId", "portfolioId", "periodId" FROM ${table} WHERE ${where}`, p.values) as Promise<Record<string, unknown>[]>)),
+      () => contractRows(manager, chunk, periodIds),
+    ] as const);
+    if (!few) await manager.query(`DELETE FROM ${table} WHERE ${where}`, p.values);
     for (const old of previous) moved(affected, Number(old.officeId), Number(old.portfolioId), Number(old.periodId));
     for (const row of rows) moved(affected, row[3] as number, row[4] as number, row[2] as number);
     await insertRows(manager, CONTRACT_TABLE, CONTRACT_COLUMNS, rows);

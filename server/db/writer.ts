@@ -94,6 +94,9 @@ export class UnitOfWork {
   /** Events of any topics and offices, numbered in the order given, in a few statements (one for a handful). */
   async emitAll(events: readonly Emitted[]): Promise<PublishedEvent[]> {
     if (!events.length) return [];
+    // On PostgreSQL, transactions run concurrently: without this lock a lower sequence number could commit
+    // after a higher one that a subscriber has already seen, and a client resuming with `since` would skip it.
+    // Held until commit, it makes events commit in sequence order. (SQLite's writer is serial already.)
     if (this.manager.connection.options.type === "postgres") await this.manager.query("SELECT pg_advisory_xact_lock(727001)");
     const at = new Date();
     const seqs = await insertEntities(this.manager, DomainEvent, events.map(({ topic, officeId, payload }) => ({ topic, officeId, payload: payload as object, at })), "seq");
@@ -103,16 +106,8 @@ export class UnitOfWork {
   }
 
   async emit<P>(topic: Topic, officeId: number, payload: P): Promise<PublishedEvent<P>> {
-    // On PostgreSQL, transactions run concurrently: without this lock a lower sequence number could commit
-    // after a higher one that a subscriber has already seen, and a client resuming with `since` would skip it.
-    // Held until commit, it makes events commit in sequence order. (SQLite's writer is serial already.)
-    if (this.manager.connection.options.type === "postgres") await this.manager.query("SELECT pg_advisory_xact_lock(727001)");
-    const at = new Date();
-    const result = await this.manager.insert(DomainEvent, { topic, officeId, payload: payload as object, at });
-    const seq = Number(result.identifiers[0].seq);
-    const event: PublishedEvent<P> = { seq, topic, officeId, at: at.toISOString(), payload };
-    this.published.push(event);
-    return event;
+    const [event] = await this.emitAll([{ topic, officeId, payload }]);
+    return event as PublishedEvent<P>;
   }
 }
 

@@ -5,6 +5,8 @@ import type { Context } from "../context.js";
 import { loadForUpdate, updateVersioned } from "../db/versioned.js";
 import type { UnitOfWork } from "../db/writer.js";
 import { notFound } from "../errors.js";
+import { Office } from "../modules/offices/office.entity.js";
+import { Role } from "../modules/users/role.js";
 
 /**
  * Create and update for the records officers maintain. Each knows which office it belongs to
@@ -25,6 +27,15 @@ function action(kind: RecordKind<ObjectLiteral>, verb: string): string {
   return `${kind.label.replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase())}.${verb}`;
 }
 
+/**
+ * The caller may write the office, and it exists. Only an administrator may name any office, so only theirs is
+ * looked up: otherwise a mistyped id reached the store's foreign key and answered with an internal error.
+ */
+export async function assertWritableOffice(ctx: Context, manager: EntityManager, officeId: number): Promise<void> {
+  const user = assertCanWriteOffice(ctx, officeId);
+  if (user.role === Role.ADMIN && !(await manager.existsBy(Office, { id: officeId }))) throw notFound("Office", officeId);
+}
+
 export async function createRecord<T extends { id: number }>(
   ctx: Context,
   kind: RecordKind<T>,
@@ -34,7 +45,7 @@ export async function createRecord<T extends { id: number }>(
   return ctx.services.writer.run(requireUser(ctx), async (uow) => {
     const draft = uow.manager.create(kind.entity, values as T);
     const officeId = await kind.officeOf(draft, uow.manager);
-    assertCanWriteOffice(ctx, officeId);
+    await assertWritableOffice(ctx, uow.manager, officeId);
     await kind.check?.(draft, uow);
     const row = await uow.manager.save(kind.entity, draft);
     await after?.(row, uow);
@@ -60,7 +71,7 @@ export async function updateRecord<T extends { id: number; version: number }>(
     const merged = uow.manager.merge(kind.entity, uow.manager.create(kind.entity, { ...current }), defined as never);
     // A change that moves the record (e.g. to another office's parent) needs the right to write there too.
     const newOfficeId = await kind.officeOf(merged, uow.manager);
-    if (newOfficeId !== officeId) assertCanWriteOffice(ctx, newOfficeId);
+    if (newOfficeId !== officeId) await assertWritableOffice(ctx, uow.manager, newOfficeId);
     await kind.check?.(merged, uow);
     const updated = await updateVersioned(uow, kind.entity, current, expectedVersion, defined, kind.label);
     await after?.(updated, uow);

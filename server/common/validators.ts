@@ -1,4 +1,4 @@
-import { registerDecorator, type ValidationOptions } from "class-validator";
+import { IsDefined, registerDecorator, ValidateIf, type ValidationOptions } from "class-validator";
 import { isFinancialYear, isQuarterLabel } from "../modules/periods/financial-year.js";
 
 function rule(name: string, test: (value: unknown) => boolean, message: string) {
@@ -33,4 +33,31 @@ export const IsIsoDate = rule("isIsoDate", isIsoDate, "$property must be a date 
  */
 export function visibleLength(value: string): number {
   return value.replace(/[\s\p{Cf}]/gu, "").length;
+}
+
+/**
+ * The largest sum of money a record holds: every pence column is a 32-bit integer on PostgreSQL (SQLite would take
+ * more, so both stores are held to the smaller), £21,474,836.47. Totals are added up in the reader, not stored.
+ */
+export const PENCE_MAX = 2_147_483_647;
+
+/** A whole number of pence from `min` (0 unless given) to PENCE_MAX. */
+export function IsPence(min = 0, options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    "isPence",
+    (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= PENCE_MAX,
+    `$property must be a whole number of pence from ${min} to ${PENCE_MAX} (£${(PENCE_MAX / 100).toLocaleString("en-GB", { minimumFractionDigits: 2 })})`,
+  )(options);
+}
+
+/**
+ * For an optional field that has no "none": leave it out to keep what is there (or take the default), but an
+ * explicit null is refused — the column cannot hold one. class-validator's IsOptional would let the null through
+ * to the store, and the store's NOT NULL constraint would answer with an internal error.
+ */
+export function OmitOrGive(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    ValidateIf((o: Record<string | symbol, unknown>) => o[propertyName] !== undefined, options)(target, propertyName);
+    IsDefined({ message: "$property cannot be null: leave it out to keep it as it is", ...options })(target, propertyName);
+  };
 }

@@ -60,12 +60,25 @@ export function checkOperationLimits(
   }
   if (answer.cost !== undefined) options.onCost?.(answer.cost);
   if (answer.errors.length) return answer.errors;
-  return walked.nul.length ? [refusedBeforeRunning(NUL_RULE.message, walked.nul)] : [];
+  return walked.text.length ? [refusedBeforeRunning(walked.text[0].message, walked.text)] : [];
 }
 
 /** Deeper than any input of the schema (an input object in a list in an input object is three). */
 const MAX_VARIABLE_DEPTH = 32;
 const NUL_RULE = { rule: "noNulCharacter", message: "Text may not contain the NUL character (U+0000)." };
+const SURROGATE_RULE = { rule: "wellFormedText", message: "Text may not contain half of a character (a lone UTF-16 surrogate, U+D800–U+DFFF)." };
+/** A high surrogate with no low one after it, or a low one with no high one before it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text no store keeps as sent: PostgreSQL's text cannot hold U+0000, and half a surrogate pair is no character in
+ * UTF-8 (SQLite and PostgreSQL would store U+FFFD in its place, and class-validator's email check throws on one).
+ */
+function unstorableText(text: string): { rule: string; message: string } | undefined {
+  if (text.includes("\u0000")) return NUL_RULE;
+  if (LONE_SURROGATE.test(text)) return SURROGATE_RULE;
+  return undefined;
+}
 
 /** BAD_USER_INPUT, answered over HTTP with 400 like the other refusals before execution. */
 function refusedBeforeRunning(message: string, problems: FieldProblem[]): GraphQLError {
@@ -74,27 +87,31 @@ function refusedBeforeRunning(message: string, problems: FieldProblem[]): GraphQ
 }
 
 /**
- * Whether the variables nest deeper than MAX_VARIABLE_DEPTH, and where they hold U+0000 (in a string or a key), at
- * most ten places. PostgreSQL's text cannot store U+0000 and no field means it, so it is refused on both stores
- * and both transports alike, before anything runs. Walked with a stack of its own, never recursively.
+ * Whether the variables nest deeper than MAX_VARIABLE_DEPTH, and where they hold unstorable text (in a string or a
+ * key), at most ten places. No field means such text, so it is refused on both stores and both transports alike,
+ * before anything runs. Walked with a stack of its own, never recursively.
  */
-function walkVariables(variables: Record<string, unknown> | undefined): { tooDeep: boolean; nul: FieldProblem[] } {
-  const nul: FieldProblem[] = [];
+function walkVariables(variables: Record<string, unknown> | undefined): { tooDeep: boolean; text: FieldProblem[] } {
+  const text: FieldProblem[] = [];
+  const note = (value: string, field: string) => {
+    const broken = text.length < 10 ? unstorableText(value) : undefined;
+    if (broken) text.push({ field, ...broken });
+  };
   const stack: [unknown, string, number][] = [[variables, "", 0]];
   while (stack.length) {
     const [value, path, depth] = stack.pop()!;
     if (typeof value === "string") {
-      if (nul.length < 10 && value.includes("\u0000")) nul.push({ field: path, ...NUL_RULE });
+      note(value, path);
     } else if (value && typeof value === "object") {
-      if (depth >= MAX_VARIABLE_DEPTH) return { tooDeep: true, nul };
+      if (depth >= MAX_VARIABLE_DEPTH) return { tooDeep: true, text };
       for (const [key, item] of Object.entries(value)) {
         const at = path ? `${path}.${key}` : key;
-        if (nul.length < 10 && key.includes("\u0000")) nul.push({ field: at, ...NUL_RULE });
+        note(key, at);
         stack.push([item, at, depth + 1]);
       }
     }
   }
-  return { tooDeep: false, nul };
+  return { tooDeep: false, text };
 }
 
 function check(
@@ -134,10 +151,10 @@ function ruleErrors(schema: GraphQLSchema, document: DocumentNode, operationName
       p.extensions?.code ? p : new GraphQLError(options.allowIntrospection ? p.message : withoutSuggestions(p.message), { nodes: p.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
     );
   }
-  // A string written into the document itself, likewise (nulProblems).
-  let nul = false;
-  visit(document, { StringValue: (node) => void (nul ||= node.value.includes("\u0000")) });
-  if (nul) return [refusedBeforeRunning(NUL_RULE.message, [{ field: "query", ...NUL_RULE }])];
+  // A string written into the document itself, likewise (walkVariables).
+  let broken: { rule: string; message: string } | undefined;
+  visit(document, { StringValue: (node) => void (broken ??= unstorableText(node.value)) });
+  if (broken) return [refusedBeforeRunning(broken.message, [{ field: "query", ...broken }])];
   // An operation name the document does not have (or none, with several operations) is the caller's mistake.
   if (!getOperationAST(document, operationName ?? undefined)) {
     return [new GraphQLError(operationName ? `The document has no operation named "${operationName}".` : "Name the operation to run (operationName).", { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } })];

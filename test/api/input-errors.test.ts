@@ -8,6 +8,7 @@ import { maskError } from "../../server/errors.js";
 import { codes, startTestServer, type TestServer } from "./harness.js";
 
 const OFFICER = "officer@wiltshire.demo.example";
+const ADMIN = "admin@demo.example";
 let server: TestServer;
 let wiltshire: number;
 
@@ -105,5 +106,56 @@ describe("bad input gets a clear error with a code, and changes nothing", () => 
     const expected = maskError({ message: "Contract 9 was not found.", extensions: { code: "NOT_FOUND" } }, error, () => logged.push("no"));
     expect(expected.extensions?.code).toBe("NOT_FOUND");
     expect(logged).toHaveLength(1);
+  });
+
+  it("refuses an explicit null where a record has no 'none' (red16: the NOT NULL constraint answered INTERNAL_SERVER_ERROR); left out, the value stays", async () => {
+    const before = await snapshot();
+    const { stream } = await firstStream();
+    const full = await server.run<any>(OFFICER, "query($id: Int!) { fundingStream(id: $id) { version name } }", { id: stream.id });
+    const { version, name } = full.data!.fundingStream;
+    for (const field of ["name", "source", "oneOffOnly", "eligibleRecipientTypes", "funderReportingCadence"]) {
+      const result = await server.run(OFFICER, "mutation($id: Int!, $v: Int!, $input: FundingStreamInput!) { updateFundingStream(id: $id, version: $v, input: $input) { id } }", { id: stream.id, v: version, input: { [field]: null } });
+      expect(codes(result)).toEqual(["BAD_USER_INPUT"]);
+      expect((result.errors![0] as any).extensions.problems).toEqual([expect.objectContaining({ field, rule: "isDefined" })]);
+    }
+    const portfolios = await server.run<any>(OFFICER, "query($o: Int) { portfolios(officeId: $o) { id version } }", { o: wiltshire });
+    const p = portfolios.data!.portfolios[0];
+    const portfolio = await server.run(OFFICER, "mutation($id: Int!, $v: Int!) { updatePortfolio(id: $id, version: $v, input: { name: null }) { id } }", { id: p.id, v: p.version });
+    expect(codes(portfolio)).toEqual(["BAD_USER_INPUT"]);
+    expect(await snapshot()).toEqual(before);
+    // Left out, nothing is changed and the update goes through.
+    const kept = await server.run<any>(OFFICER, "mutation($id: Int!, $v: Int!) { updateFundingStream(id: $id, version: $v, input: { ringFencedPurpose: null }) { name version } }", { id: stream.id, v: version });
+    expect(kept.data!.updateFundingStream).toEqual({ name, version: version + 1 });
+  });
+
+  it("refuses pence past a 32-bit integer on both stores, and a priority position past 9999 (red16: PostgreSQL's integer overflowed)", async () => {
+    const before = await snapshot();
+    const { stream } = await firstStream();
+    for (const amountPence of [2 ** 31, Number.MAX_SAFE_INTEGER, -1]) {
+      const result = await server.run(OFFICER, "mutation($s: Int!, $a: SafeInt!) { setFundingStreamYear(input: { streamId: $s, year: \"2031-32\", amountPence: $a }) { id } }", { s: stream.id, a: amountPence });
+      expect(codes(result)).toEqual(["BAD_USER_INPUT"]);
+      expect((result.errors![0] as any).extensions.problems).toEqual([expect.objectContaining({ field: "amountPence", rule: "isPence" })]);
+    }
+    const largest = await server.run(OFFICER, "mutation($s: Int!, $a: SafeInt!) { setFundingStreamYear(input: { streamId: $s, year: \"2031-32\", amountPence: $a }) { amountPence } }", { s: stream.id, a: 2 ** 31 - 1 });
+    expect(largest.data).toEqual({ setFundingStreamYear: { amountPence: 2 ** 31 - 1 } });
+    const plans = await server.run<any>(OFFICER, "query($o: Int) { strategicPlans(officeId: $o) { id } }", { o: wiltshire });
+    const position = await server.run(OFFICER, "mutation($p: Int!) { createPlanPriority(input: { planId: $p, title: \"Far down\", position: 10000 }) { id } }", { p: plans.data!.strategicPlans[0].id });
+    expect(codes(position)).toEqual(["BAD_USER_INPUT"]);
+    expect({ ...(await snapshot()), years: before.years, audit: before.audit }).toEqual(before);
+  });
+
+  it("an administrator naming an office that does not exist gets NOT_FOUND (red16: SQLite's foreign key answered INTERNAL_SERVER_ERROR)", async () => {
+    const before = await snapshot();
+    const calls: [string, Record<string, unknown>][] = [
+      ["mutation($o: Int) { createPortfolio(input: { officeId: $o, name: \"Nowhere\" }) { id } }", { o: 999_999 }],
+      ["mutation($o: Int) { createFundingStream(input: { officeId: $o, name: \"Nowhere\", source: PCC_BUDGET }) { id } }", { o: 999_999 }],
+      ["mutation($o: Int!) { openReportingPeriod(officeId: $o, quarter: \"2031-32 Q1\") { id } }", { o: 999_999 }],
+      ["mutation($o: Int) { setMailSchedule(input: { officeId: $o, reminderDays: [7], chaserIntervalDays: 7, digestHour: 8, version: 0 }) { officeId } }", { o: 999_999 }],
+    ];
+    for (const [query, variables] of calls) {
+      const result = await server.run(ADMIN, query, variables);
+      expect(codes(result), query).toEqual(["NOT_FOUND"]);
+    }
+    expect(await snapshot()).toEqual(before);
   });
 });

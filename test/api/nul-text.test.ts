@@ -96,4 +96,33 @@ describe("text with a NUL character", () => {
       await client.dispose();
     }
   });
+
+  it("half of a surrogate pair, in a variable or the document, is BAD_USER_INPUT (createUser's email check threw on one: red16); a whole pair is text like any other", async () => {
+    const admin = "admin@demo.example";
+    const CREATE = "mutation($input: CreateUserInput!) { createUser(input: $input) { email } }";
+    const users = await server.services.db.manager.count(AuditEvent);
+    const input = (email: string) => ({ email, name: "Surrogate test", password: "a long enough password", role: "OFFICER", officeId: wiltshire });
+    for (const email of ["lone\uD800@example.org", "\uDC00x@example.org", "x@example.org\uD83D"]) {
+      const result = await server.http<any>(admin, CREATE, { input: input(email) });
+      expect(result.status).toBe(400);
+      expect((result.errors![0] as any).extensions).toMatchObject({ code: "BAD_USER_INPUT", problems: [{ field: "input.email", rule: "wellFormedText" }] });
+    }
+    const literal = await server.http<any>(admin, `mutation { createUser(input: { email: "x\\uD800@example.org", name: "n", password: "a long enough password", role: OFFICER, officeId: ${wiltshire} }) { email } }`, {});
+    // graphql-js's lexer refuses a lone surrogate escape in the document itself before anything of ours sees it.
+    expect(literal.status).toBe(400);
+    expect(codes(literal)).toEqual(["GRAPHQL_PARSE_FAILED"]);
+    expect(await server.services.db.manager.count(AuditEvent)).toBe(users);
+    const client = wsClient(server.url, await server.tokenFor(OFFICER));
+    try {
+      const got = await new Promise<unknown>((resolve) => client.subscribe({ query: "subscription($o: Int!) { returnChanged(officeId: $o) { returnId } }", variables: { o: wiltshire, note: "\uDBFF" } }, { next: resolve, error: resolve, complete: () => resolve("complete") }));
+      expect((Array.isArray(got) ? got : [got]).map((e: { extensions?: { code?: string } }) => e.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
+    } finally {
+      await client.dispose();
+    }
+    // An emoji is a whole pair: it is kept as written.
+    const name = "Team \uD83D\uDE80 lead";
+    const ok = await server.http<any>(admin, "mutation($input: CreateUserInput!) { createUser(input: $input) { name } }", { input: { ...input("pair@example.org"), name } });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.createUser.name).toBe(name);
+  });
 });

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsInt, Length, Max, Min } from "class-validator";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
-import { IsIsoDate } from "../../common/validators.js";
+import { IsIsoDate, IsPence } from "../../common/validators.js";
 import { Mechanism } from "../contracts/contract.entities.js";
 import { BRIEF_SCORE } from "./brief.rules.js";
 import { BriefDriver } from "./project-brief.entity.js";
@@ -29,8 +29,7 @@ export class SubmitBriefInput {
   drivers!: BriefDriver[];
 
   @Field(() => GraphQLSafeInt, { nullable: true, description: "Proposed annual cost, in pence; becomes the contract's annual value." })
-  @IsInt()
-  @Min(0)
+  @IsPence()
   proposedValuePence?: number | null;
 }
 

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsInt, IsOptional, Length, Min, ValidateNested } from "class-validator";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { ArgsType, Field, InputType, Int } from "type-graphql";
-import { IsFinancialYear, IsIsoDate } from "../../common/validators.js";
+import { IsFinancialYear, IsIsoDate, IsPence } from "../../common/validators.js";
 import { ContractStatus, FundingLineStatus, LifecycleStage, Mechanism } from "./contract.entities.js";
 import { ReportingSchedule } from "./reporting-schedule.js";
 
@@ -15,8 +15,7 @@ export class FundingLineInput {
   year!: string;
 
   @Field(() => GraphQLSafeInt, { description: "Pence." })
-  @IsInt()
-  @Min(0)
+  @IsPence()
   amountPence!: number;
 
   @Field(() => FundingLineStatus)
@@ -31,8 +30,7 @@ export class CoCommissionerInput {
 
   @Field(() => GraphQLSafeInt, { nullable: true, description: "Pence per year." })
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsPence()
   annualContributionPence?: number | null;
 }
 
@@ -48,8 +46,7 @@ export class ContractSpendInput {
   quarter!: number;
 
   @Field(() => GraphQLSafeInt)
-  @IsInt()
-  @Min(0)
+  @IsPence()
   amountPence!: number;
 }
 
@@ -103,8 +100,7 @@ export class ContractInput {
 
   @Field(() => GraphQLSafeInt, { nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsPence()
   annualValuePence?: number | null;
 
   @Field(() => Int, { nullable: true })
@@ -138,8 +134,7 @@ export class ContractInput {
 
   @Field(() => GraphQLSafeInt, { nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsPence()
   potentialValuePence?: number | null;
 
   @Field(() => ReportingSchedule, { nullable: true, description: "On create only; defaults by mechanism and value (see README). Change it later with setReportingSchedule." })

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsInt, IsOptional, Length, Min } from "class-validator";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
-import { IsFinancialYear } from "../../common/validators.js";
+import { IsFinancialYear, IsPence, OmitOrGive } from "../../common/validators.js";
 import { ProviderType } from "../providers/provider.entity.js";
 import { FundingSource, ReportingCadence } from "./funding.entities.js";
 
@@ -12,12 +12,12 @@ export class FundingStreamInput {
   officeId?: number;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
+  @OmitOrGive()
   @Length(2, 200)
   name?: string;
 
   @Field(() => FundingSource, { nullable: true })
-  @IsOptional()
+  @OmitOrGive()
   source?: FundingSource;
 
   @Field(() => Int, { nullable: true, description: "The stream this one is part of." })
@@ -31,21 +31,20 @@ export class FundingStreamInput {
 
   @Field(() => GraphQLSafeInt, { nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsPence(1)
   maxAwardPence?: number | null;
 
   @Field(() => Boolean, { nullable: true })
-  @IsOptional()
+  @OmitOrGive()
   oneOffOnly?: boolean;
 
   @Field(() => [ProviderType], { nullable: true })
-  @IsOptional()
+  @OmitOrGive()
   @ArrayMaxSize(3)
   eligibleRecipientTypes?: ProviderType[];
 
   @Field(() => ReportingCadence, { nullable: true })
-  @IsOptional()
+  @OmitOrGive()
   funderReportingCadence?: ReportingCadence;
 }
 
@@ -59,8 +58,7 @@ export class FundingStreamYearInput {
   year!: string;
 
   @Field(() => GraphQLSafeInt, { description: "Pence." })
-  @IsInt()
-  @Min(0)
+  @IsPence()
   amountPence!: number;
 
   @Field(() => Boolean, { defaultValue: false })

@@ -1,5 +1,6 @@
 import { In, IsNull } from "typeorm";
 import { assertCanWriteOffice, officeToRead, requireUser } from "../../auth/access.js";
+import { assertWritableOffice } from "../../common/office-records.js";
 import type { Context } from "../../context.js";
 import { badInput, conflict, forbidden, notFound } from "../../errors.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
@@ -75,6 +76,7 @@ export async function setMailSchedule(ctx: Context, input: MailScheduleInput): P
   const user = assertCanWriteOffice(ctx, officeId);
   const days = [...new Set(input.reminderDays)].sort((a, b) => b - a);
   return ctx.services.writer.run(user, async (uow) => {
+    await assertWritableOffice(ctx, uow.manager, officeId);
     const current = (await uow.manager.findOneBy(OfficeMailSchedule, { officeId })) ?? defaultSchedule(officeId);
     if (current.version !== input.version) throw conflict(`The office's mail schedule has changed since you loaded it (version ${current.version}, you had ${input.version}). Reload and try again.`);
     const patch = { reminderDaysText: days.join(","), chaserIntervalDays: input.chaserIntervalDays, digestHour: input.digestHour };

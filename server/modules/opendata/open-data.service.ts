@@ -1,4 +1,5 @@
 import { assertCanWriteOffice, officeToRead } from "../../auth/access.js";
+import { assertWritableOffice } from "../../common/office-records.js";
 import type { Context } from "../../context.js";
 import { conflict } from "../../errors.js";
 import type { OpenDataSettingsInput } from "./open-data.inputs.js";
@@ -19,6 +20,7 @@ export async function setOpenDataSettings(ctx: Context, input: OpenDataSettingsI
   const officeId = officeToRead(ctx, input.officeId);
   const user = assertCanWriteOffice(ctx, officeId);
   return ctx.services.writer.run(user, async (uow) => {
+    await assertWritableOffice(ctx, uow.manager, officeId);
     const repository = uow.manager.getRepository(OfficeOpenData);
     const current = (await repository.findOneBy({ officeId })) ?? defaults(officeId);
     if (current.version !== version) throw conflict(`The open-data settings have changed since you loaded them (version ${current.version}, you had ${version}). Reload and try again.`);

@@ -1,4 +1,5 @@
 import { assertCanWriteOffice, requireUser } from "../../auth/access.js";
+import { assertWritableOffice } from "../../common/office-records.js";
 import type { Context } from "../../context.js";
 import { updateVersioned } from "../../db/versioned.js";
 import { badInput, conflict, notFound } from "../../errors.js";
@@ -12,7 +13,7 @@ export function openReportingPeriod(ctx: Context, officeId: number, label: strin
   const due = dueDate ?? defaultDueDate(quarter);
   if (due < end) throw badInput("Returns cannot be due before the quarter ends.", [{ field: "dueDate", rule: "afterQuarter", message: `Choose a date after ${end}.` }]);
   return ctx.services.writer.run(requireUser(ctx), async (uow) => {
-    assertCanWriteOffice(ctx, officeId);
+    await assertWritableOffice(ctx, uow.manager, officeId);
     if (await uow.manager.existsBy(ReportingPeriod, { officeId, year: quarter.year, quarter: quarter.quarter })) throw conflict(`${label} is already open or closed for this office.`);
     const period = await uow.manager.save(uow.manager.create(ReportingPeriod, { officeId, year: quarter.year, quarter: quarter.quarter, startDate: start, endDate: end, dueDate: due, state: PeriodState.OPEN }));
     await uow.audit("period.open", { type: "ReportingPeriod", id: period.id, officeId }, null, period);

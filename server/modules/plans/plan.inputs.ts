@@ -1,7 +1,13 @@
-import { ArrayMaxSize, IsInt, IsOptional, Length, Min } from "class-validator";
+import { ArrayMaxSize, IsInt, IsOptional, Length, Max, Min } from "class-validator";
 import { Field, InputType, Int } from "type-graphql";
 import { IsFinancialYear } from "../../common/validators.js";
 import { PlanKind } from "./plan.entities.js";
+
+/**
+ * A priority's place in its plan: far more than any plan has, and small enough that "after the last" (the last
+ * plus one, when no position is given) can never pass the 32-bit column PostgreSQL keeps it in.
+ */
+export const MAX_PRIORITY_POSITION = 9999;
 
 @InputType()
 export class CreateStrategicPlanInput {
@@ -62,10 +68,11 @@ export class CreatePlanPriorityInput {
   @Length(0, 5000)
   description?: string | null;
 
-  @Field(() => Int, { nullable: true, description: "Order within the plan; defaults to after the last priority." })
+  @Field(() => Int, { nullable: true, description: "Order within the plan, 0 to 9999; defaults to after the last priority." })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_PRIORITY_POSITION)
   position?: number | null;
 }
 
@@ -86,6 +93,7 @@ export class UpdatePlanPriorityInput {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_PRIORITY_POSITION)
   position?: number | null;
 }
 

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsInt, IsOptional, Length, Min } from "class-validator";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
-import { IsFinancialYear } from "../../common/validators.js";
+import { IsFinancialYear, IsPence, OmitOrGive } from "../../common/validators.js";
 import { AllocationKind } from "./portfolio.entities.js";
 
 @InputType()
@@ -11,7 +11,7 @@ export class PortfolioInput {
   officeId?: number;
 
   @Field(() => String, { nullable: true })
-  @IsOptional()
+  @OmitOrGive()
   @Length(2, 200)
   name?: string;
 
@@ -57,7 +57,6 @@ export class AllocationInput {
 
   @Field(() => GraphQLSafeInt, { nullable: true, description: "Pence." })
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsPence()
   amountPence?: number;
 }

@@ -1,3 +1,4 @@
+import { IsPence } from "../../common/validators.js";
 import { ArrayMaxSize, IsInt, IsOptional, Length, Min, ValidateNested } from "class-validator";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { ArgsType, Field, Float, InputType, Int } from "type-graphql";
@@ -57,8 +58,7 @@ export class SaveReturnInput {
 
   @Field(() => GraphQLSafeInt, { nullable: true })
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsPence()
   spendPence?: number | null;
 }
 

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsInt, IsOptional, Length, Min } from "class-validator";
+import { ArrayMaxSize, IsOptional, Length } from "class-validator";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { Field, InputType, Int } from "type-graphql";
 import { IsFinancialYear, IsPence, OmitOrGive } from "../../common/validators.js";

@@ -1,7 +1,7 @@
-import { IsPence } from "../../common/validators.js";
-import { ArrayMaxSize, IsInt, IsOptional, Length, Min, ValidateNested } from "class-validator";
+import { ArrayMaxSize, IsOptional, Length, ValidateNested } from "class-validator";
 import { GraphQLSafeInt } from "graphql-scalars";
 import { ArgsType, Field, Float, InputType, Int } from "type-graphql";
+import { IsPence } from "../../common/validators.js";
 import { ReturnState } from "./return.entities.js";
 
 @InputType()

@@ -17,14 +17,21 @@ function rule(name: string, test: (value: unknown) => boolean, message: string) 
 export const IsFinancialYear = rule("isFinancialYear", isFinancialYear, '$property must be a financial year such as "2023-24"');
 /** "2023-24 Q2". */
 export const IsQuarterLabel = rule("isQuarterLabel", isQuarterLabel, '$property must be a quarter such as "2023-24 Q2"');
+/**
+ * The dates a record may hold. PostgreSQL has no year 0 and SQLite would keep any text, so an unbounded date
+ * reached PostgreSQL's date type and failed there (red17); a date a year past the last (an "ends within 12 months"
+ * check) must fit too. Far wider than any contract, decision or quarter of the product.
+ */
+export const DATE_RANGE = { from: "1900-01-01", to: "2199-12-31" } as const;
+
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value) && value >= DATE_RANGE.from && value <= DATE_RANGE.to;
 }
 
-/** An ISO calendar date, "2023-04-01". */
-export const IsIsoDate = rule("isIsoDate", isIsoDate, "$property must be a date such as 2023-04-01");
+/** An ISO calendar date, "2023-04-01", from DATE_RANGE.from to DATE_RANGE.to. */
+export const IsIsoDate = rule("isIsoDate", isIsoDate, `$property must be a date such as 2023-04-01, from ${DATE_RANGE.from} to ${DATE_RANGE.to}`);
 
 /**
  * The characters of free text a reader can see: `trim()` keeps format characters (\p{Cf}: zero-width spaces and

@@ -158,4 +158,17 @@ describe("bad input gets a clear error with a code, and changes nothing", () => 
     }
     expect(await snapshot()).toEqual(before);
   });
+
+  it("refuses dates outside 1900-01-01 to 2199-12-31 (red17: PostgreSQL has no year 0, and 9999-12-31 plus a year overflowed its date)", async () => {
+    const before = await snapshot();
+    for (const asOf of ["0000-01-01", "1899-12-31", "2200-01-01", "9999-12-31"]) {
+      const result = await server.run(OFFICER, "query($d: String) { contractsEndingWithoutPlan(asOf: $d) { id } }", { d: asOf });
+      expect(codes(result), asOf).toEqual(["BAD_USER_INPUT"]);
+    }
+    expect(codes(await server.run(OFFICER, "query($d: String) { contractsEndingWithoutPlan(asOf: $d) { id } }", { d: "2199-12-31" }))).toEqual([]);
+    const decision = await server.run(OFFICER, 'mutation { recordDecision(input: { kind: AWARD, title: "Year nought", rationale: "r", decidedOn: "0000-02-29", evidenceReturnIds: [] }) { id } }');
+    expect(codes(decision)).toEqual(["BAD_USER_INPUT"]);
+    expect((decision.errors![0] as any).extensions.problems).toEqual([expect.objectContaining({ field: "decidedOn", rule: "isIsoDate" })]);
+    expect(await snapshot()).toEqual(before);
+  });
 });

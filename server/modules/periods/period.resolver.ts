@@ -5,7 +5,7 @@ import type { Context } from "../../context.js";
 import { badInput, forbidden } from "../../errors.js";
 import { isQuarterLabel } from "./financial-year.js";
 import { Office } from "../offices/office.entity.js";
-import { isIsoDate } from "../../common/validators.js";
+import { DATE_RANGE, isIsoDate } from "../../common/validators.js";
 import { OFFICE_WRITERS, Role } from "../users/role.js";
 import { closeReportingPeriod, openReportingPeriod } from "./period.service.js";
 import { ReportingPeriod } from "./reporting-period.entity.js";
@@ -41,7 +41,7 @@ export class ReportingPeriodResolver {
   ): Promise<ReportingPeriod> {
     const problems = [
       ...(isQuarterLabel(quarter) ? [] : [{ field: "quarter", rule: "quarter", message: 'Use the form "2024-25 Q1".' }]),
-      ...(dueDate == null || isIsoDate(dueDate) ? [] : [{ field: "dueDate", rule: "date", message: "Use a date such as 2024-07-31." }]),
+      ...(dueDate == null || isIsoDate(dueDate) ? [] : [{ field: "dueDate", rule: "date", message: `Use a date such as 2024-07-31, from ${DATE_RANGE.from} to ${DATE_RANGE.to}.` }]),
     ];
     if (problems.length) throw badInput("The period is not valid.", problems);
     return openReportingPeriod(ctx, officeToRead(ctx, officeId), quarter, dueDate);

@@ -1,0 +1,72 @@
+import { OFFICER, PA, PB, type TestServer } from "./red17-kit.js";
+import type { Attack } from "./red17-attack-case.js";
+
+let k = 0;
+export const UP = `mutation($csv:String!,$k:String!,$p:Int!,$s:Boolean,$imp:String){ uploadReturnsCsv(csv:$csv, idempotencyKey:$k, periodId:$p, submit:$s, importId:$imp){ totalRows returnsCreated returnsUpdated returnsSubmitted } }`;
+
+export async function csvAttacks(s: TestServer): Promise<Attack[]> {
+  const r = await s.http<{ performanceReturn: { requiredMeasures: { code: string }[]; contract: { reference: string } } }>(OFFICER, `{ performanceReturn(id: 25) { requiredMeasures { code } contract { reference } } }`);
+  const ref = r.data!.performanceReturn.contract.reference;
+  const codes = r.data!.performanceReturn.requiredMeasures.map((m) => m.code);
+  const row = (v: string, code = codes[0], c = ref) => `${c},${code},${v}`;
+  const H = "contract_reference,measure_code,value";
+  const ok = `${H}\n${codes.map((c) => row("3", c)).join("\n")}`;
+  const base = await s.http(OFFICER, UP, { csv: ok, k: `base-key-${++k}`, p: 5 });
+  if (base.errors) throw new Error(`baseline CSV failed: ${JSON.stringify(base.errors)}`);
+  const A: Attack[] = [];
+  const add = (name: string, csv: string, refuse: string | true | null = "BAD_USER_INPUT", as = OFFICER, extra: Record<string, unknown> = {}) =>
+    A.push({ name: `csv ${name}`, as, query: UP, vars: { csv, k: `red17-key-${++k}`, p: 5, ...extra }, refuse: refuse ?? undefined });
+  for (const v of ["1e400", "-1e400", "NaN", "Infinity", "-Infinity", "0x10", "1_000", "1,5", "١٢", "+", "-", ".", "1e", "1.7976931348623157e309"])
+    add(`value ${v}`, `${H}\n${ref},${codes[0]},"${v}"`);
+  for (const v of ["1e308", "9007199254740993", "2147483648", "4294967296"]) add(`value ${v} (big but finite: may succeed)`, `${H}\n${ref},${codes[0]},${v}`, null);
+  for (const v of ["99999999999999999999", "-1"]) add(`draft value ${v} (drafts are checked at submit: may succeed)`, `${H}\n${ref},${codes[0]},${v}`, null);
+  add("empty value cell", `${H}\n${row("")}`, null);
+  add("empty contract cell", `${H}\n${row("3", codes[0], "")}`);
+  add("empty measure cell", `${H}\n${row("3", "")}`);
+  add("only header", H, true);
+  add("empty file", "", true);
+  add("whitespace file", "   \n\n  ", true);
+  add("BOM header", `\ufeff${ok}`, null);
+  add("double BOM", `\ufeff\ufeff${ok}`, null);
+  add("BOM mid-file", `${H}\n\ufeff${row("3")}`, null);
+  add("NUL in value", `${H}\n${row("3\u0000")}`);
+  add("NUL in reference", `${H}\n${row("3", codes[0], `${ref}\u0000`)}`);
+  add("lone surrogate in comment", `${H},comment\n${row("3")},\ud800x`);
+  add("lone low surrogate reference", `${H}\n${row("3", codes[0], "\udc00")}`);
+  add("unterminated quote", `${H}\n"${ref},${codes[0]},3`);
+  add("quote in middle", `${H}\n${ref},${codes[0]},3"4`);
+  add("quoted newline in value", `${H}\n${ref},${codes[0]},"3\n4"`);
+  add("too many columns", `${H}\n${row("3")},x,y,z`, null);
+  add("too few columns", `${H}\n${ref},${codes[0]}`, null);
+  add("header only 2 cols", `contract_reference,measure_code\n${ref},${codes[0]}`);
+  add("header duplicated column", `${H},value\n${row("3")},4`);
+  add("header unknown column", `${H},__proto__\n${row("3")},x`);
+  add("header constructor", `contract_reference,measure_code,value,constructor\n${row("3")},1`);
+  add("duplicate rows", `${H}\n${row("3")}\n${row("3")}`, true);
+  add("duplicate rows, differing values", `${H}\n${row("3")}\n${row("4")}`, true);
+  add("unknown contract", `${H}\n${row("3", codes[0], "NOPE-1")}`);
+  add("other office contract", `${H}\n${row("3", codes[0], "DOR-001")}`);
+  add("unknown measure", `${H}\n${row("3", "NOPE")}`);
+  add("CR only line endings", ok.replace(/\n/g, "\r"), null);
+  add("CRLF", ok.replace(/\n/g, "\r\n"), null);
+  add("10000 identical rows", `${H}\n${Array.from({ length: 10_000 }, () => row("3")).join("\n")}`, true);
+  add("50001 rows", `${H}\n${Array.from({ length: 50_001 }, () => row("3")).join("\n")}`, true);
+  add("comment 100k", `${H},comment\n${row("3")},${"c".repeat(100_000)}`, true);
+  add("one 200k cell reference", `${H}\n${row("3", codes[0], "R".repeat(200_000))}`, true);
+  add("provider-b uploads its own contract (WSW-VV-08)", ok, null, PB);
+  add("provider-a wrong contract", ok, true, PA);
+  add("importId NUL", ok, "BAD_USER_INPUT", OFFICER, { imp: "a\u0000" });
+  add("importId 10k", ok, null, OFFICER, { imp: "i".repeat(10_000) });
+  add("idempotencyKey empty", ok, true, OFFICER, { k: "" });
+  add("idempotencyKey NUL", ok, "BAD_USER_INPUT", OFFICER, { k: "k\u0000" });
+  add("idempotencyKey 50k", ok, "BAD_USER_INPUT", OFFICER, { k: "k".repeat(50_000) });
+  add("period MAXI", ok, true, OFFICER, { p: 2147483647 });
+  add("period -1", ok, true, OFFICER, { p: -1 });
+  add("closed period", ok, true, OFFICER, { p: 4 });
+  add("frozen period", ok, true, OFFICER, { p: 14 });
+  add("submit with NaN", `${H}\n${row("NaN")}`, "BAD_USER_INPUT", OFFICER, { s: true });
+  add("submit value -1", `${H}\n${codes.map((c) => row("-1", c)).join("\n")}`, "BAD_USER_INPUT", OFFICER, { s: true });
+  add("submit incomplete", `${H}\n${row("1")}`, true, OFFICER, { s: true });
+  add("same key, different CSV", `${H}\n${row("5")}`, true, OFFICER, { k: "base-key-1" });
+  return A;
+}

@@ -1,6 +1,6 @@
 import type { TestServer } from "../api/harness.js";
 import { postgresUnreachable, scratchDatabase, skipWithoutPostgres, useDatabaseUrl, type ScratchDatabase } from "../support/services.js";
-import { inputSweep } from "./input-sweep.case.js";
+import { inputSweep, SWEEP_ENV } from "./input-sweep.case.js";
 
 // The schema-generated bad-input sweep (input-sweep.case.ts) on a scratch PostgreSQL database: its integers are
 // 32-bit and its text holds no U+0000, where SQLite's would take both.
@@ -17,7 +17,7 @@ inputSweep({
     database = await scratchDatabase("hub_input_sweep");
     restoreUrl = useDatabaseUrl(database.url);
     const harness = await import("../api/harness.js");
-    server = await harness.startTestServer({ env: { DATABASE_URL: database.url } });
+    server = await harness.startTestServer({ env: { ...SWEEP_ENV, DATABASE_URL: database.url } });
     return server;
   },
   async stop() {

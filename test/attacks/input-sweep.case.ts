@@ -4,7 +4,8 @@
  * real rows of the officer's office; then, one at a time, each of its fields is given what a hostile or careless
  * client sends: an explicit null, the largest and smallest numbers its type lets through, an id of nothing, an empty
  * list. Every answer must be a coded refusal or a success — never an internal error, never an HTTP 500 — and a
- * refusal writes no audit row. A mutation or field added later is swept without anyone writing a case.
+ * refusal writes no audit row. Every subscription's arguments are swept the same way over WebSocket. A mutation,
+ * subscription or field added later is swept without anyone writing a case.
  *
  * red16 found with such a sweep: explicit nulls reaching NOT NULL columns (funding streams, portfolios), pence of
  * 2^31 and more and a priority's next position past PostgreSQL's 32-bit integers, and an administrator's office id
@@ -25,6 +26,7 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestServer } from "../api/harness.js";
+import { collect, wsClient } from "../api/ws-client.js";
 // No entity module is imported: the PostgreSQL run must set DATABASE_URL before any loads (rows are named instead).
 
 const CALLERS = { admin: "admin@demo.example", officer: "officer@wiltshire.demo.example", provider: "provider-a@demo.example" } as const;
@@ -48,6 +50,9 @@ const ALIASES: Record<string, string> = {
 const PARENTS = ["contractId", "portfolioId", "planId", "streamId", "indicatorId", "returnId", "riskId", "briefId", "decisionId", "questionId", "periodId"];
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** The sweep's server: a socket may send its hundreds of subscribes at once (the budget has tests of its own). */
+export const SWEEP_ENV = { WS_SUBSCRIBE_BURST: "1000", WS_SUBSCRIBES_PER_SECOND: "1000" };
 
 export interface SweepStore {
   name: string;
@@ -355,6 +360,44 @@ export function inputSweep(store: SweepStore): void {
       }
       return changed ? copy : undefined;
     }
+
+    it("answers every hostile argument of every subscription over WebSocket with a coded refusal or a wait, never an internal error", async () => {
+      const internal: Finding[] = [];
+      let subscribed = 0;
+      for (const caller of Object.keys(CALLERS) as Caller[]) {
+        const client = wsClient(server.url, await server.tokenFor(CALLERS[caller]));
+        try {
+          for (const field of Object.values(schema.getSubscriptionType()!.getFields())) {
+            const query = document(field).replace(/^mutation/, "subscription");
+            const base = await baseArgs(field, caller, true);
+            const tries: [string, Record<string, unknown>][] = [["working call", base]];
+            for (const [change, apply] of changes(field, base)) {
+              const copy = structuredClone(base);
+              apply(copy);
+              tries.push([change, copy]);
+            }
+            // All of one subscription's variants at once on one socket: each gets its first answer, or nothing in
+            // 300 ms (a subscription waiting for events), or a refusal.
+            const answers = await Promise.all(
+              tries.map(([, variables]) =>
+                collect(client, query, variables, () => true, 300).then(
+                  (items) => items.flatMap((i) => i.errors ?? []).map((e) => e.extensions?.code),
+                  (error: unknown) => (Array.isArray(error) ? error.map((e: { extensions?: { code?: unknown } }) => e.extensions?.code) : [`closed ${(error as { code?: number }).code}`]),
+                ),
+              ),
+            );
+            subscribed += tries.length;
+            answers.forEach((codes, i) => {
+              if (codes.some((c) => c === undefined || c === "INTERNAL_SERVER_ERROR" || String(c).startsWith("closed"))) internal.push({ mutation: field.name, caller, change: tries[i][0], codes, status: 0 });
+            });
+          }
+        } finally {
+          await client.dispose();
+        }
+      }
+      expect(subscribed).toBeGreaterThan(100);
+      expect(internal).toEqual([]);
+    }, 300_000);
 
     async function refreshUnique(object: Record<string, unknown>): Promise<Record<string, unknown>> {
       const fresh: Record<string, unknown> = {};

@@ -44,7 +44,6 @@ const ALIASES: Record<string, string> = {
   Return: "PerformanceReturn", EvidenceReturn: "PerformanceReturn", Period: "ReportingPeriod", Stream: "FundingStream", Parent: "FundingStream",
   Priority: "PlanPriority", MainPriority: "PlanPriority", OtherPriority: "PlanPriority", Plan: "StrategicPlan", Question: "KeyPerformanceQuestion",
   NumeratorMeasure: "Measure", DenominatorMeasure: "Measure", Brief: "ProjectBrief", ReportingSchedule: "Contract", ContractKpis: "Contract",
-  Notification: "Notification", FigureFlag: "FigureFlag",
 };
 /** Foreign keys followed up to an office when a row has none of its own. */
 const PARENTS = ["contractId", "portfolioId", "planId", "streamId", "indicatorId", "returnId", "riskId", "briefId", "decisionId", "questionId", "periodId"];

@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import compression from "compression";
 import express from "express";
@@ -86,7 +86,9 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
   // at the default settings that cost ~20 ms of CPU each, so they get the fast settings (about 8 ms, ~25% larger).
   // Two instances with disjoint filters: the inner one (registered second) decides first, by Content-Length.
   app.use(compression({ level: 1, brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 2 } }, filter: (req, res) => largeJsonAnswer(res) && compression.filter(req, res) }));
-  app.use(compression({ filter: (req, res) => !largeJsonAnswer(res) && compression.filter(req, res) }));
+  // GraphQL's small answers never reach it (compressSmallAnswers has them), so it is not wrapped around them at all.
+  const defaultCompression = compression({ filter: (req, res) => !largeJsonAnswer(res) && compression.filter(req, res) });
+  app.use((req, res, next) => (req.path === "/graphql" ? next() : defaultCompression(req, res, next)));
   // Stopping answers every request already taken and refuses new ones cleanly (server/http-drain.ts).
   const httpDrain = createHttpDrain();
   const httpServer = http.createServer(httpDrain.guard(app));
@@ -166,6 +168,8 @@ export async function startApp(services: Services, port: number, host = "0.0.0.0
       // No cache hints anywhere: Apollo's default cache-control plugin only hooked every field (135,000 calls for
       // a full office's scorecard, ~30% of its CPU) to send `no-store`, which we send ourselves.
       ApolloServerPluginCacheControlDisabled(),
+      // GraphiQL is at /graphiql; Apollo's page would load Apollo's Sandbox from its CDN, which the CSP refuses anyway.
+      ApolloServerPluginLandingPageDisabled(),
       { async requestDidStart() { return { async willSendResponse({ response }) { response.http.headers.set("cache-control", "no-store"); } }; } },
       { async serverWillStart() { return { async drainServer() { await disposeWs(); } }; } },
     ],

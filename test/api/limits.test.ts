@@ -129,6 +129,29 @@ describe("errors and headers", () => {
       expect(response.headers.get("x-powered-by")).toBeNull();
     }
   });
+
+  it("answers GraphQL with an API's headers: nothing may load, frame, sniff or cache it, answer or refusal", async () => {
+    const answers = [
+      await post({ query: "{ me { id } }" }),
+      await post("{not json"),
+      await post({ query: "{ nope }" }, null),
+      // A browser opening /graphql gets a JSON refusal, not a page (GraphiQL is at /graphiql).
+      await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() })),
+      await fetch(`${server.url}/graphql/?query=${encodeURIComponent("{ me { id } }")}`, { headers: { "apollo-require-preflight": "true" } }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() })),
+    ];
+    for (const { status, headers, text } of answers) {
+      expect(headers.get("content-type"), `${status} ${text}`).toMatch(/^application\/(graphql-response\+)?json/);
+      expect(headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(headers.get("x-content-type-options")).toBe("nosniff");
+      expect(headers.get("x-frame-options")).toBe("DENY");
+      expect(headers.get("cross-origin-resource-policy")).toBe("same-origin");
+      expect(headers.get("referrer-policy")).toBe("no-referrer");
+      expect(headers.get("x-powered-by")).toBeNull();
+      expect(text).not.toMatch(/<html|<script/i);
+    }
+    expect(answers[0].headers.get("cache-control")).toBe("no-store");
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 400, 400, 200]);
+  });
 });
 
 describe("limits and codes over WebSocket", () => {

@@ -283,7 +283,9 @@ export class LiveHub {
   /** Group executions so far: the benchmark and the tests read it to show one execution per group per event. */
   executions = 0;
   /** When the last fan-out had its message (executed) and had written it to every socket (ms, wall clock): for the benchmark. */
-  lastFanOut: { seq: number; executedAt: number; writtenAt: number; sockets: number } | null = null;
+  lastFanOut: { seq: number; heardAt: number; executedAt: number; writtenAt: number; sockets: number } | null = null;
+  /** When each recent event was heard from the bus (ms, wall clock): for the benchmark's breakdown. */
+  private readonly heard = new Map<number, number>();
   private groupIds = 0;
 
   constructor(
@@ -296,7 +298,13 @@ export class LiveHub {
   }
 
   async start(): Promise<void> {
-    this.stopListening = this.bus.listen((event) => this.sequencer.push(event));
+    this.stopListening = this.bus.listen((event) => {
+      if (event.seq > 0) {
+        this.heard.set(event.seq, performance.timeOrigin + performance.now());
+        if (this.heard.size > 64) this.heard.delete(this.heard.keys().next().value!);
+      }
+      this.sequencer.push(event);
+    });
     await this.bus.ready;
     const row = await this.db.createQueryBuilder(DomainEvent, "e").select("MAX(e.seq)", "seq").getRawOne<{ seq: number | string | null }>();
     this.sequencer.start(Number(row?.seq ?? 0));
@@ -420,7 +428,7 @@ export class LiveHub {
           member.resync(this.head);
         }
       }
-      if (message) this.lastFanOut = { seq: event.seq, executedAt, writtenAt: performance.timeOrigin + performance.now(), sockets: live.length };
+      if (message) this.lastFanOut = { seq: event.seq, heardAt: this.heard.get(event.seq) ?? NaN, executedAt, writtenAt: performance.timeOrigin + performance.now(), sockets: live.length };
     } catch (error) {
       console.error("A live event could not be delivered to a group of subscribers; they must resync.", error);
       for (const member of [...group.members]) member.resync(this.head);

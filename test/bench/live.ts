@@ -31,7 +31,7 @@ const NO_BUDGETS = { RATE_LIMIT_PER_MINUTE: "0", WS_CONNECTIONS_PER_USER: "0", W
  * machines have two cores shared with other work: client and server processes compete for them, in both the
  * product's run and its baseline alike.
  *   BENCH_LIVE_CLIENTS="5000,1000" (default)   BENCH_LIVE_ROUNDS=5   BENCH_LIVE_P8_CLIENTS=300   BENCH_LIVE_P8=0 skips P8
- *   BENCH_LIVE_P8_PAIRS=2: P8 runs one instance and three this many times each, in turn, and pools their rounds
+ *   BENCH_LIVE_P8_PAIRS=4: P8 runs one instance and three this many times each, in turn, and pools their rounds
  *   BENCH_SCALE=small: 500 and 100 clients, P8 with 60.   BENCH_LIVE_PROFILE=/tmp/p6: see startProfile.
  */
 
@@ -41,8 +41,9 @@ const ROUNDS = Number(process.env.BENCH_LIVE_ROUNDS ?? 5);
 const WORKERS = Number(process.env.BENCH_LIVE_WORKERS ?? 2);
 const P8_CLIENTS = Number(process.env.BENCH_LIVE_P8_CLIENTS ?? (small ? 60 : 300));
 const P8_ROUNDS = Number(process.env.BENCH_LIVE_P8_ROUNDS ?? 20);
-// One instance and three take turns (1, 3, 3, 1, …), so drift in the machine's load falls on both alike.
-const P8_PAIRS = Number(process.env.BENCH_LIVE_P8_PAIRS ?? 2);
+// One instance and three take turns (1, 3, 3, 1, …), so drift in the machine's load falls on both alike. Four
+// pairs, not two: on 2026-12-04 single pairs ranged from −0.6 to +14 ms, and two pairs' pooled figure from 3 to 11.
+const P8_PAIRS = Number(process.env.BENCH_LIVE_P8_PAIRS ?? 4);
 const SHAPE = { portfolios: 5, contractsPerPortfolio: 10, measures: 12, quarters: 4 };
 
 const BOARD = `subscription BoardScorecardChanged($officeId: Int!, $periodId: Int, $since: Int) {
@@ -337,12 +338,13 @@ async function p8Part(): Promise<void> {
       const clients = await Clients.open(split(tokens, 3).map((t, i) => ({ mode: "gql" as const, url: urls[i % instances].replace(/^http/, "ws") + "/graphql", tokens: t, query: BOARD, variables })));
       await sleep(1000);
       const rounds: RoundStats[] = [];
-      // Where the time goes, per round (ms after the accept left): the accept's answer (commit), and the slowest
-      // instance's message executed and written to all its sockets.
-      const phases: { answered: number; executed: number; written: number }[] = [];
+      // Where the time goes, per round (ms after the accept left): the accept's answer (commit), the last instance
+      // to hear the event (the origin hears its own at once, the others through Redis), and the slowest instance's
+      // message executed and written to all its sockets.
+      const phases: { answered: number; heard: number; executed: number; written: number }[] = [];
       const fanOut = (child: (typeof children)[number]) =>
-        new Promise<{ seq: number; executedAt: number; writtenAt: number } | null>((resolve) => {
-          const on = (m: { type: string; fanOut?: { seq: number; executedAt: number; writtenAt: number } | null }) => m.type === "fanout" && (child.off("message", on), resolve(m.fanOut ?? null));
+        new Promise<{ seq: number; heardAt: number; executedAt: number; writtenAt: number } | null>((resolve) => {
+          const on = (m: { type: string; fanOut?: { seq: number; heardAt: number; executedAt: number; writtenAt: number } | null }) => m.type === "fanout" && (child.off("message", on), resolve(m.fanOut ?? null));
           child.on("message", on);
           child.send({ type: "fanout" });
         });
@@ -354,7 +356,7 @@ async function p8Part(): Promise<void> {
         if (r === 0) continue;
         rounds.push(stats(times, t0));
         const fans = await Promise.all(children.map(fanOut));
-        phases.push({ answered, executed: Math.max(...fans.map((f) => (f ? f.executedAt - t0 : NaN))), written: Math.max(...fans.map((f) => (f ? f.writtenAt - t0 : NaN))) });
+        phases.push({ answered, heard: Math.max(...fans.map((f) => (f ? f.heardAt - t0 : NaN))), executed: Math.max(...fans.map((f) => (f ? f.executedAt - t0 : NaN))), written: Math.max(...fans.map((f) => (f ? f.writtenAt - t0 : NaN))) });
       }
       await clients.close();
       await Promise.all(children.map((c) => new Promise<void>((resolve) => {
@@ -369,7 +371,7 @@ async function p8Part(): Promise<void> {
       const all = runs[instances];
       const phases = all.flatMap((r) => r.phases);
       const phase = (k: keyof (typeof phases)[number]) => +median(phases.map((x) => x[k])).toFixed(2);
-      return { ...summary(all.flatMap((r) => r.rounds)), eachRunP99Ms: all.map((r) => summary(r.rounds).p99Ms), medianPhasesMs: { acceptAnswered: phase("answered"), slowestInstanceExecuted: phase("executed"), slowestInstanceWritten: phase("written") } };
+      return { ...summary(all.flatMap((r) => r.rounds)), eachRunP99Ms: all.map((r) => summary(r.rounds).p99Ms), medianPhasesMs: { acceptAnswered: phase("answered"), lastInstanceHeard: phase("heard"), slowestInstanceExecuted: phase("executed"), slowestInstanceWritten: phase("written") } };
     };
     const one = pooled(1);
     const three = pooled(3);

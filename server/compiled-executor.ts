@@ -15,7 +15,8 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
  *  - the compiler's errors become graphql-js GraphQLErrors (same message, field nodes and locations, path,
  *    original error and extensions), so formatError/maskError see what they always saw;
  *  - an operation the compiler refuses runs on graphql-js itself.
- * Subscriptions (graphql-ws) do not come through here.
+ * The live hub (server/realtime/live-hub.ts) runs a subscription's document through it too, once per event for
+ * each group of subscribers, with the event as the root value; graphql-ws's own execution is not used there.
  */
 
 interface Plan {
@@ -30,6 +31,8 @@ export interface ExecutorRequest {
   operation?: OperationDefinitionNode;
   request: { variables?: Record<string, unknown> };
   context: unknown;
+  /** The root value: a subscription's event (the live hub); none for queries and mutations. */
+  rootValue?: unknown;
 }
 
 /** The fields of the document answering at this response path (graphql-js gives an error its field's nodes). */
@@ -76,7 +79,7 @@ function withGraphQLErrors(result: ExecutionResult, document: DocumentNode, oper
   return result.errors?.length ? { ...result, errors: result.errors.map((error) => asGraphQLError(error, document, operation)) } : result;
 }
 
-function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
+export function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   return operationName == null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
 }
@@ -163,18 +166,18 @@ export function compiledExecutor(schema: GraphQLSchema, options: { compileAfterU
   }
 
   return async function executor(request: ExecutorRequest): Promise<ExecutionResult> {
-    const { document, operationName, context } = request;
+    const { document, operationName, context, rootValue } = request;
     const variables = request.request.variables ?? {};
     const plan = planFor(document, operationName);
     if (!plan.compiled || !request.operation || nullForDefaulted(request.operation, variables)) {
-      return execute({ schema, document, contextValue: context, variableValues: variables, operationName });
+      return execute({ schema, document, rootValue, contextValue: context, variableValues: variables, operationName });
     }
     // graphql-js's own coercion decides whether the variables are acceptable, with its own messages.
     const coerced = getVariableValues(schema, request.operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     if (coerced.errors) return { errors: coerced.errors };
-    const result = await plan.compiled.query(undefined, context, variables);
+    const result = await plan.compiled.query(rootValue, context, variables);
     // Its own coercion refusing what graphql-js accepted (nothing has run yet): graphql-js answers.
-    if (!("data" in result)) return execute({ schema, document, contextValue: context, variableValues: variables, operationName });
+    if (!("data" in result)) return execute({ schema, document, rootValue, contextValue: context, variableValues: variables, operationName });
     return withGraphQLErrors(result, document, request.operation);
   };
 }

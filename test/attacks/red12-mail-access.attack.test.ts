@@ -109,7 +109,7 @@ describe("links in mail come from the configuration, never from the request", ()
       req.end(body);
     });
     expect(status).toBe(200);
-    const rows = (await must(url, ADMIN, "{ outbox(first: 1000) { kind body } }")).outbox as { kind: string; body: string }[];
+    const rows = (await must(url, ADMIN, "{ outbox(first: 500) { kind body } }")).outbox as { kind: string; body: string }[];
     const sentBack = rows.filter((x) => x.kind === "SENT_BACK" && x.body.includes("host probe"));
     expect(sentBack.length).toBeGreaterThan(0);
     for (const m of sentBack) expect(m.body).not.toContain("evil.example");
@@ -147,16 +147,16 @@ describe("one change, one key, one set of mail", () => {
     const acknowledgements = check.outliers.map((o: { measureId: number }) => ({ measureId: o.measureId, comment: "red12: confirmed, the service paused this quarter." }));
     target = { ...target!, version: saved.version };
     const submit = { returnId: target.id, version: target.version, acknowledgements };
-    const before = (await must(url, ADMIN, "{ outbox(first: 1000) { id } }")).outbox.length;
+    const before = (await must(url, ADMIN, "{ outbox(first: 500) { id } }")).outbox.length;
     const key = `red12-submit-${Date.now()}`;
     const answers = await Promise.all([0, 1, 2, 3].map(() => q(url, as, "mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id version state } }", { i: { ...submit, idempotencyKey: key } })));
     const codes = answers.map(code);
     expect(new Set(codes), JSON.stringify(answers.map((a) => a.errors?.[0]))).toEqual(new Set(["OK"]));
     expect(new Set(answers.map((a) => `${a.data.submitReturn.id}@${a.data.submitReturn.version}`))).toEqual(new Set([`${target.id}@${target.version + 1}`]));
-    const afterFirst = (await must(url, ADMIN, "{ outbox(first: 1000) { id toAddress subject } }")).outbox;
+    const afterFirst = (await must(url, ADMIN, "{ outbox(first: 500) { id toAddress subject } }")).outbox;
     const again = await q(url, as, "mutation($i: SubmitReturnInput!) { submitReturn(input: $i) { id } }", { i: { ...submit, idempotencyKey: key } });
     expect(code(again)).toBe("OK");
-    const afterRetry = (await must(url, ADMIN, "{ outbox(first: 1000) { id toAddress subject } }")).outbox;
+    const afterRetry = (await must(url, ADMIN, "{ outbox(first: 500) { id toAddress subject } }")).outbox;
     expect(afterRetry.length).toBe(afterFirst.length);
     // Five attempts, one submission: a single revision, and the return stays as the first attempt left it.
     const after = (await must(url, OFFICER, "query($id: Int!) { performanceReturn(id: $id) { state version revisionCount } }", { id: target.id })).performanceReturn;

@@ -26,7 +26,7 @@ const slowEnv = (smtp: Sink) => ({ SMTP_URL: smtp.url, PUBLIC_URL: "https://hub.
 async function settled(url: string, timeoutMs = 240_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = (await must(url, ADMIN, "{ outbox(first: 1000) { id kind state toAddress subject messageId attempts } }")).outbox as { id: number; kind: string; state: string; toAddress: string; subject: string; messageId: string; attempts: number }[];
+    const rows = (await must(url, ADMIN, "{ outbox(first: 500) { id kind state toAddress subject messageId attempts } }")).outbox as { id: number; kind: string; state: string; toAddress: string; subject: string; messageId: string; attempts: number }[];
     if (rows.some((r) => r.kind === "LATE") && rows.every((r) => r.state === "SENT" || r.state === "FAILED")) return rows;
     if (Date.now() > deadline) throw new Error(`not settled: ${rows.filter((r) => r.state !== "SENT").length} of ${rows.length}`);
     await sleep(300);

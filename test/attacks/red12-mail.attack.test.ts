@@ -30,7 +30,7 @@ interface Row {
   lastCode: string | null;
 }
 async function outbox(u = url): Promise<Row[]> {
-  return (await must(u, ADMIN, "{ outbox(first: 1000) { id kind state toAddress subject messageId attempts lastCode } }")).outbox;
+  return (await must(u, ADMIN, "{ outbox(first: 500) { id kind state toAddress subject messageId attempts lastCode } }")).outbox;
 }
 async function settled(u = url, timeoutMs = 90_000): Promise<Row[]> {
   const deadline = Date.now() + timeoutMs;
@@ -209,7 +209,7 @@ describe("unsubscribe links", () => {
   let link = "";
   let owner = "";
   beforeAll(async () => {
-    const rows = (await must(url, ADMIN, "{ outbox(first: 1000) { kind toAddress } }")).outbox;
+    const rows = (await must(url, ADMIN, "{ outbox(first: 500) { kind toAddress } }")).outbox;
     void rows;
     const m = smtp.mails.find((x) => x.headerLines.some((l) => /^list-unsubscribe:/i.test(l)) && x.to[0] === PROVIDER_B) ?? smtp.mails.find((x) => x.headerLines.some((l) => /^list-unsubscribe:/i.test(l)));
     expect(m).toBeTruthy();

@@ -192,10 +192,3 @@ export class IsoDateArgs {
   @IsIsoDate()
   asOf?: string | null;
 }
-
-@ArgsType()
-export class YearArgs {
-  @Field(() => String, { description: 'Financial year, e.g. "2023-24".' })
-  @IsFinancialYear()
-  year!: string;
-}

@@ -20,7 +20,8 @@ import { PeriodState, ReportingPeriod } from "../periods/reporting-period.entity
 import type { Quarter } from "../periods/financial-year.js";
 import { NOT_REPORTING } from "../returns/completeness.js";
 import { ReprocurementDue, endsWithoutPlan, reprocurementDue } from "./review-window.js";
-import { IsoDateArgs, YearArgs } from "./contract.inputs.js";
+import { YearArgs } from "../../common/year-args.js";
+import { IsoDateArgs } from "./contract.inputs.js";
 import { GraphQLSafeInt } from "graphql-scalars";
 
 const today = () => new Date().toISOString().slice(0, 10);

@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { officeToRead } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { findVisible } from "../../common/office-records.js";
+import { YearArgs } from "../../common/year-args.js";
 import { Office } from "../offices/office.entity.js";
 import { OFFICE_READERS, OFFICE_WRITERS } from "../users/role.js";
 import { FundingStream, FundingStreamYear } from "./funding.entities.js";
@@ -66,7 +67,7 @@ export class FundingStreamResolver {
   }
 
   @FieldResolver(() => FundingStreamYear, { nullable: true, description: "Amount in one financial year." })
-  async year(@Root() stream: FundingStream, @Ctx() ctx: Context, @Arg("year", () => String) year: string): Promise<FundingStreamYear | null> {
+  async year(@Root() stream: FundingStream, @Ctx() ctx: Context, @Args(() => YearArgs) { year }: YearArgs): Promise<FundingStreamYear | null> {
     const years = await ctx.loaders.manyBy(FundingStreamYear, "streamId", { year: "ASC" }).load(stream.id);
     return years.find((y) => y.year === year) ?? null;
   }

@@ -1,5 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsInt, Max, Min } from "class-validator";
-import { Field, InputType, Int } from "type-graphql";
+import { ArgsType, Field, InputType, Int } from "type-graphql";
+import { OutboxState } from "./mail.entities.js";
 
 @InputType({ description: "An office's reminder schedule." })
 export class MailScheduleInput {
@@ -48,4 +49,33 @@ export class MailPreferencesInput {
 
   @Field(() => Boolean)
   digest!: boolean;
+}
+
+/** The most notifications, and outbox mails, one request may ask for: more (or fewer than one) is BAD_USER_INPUT. */
+export const MAX_NOTIFICATIONS = 200;
+export const MAX_OUTBOX = 500;
+
+@ArgsType()
+export class NotificationsArgs {
+  @Field(() => Int, { defaultValue: 50, description: `How many, newest first: 1 to ${MAX_NOTIFICATIONS}.` })
+  @Min(1)
+  @Max(MAX_NOTIFICATIONS)
+  first: number = 50;
+
+  @Field(() => Boolean, { defaultValue: false })
+  unreadOnly: boolean = false;
+}
+
+@ArgsType()
+export class OutboxArgs {
+  @Field(() => Int, { nullable: true })
+  officeId?: number | null;
+
+  @Field(() => OutboxState, { nullable: true })
+  state?: OutboxState | null;
+
+  @Field(() => Int, { defaultValue: 100, description: `How many, newest first: 1 to ${MAX_OUTBOX}.` })
+  @Min(1)
+  @Max(MAX_OUTBOX)
+  first: number = 100;
 }

@@ -1,9 +1,9 @@
-import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../../context.js";
 import type { PublishedEvent } from "../../realtime/pubsub.js";
 import { Role } from "../users/role.js";
-import { MailPreference, Notification, OfficeMailSchedule, OutboxMail, OutboxState } from "./mail.entities.js";
-import { MailPreferencesInput, MailScheduleInput } from "./mail.inputs.js";
+import { MailPreference, Notification, OfficeMailSchedule, OutboxMail } from "./mail.entities.js";
+import { MailPreferencesInput, MailScheduleInput, NotificationsArgs, OutboxArgs } from "./mail.inputs.js";
 import * as mail from "./mail.service.js";
 import type { NotificationsChangedPayload } from "./outbox.js";
 
@@ -22,11 +22,7 @@ const WRITERS = [Role.ADMIN, Role.COMMISSIONER, Role.OFFICER, Role.PROVIDER];
 export class MailResolver {
   @Authorized()
   @Query(() => [Notification], { description: "Your own notifications, newest first." })
-  notifications(
-    @Ctx() ctx: Context,
-    @Arg("first", () => Int, { defaultValue: 50 }) first: number,
-    @Arg("unreadOnly", () => Boolean, { defaultValue: false }) unreadOnly: boolean,
-  ): Promise<Notification[]> {
+  notifications(@Ctx() ctx: Context, @Args(() => NotificationsArgs) { first, unreadOnly }: NotificationsArgs): Promise<Notification[]> {
     return mail.myNotifications(ctx, first, unreadOnly);
   }
 
@@ -59,13 +55,8 @@ export class MailResolver {
 
   @Authorized(Role.ADMIN)
   @Query(() => [OutboxMail], { description: "The mail outbox, newest first (administrators; one with a home office sees its office's only)." })
-  outbox(
-    @Ctx() ctx: Context,
-    @Arg("officeId", () => Int, { nullable: true }) officeId?: number | null,
-    @Arg("state", () => OutboxState, { nullable: true }) state?: OutboxState | null,
-    @Arg("first", () => Int, { defaultValue: 100 }) first?: number,
-  ): Promise<OutboxMail[]> {
-    return mail.outbox(ctx, officeId, state, first ?? 100);
+  outbox(@Ctx() ctx: Context, @Args(() => OutboxArgs) { officeId, state, first }: OutboxArgs): Promise<OutboxMail[]> {
+    return mail.outbox(ctx, officeId, state, first);
   }
 
   @Authorized(Role.ADMIN, Role.COMMISSIONER, Role.OFFICER, Role.ANALYST)

@@ -13,7 +13,7 @@ import type { NotificationsChangedPayload } from "./outbox.js";
 
 export async function myNotifications(ctx: Context, first: number, unreadOnly: boolean): Promise<Notification[]> {
   const user = requireUser(ctx);
-  return ctx.services.db.manager.find(Notification, { where: { userId: user.id, ...(unreadOnly ? { readAt: IsNull() } : {}) }, order: { id: "DESC" }, take: Math.min(Math.max(first, 1), 200) });
+  return ctx.services.db.manager.find(Notification, { where: { userId: user.id, ...(unreadOnly ? { readAt: IsNull() } : {}) }, order: { id: "DESC" }, take: first });
 }
 
 export async function unreadCount(ctx: Context, userId = requireUser(ctx).id): Promise<number> {
@@ -58,7 +58,7 @@ export async function outbox(ctx: Context, officeId: number | null | undefined, 
   return ctx.services.db.manager.find(OutboxMail, {
     where: { ...(office != null ? { officeId: office } : {}), ...(state ? { state } : {}) },
     order: { id: "DESC" },
-    take: Math.min(Math.max(first, 1), 500),
+    take: first,
   });
 }
 

@@ -1,12 +1,11 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Brackets } from "typeorm";
 import { officeToRead } from "../../auth/access.js";
+import { YearArgs } from "../../common/year-args.js";
 import type { Context } from "../../context.js";
-import { badInput } from "../../errors.js";
 import { Contract, ContractStatus } from "../contracts/contract.entities.js";
 import { IsoDateArgs } from "../contracts/contract.inputs.js";
 import { addMonths, endsWithoutPlan } from "../contracts/review-window.js";
-import { isFinancialYear } from "../periods/financial-year.js";
 import { PlanPriority } from "../plans/plan.entities.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
 import { OFFICE_READERS } from "../users/role.js";
@@ -17,8 +16,7 @@ import { MoneySummary, PortfolioMoney, PriorityMoney } from "./money.types.js";
 export class MoneyResolver {
   @Authorized(...OFFICE_READERS)
   @Query(() => MoneySummary, { description: "An office's money for a financial year: by funding stream, portfolio and plan priority." })
-  moneySummary(@Ctx() ctx: Context, @Arg("year", () => String) year: string, @Arg("officeId", () => Int, { nullable: true }) officeId?: number | null): Promise<MoneySummary> {
-    if (!isFinancialYear(year)) throw badInput("Not a financial year.", [{ field: "year", rule: "financialYear", message: 'Use the form "2023-24".' }]);
+  moneySummary(@Ctx() ctx: Context, @Args(() => YearArgs) { year }: YearArgs, @Arg("officeId", () => Int, { nullable: true }) officeId?: number | null): Promise<MoneySummary> {
     return moneySummary(ctx.services.db.manager, officeToRead(ctx, officeId), year);
   }
 

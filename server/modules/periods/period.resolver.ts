@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { officeToRead, requireUser } from "../../auth/access.js";
 import { providerOffices } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
@@ -6,6 +6,7 @@ import { badInput, forbidden } from "../../errors.js";
 import { isQuarterLabel } from "./financial-year.js";
 import { Office } from "../offices/office.entity.js";
 import { DATE_RANGE, isIsoDate } from "../../common/validators.js";
+import { OptionalYearArgs } from "../../common/year-args.js";
 import { OFFICE_WRITERS, Role } from "../users/role.js";
 import { closeReportingPeriod, openReportingPeriod } from "./period.service.js";
 import { ReportingPeriod } from "./reporting-period.entity.js";
@@ -17,7 +18,7 @@ export class ReportingPeriodResolver {
   async reportingPeriods(
     @Ctx() ctx: Context,
     @Arg("officeId", () => Int, { nullable: true }) officeId?: number | null,
-    @Arg("year", () => String, { nullable: true }) year?: string | null,
+    @Args(() => OptionalYearArgs) { year }: OptionalYearArgs = {},
   ): Promise<ReportingPeriod[]> {
     const user = requireUser(ctx);
     let office: number;

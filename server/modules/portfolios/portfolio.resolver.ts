@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { officeToRead } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { findVisible } from "../../common/office-records.js";
+import { OptionalYearArgs } from "../../common/year-args.js";
 import { FundingStream } from "../funding/funding.entities.js";
 import { Office } from "../offices/office.entity.js";
 import { PlanPriority } from "../plans/plan.entities.js";
@@ -29,7 +30,7 @@ export class PortfolioResolver {
   officeAllocations(
     @Ctx() ctx: Context,
     @Arg("officeId", () => Int, { nullable: true }) officeId?: number | null,
-    @Arg("year", () => String, { nullable: true }) year?: string | null,
+    @Args(() => OptionalYearArgs) { year }: OptionalYearArgs = {},
   ): Promise<PortfolioAllocation[]> {
     const query = ctx.services.db.manager
       .createQueryBuilder(PortfolioAllocation, "a")
@@ -76,7 +77,7 @@ export class PortfolioResolver {
   }
 
   @FieldResolver(() => [PortfolioAllocation], { description: "Money given to this portfolio, optionally for one year." })
-  async allocations(@Root() portfolio: Portfolio, @Ctx() ctx: Context, @Arg("year", () => String, { nullable: true }) year?: string | null): Promise<PortfolioAllocation[]> {
+  async allocations(@Root() portfolio: Portfolio, @Ctx() ctx: Context, @Args(() => OptionalYearArgs) { year }: OptionalYearArgs): Promise<PortfolioAllocation[]> {
     const rows = await ctx.loaders.manyBy(PortfolioAllocation, "portfolioId").load(portfolio.id);
     return year ? rows.filter((a) => a.year === year) : rows;
   }

@@ -1,10 +1,11 @@
 import { IsOptional, Length, Matches } from "class-validator";
 import { Arg, Args, Authorized, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { In } from "typeorm";
 import { requireUser } from "../../auth/access.js";
 import { canEditProvider, loadVisible } from "../../auth/policy.js";
 import type { Context } from "../../context.js";
 import { Page, PageArgs, toPage, type PageResult } from "../../common/pagination.js";
-import { containsText, SearchArgs } from "../../common/search.js";
+import { foldCase, SearchArgs } from "../../common/search.js";
 import { updateVersioned } from "../../db/versioned.js";
 import { badInput, forbidden, notFound } from "../../errors.js";
 import { Role } from "../users/role.js";
@@ -43,12 +44,21 @@ export class ProviderResolver {
   @Query(() => ProviderPage)
   async providers(@Ctx() ctx: Context, @Args(() => PageArgs) page: PageArgs, @Args(() => SearchArgs) { search }: SearchArgs): Promise<PageResult<Provider>> {
     const user = requireUser(ctx);
-    const where = {
-      ...(search ? { name: containsText(search) } : {}),
-      ...(user.role === Role.PROVIDER ? { id: user.providerId ?? -1 } : {}),
-    };
-    const [items, total] = await ctx.services.db.manager.findAndCount(Provider, { where, order: { name: "ASC" }, take: page.first, skip: page.offset });
-    return toPage(items, total, page);
+    const { manager } = ctx.services.db;
+    const where = user.role === Role.PROVIDER ? { id: user.providerId ?? -1 } : {};
+    if (!search) {
+      const [items, total] = await manager.findAndCount(Provider, { where, order: { name: "ASC" }, take: page.first, skip: page.offset });
+      return toPage(items, total, page);
+    }
+    // Matched here, not by the store's LIKE, so both stores fold case alike (see foldCase). The register holds one
+    // row per organisation the offices fund (hundreds, not millions): its ids and names are read in name order,
+    // and only the page's rows in full.
+    const needle = foldCase(search);
+    const register = await manager.find(Provider, { select: { id: true, name: true }, where, order: { name: "ASC" } });
+    const matching = register.filter((p) => foldCase(p.name).includes(needle)).map((p) => p.id);
+    const pageIds = matching.slice(page.offset, page.offset + page.first);
+    const rows = new Map((pageIds.length ? await manager.findBy(Provider, { id: In(pageIds) }) : []).map((p) => [p.id, p]));
+    return toPage(pageIds.flatMap((id) => rows.get(id) ?? []), matching.length, page);
   }
 
   @Authorized()

@@ -1,11 +1,13 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { canReadOffice, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
+import { findVisible } from "../../common/office-records.js";
 import { notFound } from "../../errors.js";
 import { Indicator, MeasureRole, IndicatorMeasure } from "../kpis/kpi.entities.js";
 import { quarterIndex, type Quarter } from "../periods/financial-year.js";
 import { ReportingPeriod } from "../periods/reporting-period.entity.js";
 import { Portfolio } from "../portfolios/portfolio.entities.js";
+import { PortfolioRecord } from "../portfolios/portfolio.service.js";
 import { Completeness, completeness } from "../returns/completeness.js";
 import { OFFICE_READERS, Role } from "../users/role.js";
 import { biggestChanges, exceptions, type AttentionCell } from "./attention.rules.js";
@@ -99,6 +101,8 @@ export class BoardAttentionResolver {
     const manager = ctx.services.db.manager;
     const period = await manager.findOneBy(ReportingPeriod, { id: periodId });
     if (!period || !canReadOffice(user, period.officeId)) throw notFound("ReportingPeriod", periodId);
+    // A portfolio of nothing, or of another office, is NOT_FOUND, as for scorecards: not a board of zeros (red18).
+    if (portfolioId != null && (await findVisible(ctx, PortfolioRecord, portfolioId)).officeId !== period.officeId) throw notFound("Portfolio", portfolioId);
     const periods = (await manager.findBy(ReportingPeriod, { officeId: period.officeId })).sort((a, b) => quarterIndex(a as Quarter) - quarterIndex(b as Quarter));
     const previous = periods[periods.findIndex((p) => p.id === period.id) - 1] ?? null;
     const { scorecards, indicators } = await computeScorecards(manager, {

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Field, FieldResolver, Float, Int, ObjectType, Que
 import { canReadOffice, officeToRead, requireUser } from "../../auth/access.js";
 import type { Context } from "../../context.js";
 import { findVisible } from "../../common/office-records.js";
-import { notFound } from "../../errors.js";
+import { badInput, notFound } from "../../errors.js";
 import { eventStream } from "../../realtime/event-stream.js";
 import { Topic, type PublishedEvent } from "../../realtime/pubsub.js";
 import { ContractRecord } from "../contracts/contract.service.js";
@@ -98,6 +98,10 @@ export class ScorecardResolver {
     const period = await ctx.loaders.byId(ReportingPeriod).load(periodId);
     if (!period || !canReadOffice(requireUser(ctx), period.officeId)) throw notFound("ReportingPeriod", periodId);
     if (portfolioId != null && (await findVisible(ctx, PortfolioRecord, portfolioId)).officeId !== period.officeId) throw notFound("Portfolio", portfolioId);
+    // Ids of nothing (or of another office's rows) are NOT_FOUND like the quarter's, not an empty list (red18).
+    const indicator = await ctx.loaders.byId(Indicator).load(indicatorId);
+    if (!indicator || indicator.officeId !== period.officeId) throw notFound("Indicator", indicatorId);
+    if (contractId != null && (await findVisible(ctx, ContractRecord, contractId)).officeId !== period.officeId) throw notFound("Contract", contractId);
     return provenance(ctx.services.db.manager, { officeId: period.officeId, portfolioId: portfolioId ?? null, contractId: contractId ?? null, indicatorId, periodId, includeSubmitted: allowProvisional(ctx, includeSubmitted) });
   }
 
@@ -174,6 +178,9 @@ export class ScorecardResolver {
   }
 }
 
+/** The most quarters a sparkline shows: a whole scorecard's worth. */
+const MAX_TREND = 40;
+
 @Resolver(() => ScorecardRow)
 export class ScorecardRowResolver {
   @FieldResolver(() => Indicator)
@@ -182,9 +189,12 @@ export class ScorecardRowResolver {
   }
 
   @FieldResolver(() => [Float], { nullable: "items", description: "The actuals of the last quarters shown (oldest first), for a sparkline; null where a count is incomplete (a partial sum is not a fall)." })
-  trend(@Root() row: ScorecardRow, @Arg("last", () => Int, { defaultValue: 8 }) last: number): (number | null)[] {
+  trend(@Root() row: ScorecardRow, @Arg("last", () => Int, { defaultValue: 8, description: `How many of the latest quarters: none for 0, at most ${MAX_TREND}; a negative count is BAD_USER_INPUT.` }) last: number): (number | null)[] {
+    // Checked here, per row, not by a validated argument class: a full office's scorecard has hundreds of rows.
+    if (last < 0) throw badInput("`last` counts quarters: 0 or more.", [{ field: "last", rule: "min", message: "Give 0 or more." }]);
+    if (last === 0) return [];
     // A count's cells have no denominator; a ratio's have one whenever they have returns.
-    return row.cells.slice(-Math.max(1, Math.min(last, 40))).map((cell) => (isComparable({ hasDenominator: cell.denominator != null }, cell) ? cell.actual : null));
+    return row.cells.slice(-Math.min(last, MAX_TREND)).map((cell) => (isComparable({ hasDenominator: cell.denominator != null }, cell) ? cell.actual : null));
   }
 }
 

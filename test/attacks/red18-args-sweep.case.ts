@@ -118,22 +118,21 @@ export async function fixture(s: TestServer): Promise<Fixture> {
 
 export function sweep(get: () => TestServer, roles = [OFFICER, ANALYST, PA]) {
   for (const role of roles) {
-    it(`every query argument as ${role}: a success or a coded refusal, under 2 s`, async () => {
+    it(`every query argument as ${role}: a success or a coded refusal, and the server still answers`, async () => {
       const s = get();
       const fx = await fixture(s);
       const all = cases(fx);
       const failures: string[] = [];
-      const slow: string[] = [];
       for (const c of all) {
         const r = await post(s, role, c.query, c.variables);
         const v = verdict(r);
         if (v !== "ok") failures.push(`${c.label}: ${v}`);
-        if (r.ms > 2000) slow.push(`${c.label}: ${Math.round(r.ms)} ms`);
       }
       // The server is still up and answering.
       const me = await post(s, role, "{ me { id } }");
       expect(me.status).toBe(200);
-      expect({ cases: all.length, failures: failures.slice(0, 40), slow: slow.slice(0, 20) }).toEqual({ cases: all.length, failures: [], slow: [] });
+      // No timing is asserted (speed is the bench's): a request that hangs fails on post's own 20 s timeout.
+      expect({ cases: all.length, failures: failures.slice(0, 40) }).toEqual({ cases: all.length, failures: [] });
     });
   }
 }

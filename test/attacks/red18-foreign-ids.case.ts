@@ -3,7 +3,7 @@
 // "Asking for a record by id that you may not see is NOT_FOUND: we do not confirm that it exists."
 import { expect, it } from "vitest";
 import { getNamedType, isEnumType, isInputObjectType, isListType, getNullableType, type GraphQLField, type GraphQLObjectType } from "graphql";
-import { ANALYST, codesOf, DORSET, OFFICER, PA, PB, post, sdl, selection, type TestServer } from "./red18-kit.js";
+import { ADMIN, ANALYST, codesOf, DORSET, OFFICER, PA, PB, post, sdl, selection, type TestServer } from "./red18-kit.js";
 
 const schema = sdl();
 export const NOTHING = 1_999_999;
@@ -75,6 +75,26 @@ function asIf(r: { data?: unknown; errors?: any[] }, id: number) {
 }
 
 export function foreignSuite(get: () => TestServer, attacks: Attack[]) {
+  // The ids above are the seed's: should it number its rows differently, a foreign id could name nothing and every
+  // comparison below would pass for the wrong reason. Each foreign row exists (the administrator reads it), and each
+  // attacker reads its own.
+  it("the demo ids the attacks name are rows: the foreign ones exist, and each attacker reads its own", async () => {
+    const s = get();
+    const missing: string[] = [];
+    const reads = async (role: string, field: "contract" | "performanceReturn", id: number | undefined) => {
+      if (id == null) return;
+      const r = await post(s, role, `query($id: Int!) { ${field}(id: $id) { id } }`, { id });
+      if (r.data?.[field]?.id !== id) missing.push(`${role} ${field} ${id}: ${r.text.slice(0, 160)}`);
+    };
+    for (const a of attacks) {
+      await reads(ADMIN, "contract", a.foreign.contractId);
+      await reads(ADMIN, "performanceReturn", a.foreign.returnId);
+      await reads(a.role, "contract", a.own.contractId);
+      await reads(a.role, "performanceReturn", a.own.returnId);
+    }
+    expect(missing).toEqual([]);
+  });
+
   for (const a of attacks) {
     it(`${a.label}: a foreign id answers as an id of nothing does, in every query argument`, async () => {
       const s = get();

@@ -23,11 +23,10 @@ export function codesOf(r: { errors?: readonly unknown[] }): string[] {
   return (r.errors ?? []).map((e) => String((e as { extensions?: { code?: unknown } }).extensions?.code));
 }
 
-export type HttpResult = { status: number; data?: any; errors?: any[]; ms: number; text: string };
+export type HttpResult = { status: number; data?: any; errors?: any[]; text: string };
 
 /** A real HTTP POST; never throws on a non-JSON answer. */
 export async function post(s: TestServer, as: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<HttpResult> {
-  const t0 = performance.now();
   const response = await fetch(`${s.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(as ? { authorization: `Bearer ${await s.tokenFor(as)}` } : {}), ...headers },
@@ -35,10 +34,9 @@ export async function post(s: TestServer, as: string | null, query: string, vari
     signal: AbortSignal.timeout(20_000),
   });
   const text = await response.text();
-  const ms = performance.now() - t0;
   let body: any = {};
   try { body = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, data: body.data, errors: body.errors, ms, text };
+  return { status: response.status, data: body.data, errors: body.errors, text };
 }
 
 /** "ok" when a result is a success or a coded, expected refusal; otherwise a description of what went wrong. */

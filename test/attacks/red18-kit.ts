@@ -2,25 +2,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildSchema, getNamedType as named_, isLeafType as leaf_, isNonNullType as nonNull_, isObjectType as object_, type GraphQLNamedType as Named_, type GraphQLSchema } from "graphql";
-import type { TestServer } from "../api/harness.js";
-export type { TestServer };
+import { ADMIN, ANALYST, codesOf, COMM, DORSET, OFFICER, PA, PB, type TestServer } from "./red17-kit.js";
+export { ADMIN, ANALYST, codesOf, COMM, DORSET, OFFICER, PA, PB, type TestServer } from "./red17-kit.js";
 
-export const ADMIN = "admin@demo.example";
-export const COMM = "commissioner@wiltshire.demo.example";
-export const OFFICER = "officer@wiltshire.demo.example";
-export const ANALYST = "analyst@wiltshire.demo.example";
-export const DORSET = "officer@dorset.demo.example";
 export const DURHAM = "officer@durham.demo.example";
-export const PA = "provider-a@demo.example";
-export const PB = "provider-b@demo.example";
 export const ROLES = [ADMIN, COMM, OFFICER, ANALYST, DORSET, DURHAM, PA, PB];
 
 export function sdl(): GraphQLSchema {
   return buildSchema(fs.readFileSync(path.join(import.meta.dirname, "../../schema/schema.graphql"), "utf8"));
-}
-
-export function codesOf(r: { errors?: readonly unknown[] }): string[] {
-  return (r.errors ?? []).map((e) => String((e as { extensions?: { code?: unknown } }).extensions?.code));
 }
 
 export type HttpResult = { status: number; data?: any; errors?: any[]; text: string };
